@@ -1,0 +1,39 @@
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+
+#include <iomanip>
+#include <ostream>
+
+namespace cli {
+
+int cmd_config(Context& ctx, const std::vector<std::string>& argv) {
+    Args args(argv, {}, {});
+    auto& pos = args.positionals();
+    if (pos.size() != 1 || pos[0] != "check") throw UsageError("usage: linkage config check");
+    auto& s = ctx.settings();
+    // Read each typed key once so a bad value is reported here, not at 03:00.
+    s.get_int("store.busy_timeout_ms", 100, 600000);
+    s.get_int("batch.workers", 0, 256);
+    s.get_int("batch.stable_seconds", 0, 3600);
+    s.get_double("thresholds.min_confidence", 0, 100);
+    s.get_double("thresholds.max_residual_mm", 0, 50);
+    s.get_int("thresholds.max_form_age_days", 1, 3650);
+    s.get_double("thresholds.min_ink_percent", 0, 100);
+    s.get_int("tokens.valid_days", 1, 365);
+    s.get_int("server.port", 1, 65535);
+    s.get_int("server.threads", 0, 1024);
+    s.get_int("smtp.port", 1, 65535);
+    s.get_bool("smtp.starttls");
+    s.get_int("limits.max_file_mb", 1, 4096);
+    s.get_int("limits.max_pages", 1, 10000);
+    s.get_int("limits.max_megapixels", 1, 1000);
+    s.get_int("limits.max_body_kb", 1, 65536);
+    ctx.out << "configuration ok" << (s.file() ? " (file " + s.file()->string() + ")" : " (no file; defaults)")
+            << "\nhome = " << ctx.home().string() << "\nstore = " << ctx.store_url() << '\n';
+    for (auto& e : s.effective())
+        ctx.out << std::left << std::setw(30) << e.key << " = " << std::setw(30) << e.value << "  (" << e.source << ")\n";
+    return k_exit_ok;
+}
+
+}  // namespace cli

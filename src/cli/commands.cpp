@@ -1,0 +1,45 @@
+#include "cli/commands.hpp"
+
+namespace cli {
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> k_commands{
+        {"init", "create the state directory, its folders and the store",
+         "usage: linkage [--home DIR] init\n\n"
+         "Creates the state directory (default ./var, or --home / LINKAGE_HOME) with its folders\n"
+         "(inbox, work, archive, rejected, reports, outbox) and the store, and applies migrations.\n"
+         "Safe to run again: existing data is kept.\n",
+         cmd_init, false},
+        {"registry", "import or list the registry of bureaus and clients",
+         "usage: linkage registry import FILE\n"
+         "       linkage registry list [--json]\n\n"
+         "import: reads the registry JSON (SPEC §6), validates every record and reports every\n"
+         "problem with its JSON path; writes all or nothing. Importing the same file again changes\n"
+         "nothing; an updated file updates records in place, each change an event.\n"
+         "list: prints bureaus, clients and their users.\n",
+         cmd_registry, true},
+        {"orgnr", "validate Swedish organisation / personal identity numbers",
+         "usage: linkage orgnr [NUMBER...]\n\n"
+         "Validates each NUMBER, or one number per line from standard input when none is given.\n"
+         "Prints one line per input: the canonical form, or 'invalid: REASON'.\n"
+         "Exit 0 when all are valid, 1 otherwise.\n",
+         cmd_orgnr, false},
+        {"linkages", "list linkages",
+         "usage: linkage linkages [--bureau ORGNR] [--state STATE] [--json]\n\n"
+         "Lists linkages with bureau, client, state and source. --json prints one JSON array.\n",
+         cmd_linkages, true},
+        {"config", "check a config file and print the effective configuration",
+         "usage: linkage [--config FILE] config check\n\n"
+         "Validates the configuration (file, environment LINKAGE_<SECTION>_<KEY>, defaults) and\n"
+         "prints each key with its value and source; secrets are masked.\n",
+         cmd_config, false},
+        {"demo", "the README's main job: set up a home, import the sample registry, show it",
+         "usage: linkage [--home DIR] demo\n\n"
+         "Initialises the state directory, imports data/sample-registry.json and prints what the\n"
+         "store holds. Safe to run again.\n",
+         cmd_demo, false},
+    };
+    return k_commands;
+}
+
+}  // namespace cli

@@ -1,0 +1,32 @@
+// The subcommands of `linkage`. Each lives in its own cmd_<name>.cpp and is
+// listed once in commands.cpp. A command returns an ExitCode; it throws only
+// for a broken environment (store, config) or a usage error.
+#pragma once
+
+#include "cli/context.hpp"
+
+#include <string>
+#include <vector>
+
+namespace cli {
+
+using CommandFn = int (*)(Context& ctx, const std::vector<std::string>& args);
+
+struct Command {
+    const char* name;
+    const char* summary;  // one line for `linkage --help`
+    const char* help;     // full text for `linkage NAME --help`
+    CommandFn run;
+    bool needs_home;      // false: runs without an initialised state directory
+};
+
+const std::vector<Command>& commands();
+
+int cmd_init(Context&, const std::vector<std::string>&);
+int cmd_registry(Context&, const std::vector<std::string>&);
+int cmd_orgnr(Context&, const std::vector<std::string>&);
+int cmd_linkages(Context&, const std::vector<std::string>&);
+int cmd_config(Context&, const std::vector<std::string>&);
+int cmd_demo(Context&, const std::vector<std::string>&);
+
+}  // namespace cli

@@ -1,0 +1,19 @@
+// Exit codes of the `linkage` program: a stable interface for cron, systemd
+// and scripts. README.md repeats this table; change both or neither.
+#pragma once
+
+namespace cli {
+
+enum ExitCode : int {
+    k_exit_ok = 0,            // the run completed (whatever the documents' outcomes)
+    k_exit_some_invalid = 1,  // `orgnr`: at least one number was invalid; `config check`: the file has errors
+    k_exit_usage = 2,         // unknown command or option, missing argument
+    k_exit_input = 3,         // an input file named on the command line is missing, unreadable or invalid
+    k_exit_config = 4,        // bad configuration (file, value, environment variable)
+    k_exit_store = 5,         // the store cannot be opened, migrated or written
+    k_exit_refused = 6,       // the store refused the action (unknown record, rule forbids it)
+    k_exit_locked = 7,        // another run of the same job holds the lock
+    k_exit_internal = 70,     // a bug: please report it with the log line
+};
+
+}  // namespace cli

@@ -1,0 +1,113 @@
+// linkage: the one command-line program (SPEC §6). This file maps the global
+// options to a Context, runs one subcommand, and turns every escaping
+// exception into one clear line and a stable exit code (exit_codes.hpp).
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "config/settings.hpp"
+#include "store/connection.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+namespace {
+
+constexpr const char* k_usage =
+    "usage: linkage [--home DIR] [--config FILE] COMMAND [ARGS...]\n"
+    "       linkage COMMAND --help\n\n"
+    "The back-office desk that links accounting bureaus with their clients.\n"
+    "--home DIR     state directory (default: $LINKAGE_HOME, else ./var)\n"
+    "--config FILE  configuration file (default: DIR/linkage.ini when present)\n\n"
+    "Commands:\n";
+
+void print_usage(std::ostream& o) {
+    o << k_usage;
+    for (auto& c : cli::commands()) {
+        std::string n = c.name;
+        o << "  " << n << std::string(n.size() < 12 ? 12 - n.size() : 1, ' ') << c.summary << '\n';
+    }
+    o << "\nExit codes: 0 ok, 1 some inputs invalid, 2 usage, 3 input file, 4 config, 5 store,\n"
+         "6 refused, 7 locked, 70 internal error (see README.md).\n";
+}
+
+int run(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    std::optional<std::filesystem::path> home, config_file;
+    size_t i = 0;
+    for (; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--help" || a == "-h") {
+            print_usage(std::cout);
+            return cli::k_exit_ok;
+        } else if (a == "--version") {
+            std::cout << "linkage 0.1.0\n";
+            return cli::k_exit_ok;
+        } else if ((a == "--home" || a == "--config") && i + 1 < args.size()) {
+            (a == "--home" ? home : config_file) = args[++i];
+        } else if (a.rfind("--home=", 0) == 0) {
+            home = a.substr(7);
+        } else if (a.rfind("--config=", 0) == 0) {
+            config_file = a.substr(9);
+        } else if (a.rfind("--", 0) == 0) {
+            throw cli::UsageError("unknown option " + a + " before the command (see linkage --help)");
+        } else {
+            break;
+        }
+    }
+    if (i == args.size()) {
+        print_usage(std::cerr);
+        return cli::k_exit_usage;
+    }
+    const std::string name = args[i];
+    std::vector<std::string> rest(args.begin() + static_cast<long>(i) + 1, args.end());
+    const cli::Command* cmd = nullptr;
+    for (auto& c : cli::commands())
+        if (name == c.name) cmd = &c;
+    if (!cmd) throw cli::UsageError("unknown command '" + name + "' (see linkage --help)");
+    for (auto& a : rest) {
+        if (a == "--help" || a == "-h") {
+            std::cout << cmd->help;
+            return cli::k_exit_ok;
+        }
+        if (a == "--") break;
+    }
+
+    if (!home) {
+        const char* env = std::getenv("LINKAGE_HOME");
+        home = env && *env ? std::filesystem::path(env) : std::filesystem::path("var");
+    }
+    if (cmd->needs_home && !std::filesystem::is_directory(*home))
+        throw store::StoreError("state directory " + home->string() + " does not exist: run 'linkage --home " +
+                                home->string() + " init' first, or set --home / LINKAGE_HOME");
+    cli::Context ctx(*home, config::Settings::load(*home, config_file), std::cout, std::cerr);
+    return cmd->run(ctx, rest);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::ios::sync_with_stdio(false);
+    try {
+        return run(argc, argv);
+    } catch (const cli::UsageError& e) {
+        std::cerr << "linkage: " << e.what() << '\n';
+        return cli::k_exit_usage;
+    } catch (const config::ConfigError& e) {
+        std::cerr << "linkage: configuration error: " << e.what() << '\n';
+        return cli::k_exit_config;
+    } catch (const store::StoreError& e) {
+        std::cerr << "linkage: store error: " << e.what() << '\n';
+        return cli::k_exit_store;
+    } catch (const std::filesystem::filesystem_error& e) {
+        std::cerr << "linkage: file system error: " << e.what() << " (check the state directory's permissions and free space)\n";
+        return cli::k_exit_store;
+    } catch (const std::runtime_error& e) {
+        // Shipped data files unreadable: a broken installation.
+        std::cerr << "linkage: " << e.what() << '\n';
+        return cli::k_exit_config;
+    } catch (const std::exception& e) {
+        std::cerr << "linkage: internal error: " << e.what() << " (please report this line)\n";
+        return cli::k_exit_internal;
+    }
+}
