@@ -38,6 +38,17 @@ const std::vector<Command>& commands() {
          "Initialises the state directory, imports data/sample-registry.json and prints what the\n"
          "store holds. Safe to run again.\n",
          cmd_demo, false},
+        {"form", "print the linkage form: blank, or pre-filled for one bureau and client",
+         "usage: linkage form blank -o FILE\n"
+         "       linkage [--home DIR] form prefill --bureau ORGNR --client ORGNR|SUBSCRIPTION -o FILE\n\n"
+         "blank: writes the fillable linkage form (PDF, A4, AcroForm fields named as in SPEC 4.1)\n"
+         "from templates/linkage-form.v1.json. Needs no state directory.\n"
+         "prefill: looks the bureau and the client up in the registry, records a pending paper\n"
+         "linkage (state requested) with a fresh reference code, and writes the form with the\n"
+         "bureau and client filled in and the reference code printed and in its QR code.\n"
+         "Refused (exit 6) for an unknown bureau or client, or when the pair already has a\n"
+         "live linkage. The file is written atomically.\n",
+         cmd_form, false},
     };
     return k_commands;
 }

@@ -28,5 +28,6 @@ int cmd_orgnr(Context&, const std::vector<std::string>&);
 int cmd_linkages(Context&, const std::vector<std::string>&);
 int cmd_config(Context&, const std::vector<std::string>&);
 int cmd_demo(Context&, const std::vector<std::string>&);
+int cmd_form(Context&, const std::vector<std::string>&);
 
 }  // namespace cli
