@@ -1,0 +1,266 @@
+#include "align/align.hpp"
+
+#include "image/lept.hpp"
+
+#define ZX_USE_UTF8
+#include <ZXing/ReadBarcode.h>
+#include <leptonica/allheaders.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace align {
+
+double Similarity::scale() const { return std::hypot(a, b); }
+double Similarity::rotation_deg() const { return std::atan2(b, a) * 180.0 / M_PI; }
+void Similarity::apply(double x, double y, double& ox, double& oy) const {
+    ox = a * x - b * y + tx;
+    oy = b * x + a * y + ty;
+}
+
+namespace {
+
+constexpr double k_pt_to_mm = 25.4 / 72.0;
+
+struct Candidate {
+    double cx = 0, cy = 0;  // centroid, full-resolution pixels
+    double side = 0;        // sqrt(pixel count), full-resolution pixels
+};
+
+struct Fit {
+    Similarity s;
+    double rms_px = 1e18;
+    int n = 0;
+};
+
+Fit fit_similarity(const std::vector<std::pair<std::array<double, 2>, std::array<double, 2>>>& pairs) {
+    Fit f;
+    f.n = static_cast<int>(pairs.size());
+    if (pairs.size() < 2) return f;
+    double mpx = 0, mpy = 0, mqx = 0, mqy = 0;
+    for (auto& [p, q] : pairs) {
+        mpx += p[0]; mpy += p[1]; mqx += q[0]; mqy += q[1];
+    }
+    double n = static_cast<double>(pairs.size());
+    mpx /= n; mpy /= n; mqx /= n; mqy /= n;
+    double sa = 0, sb = 0, sp = 0;
+    for (auto& [p, q] : pairs) {
+        double px = p[0] - mpx, py = p[1] - mpy, qx = q[0] - mqx, qy = q[1] - mqy;
+        sa += px * qx + py * qy;
+        sb += px * qy - py * qx;
+        sp += px * px + py * py;
+    }
+    if (sp <= 0) return f;
+    f.s.a = sa / sp;
+    f.s.b = sb / sp;
+    f.s.tx = mqx - f.s.a * mpx + f.s.b * mpy;
+    f.s.ty = mqy - f.s.b * mpx - f.s.a * mpy;
+    double err = 0;
+    for (auto& [p, q] : pairs) {
+        double ox, oy;
+        f.s.apply(p[0], p[1], ox, oy);
+        err += (ox - q[0]) * (ox - q[0]) + (oy - q[1]) * (oy - q[1]);
+    }
+    f.rms_px = std::sqrt(err / n);
+    return f;
+}
+
+// Dark connected components that look like solid squares of a mark's size.
+std::vector<Candidate> find_candidates(Pix* bin, double factor, double px_per_pt_small, double& ink_percent) {
+    std::vector<Candidate> out;
+    l_int32 black = 0;
+    pixCountPixels(bin, &black, nullptr);
+    ink_percent = 100.0 * black / (static_cast<double>(pixGetWidth(bin)) * pixGetHeight(bin));
+    Pixa* pixa = nullptr;
+    Boxa* boxa = pixConnComp(bin, &pixa, 8);
+    if (!boxa) return out;
+    const double min_side = 15.0 * px_per_pt_small, max_side = 45.0 * px_per_pt_small;
+    l_int32 n = boxaGetCount(boxa);
+    for (l_int32 i = 0; i < n; ++i) {
+        l_int32 x, y, w, h;
+        boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
+        if (w < min_side || h < min_side || w > max_side * 1.5 || h > max_side * 1.5) continue;
+        double aspect = static_cast<double>(w) / h;
+        if (aspect < 0.7 || aspect > 1.43) continue;
+        Pix* comp = pixaGetPix(pixa, i, L_CLONE);
+        l_int32 count = 0;
+        pixCountPixels(comp, &count, nullptr);
+        double fill = count / (static_cast<double>(w) * h);
+        l_float32 cx = 0, cy = 0;
+        pixCentroid(comp, nullptr, nullptr, &cx, &cy);
+        pixDestroy(&comp);
+        double side = std::sqrt(static_cast<double>(count));
+        if (fill < 0.7 || side < min_side || side > max_side) continue;
+        out.push_back({(x + cx + 0.5) * factor, (y + cy + 0.5) * factor, side * factor});
+    }
+    pixaDestroy(&pixa);
+    boxaDestroy(&boxa);
+    return out;
+}
+
+std::optional<std::string> decode_qr(const core::GrayImage& img, bool whole_page, std::array<double, 8>* corners) {
+    ZXing::ImageView view(img.pixels.data(), img.width, img.height, ZXing::ImageFormat::Lum);
+    ZXing::DecodeHints hints;
+    hints.setFormats(ZXing::BarcodeFormat::QRCode);
+    hints.setTryRotate(true);
+    hints.setTryHarder(whole_page);
+    auto r = ZXing::ReadBarcode(view, hints);
+    if (!r.isValid()) return std::nullopt;
+    if (corners) {
+        auto& p = r.position();
+        (*corners)[0] = p.topLeft().x; (*corners)[1] = p.topLeft().y;
+        (*corners)[2] = p.topRight().x; (*corners)[3] = p.topRight().y;
+        (*corners)[4] = p.bottomRight().x; (*corners)[5] = p.bottomRight().y;
+        (*corners)[6] = p.bottomLeft().x; (*corners)[7] = p.bottomLeft().y;
+    }
+    return r.text();
+}
+
+}  // namespace
+
+core::GrayImage extract_zone(const core::GrayImage& page, const Similarity& tr, const core::Rect& zone,
+                             double px_per_pt, double inset_pt) {
+    core::GrayImage out;
+    double zx = zone.x + inset_pt, zy = zone.y + inset_pt;
+    double zw = std::max(1.0, zone.w - 2 * inset_pt), zh = std::max(1.0, zone.h - 2 * inset_pt);
+    out.width = std::max(1, static_cast<int>(std::lround(zw * px_per_pt)));
+    out.height = std::max(1, static_cast<int>(std::lround(zh * px_per_pt)));
+    out.dpi = px_per_pt * 72.0;
+    out.pixels.assign(static_cast<size_t>(out.width) * static_cast<size_t>(out.height), 255);
+    const double step = 1.0 / px_per_pt;
+    for (int y = 0; y < out.height; ++y) {
+        for (int x = 0; x < out.width; ++x) {
+            double sx, sy;
+            tr.apply(zx + (x + 0.5) * step, zy + (y + 0.5) * step, sx, sy);
+            sx -= 0.5;
+            sy -= 0.5;
+            int x0 = static_cast<int>(std::floor(sx)), y0 = static_cast<int>(std::floor(sy));
+            if (x0 < 0 || y0 < 0 || x0 + 1 >= page.width || y0 + 1 >= page.height) continue;
+            double fx = sx - x0, fy = sy - y0;
+            double v = page.at(x0, y0) * (1 - fx) * (1 - fy) + page.at(x0 + 1, y0) * fx * (1 - fy) +
+                       page.at(x0, y0 + 1) * (1 - fx) * fy + page.at(x0 + 1, y0 + 1) * fx * fy;
+            out.at(x, y) = static_cast<std::uint8_t>(std::clamp(v + 0.5, 0.0, 255.0));
+        }
+    }
+    return out;
+}
+
+Alignment align_page(const core::GrayImage& page, const core::FormTemplate& t, const AlignOptions& options) {
+    image::quiet_leptonica();
+    Alignment al;
+    if (page.width < 50 || page.height < 50) {
+        al.kind = PageKind::blank;
+        al.note = "page has almost no pixels";
+        return al;
+    }
+    // Pixels per point from the page size (a full A4 scan in either orientation).
+    const double long_side = std::max(page.width, page.height);
+    double scale = long_side / t.page_height;
+    if (page.dpi >= 75 && page.dpi <= 1200) {
+        double declared = page.dpi / 72.0;
+        if (std::abs(declared - scale) / scale < 0.15) scale = declared;
+    }
+    // Work on a copy reduced to about 100 dpi: marks are large, noise is small.
+    const double factor = std::max(1.0, std::floor(scale / (100.0 / 72.0)));
+    auto pix = image::to_pix(page);
+    image::PixPtr small(factor > 1 ? pixScaleAreaMap(pix.get(), static_cast<float>(1.0 / factor), static_cast<float>(1.0 / factor))
+                                   : pixClone(pix.get()));
+    image::PixPtr bin(pixThresholdToBinary(small.get(), 128));
+    if (!bin) {
+        al.note = "page could not be binarised";
+        return al;
+    }
+    auto cands = find_candidates(bin.get(), factor, scale / factor, al.ink_percent);
+
+    const double big_side = t.mark("tl")->box.w * scale, small_side = t.mark("br")->box.w * scale;
+    const double split = (big_side + small_side) / 2;
+    std::vector<Candidate> big, small_marks;
+    for (auto& c : cands) {
+        if (c.side > split && c.side < big_side * 1.3) big.push_back(c);
+        else if (c.side >= small_side * 0.7 && c.side <= split) small_marks.push_back(c);
+    }
+    if (big.size() > 4) big.resize(4);
+    if (small_marks.size() > 8) small_marks.resize(8);
+
+    auto centre = [&](const char* id) {
+        auto& b = t.mark(id)->box;
+        return std::array<double, 2>{b.cx(), b.cy()};
+    };
+    const std::array<const char*, 3> small_ids{"tr", "bl", "br"};
+    Fit best;
+    // Try each big candidate (or none) with each assignment of up to three small ones.
+    std::vector<int> big_choices{-1};
+    for (int i = 0; i < static_cast<int>(big.size()); ++i) big_choices.push_back(i);
+    const int ns = static_cast<int>(small_marks.size());
+    for (int bi : big_choices) {
+        // Each of tr, bl, br gets a small candidate index or -1 (missing).
+        for (int i0 = -1; i0 < ns; ++i0)
+            for (int i1 = -1; i1 < ns; ++i1)
+                for (int i2 = -1; i2 < ns; ++i2) {
+                    std::array<int, 3> idx{i0, i1, i2};
+                    if ((i0 >= 0 && (i0 == i1 || i0 == i2)) || (i1 >= 0 && i1 == i2)) continue;
+                    std::vector<std::pair<std::array<double, 2>, std::array<double, 2>>> pairs;
+                    if (bi >= 0) pairs.push_back({centre("tl"), {big[static_cast<size_t>(bi)].cx, big[static_cast<size_t>(bi)].cy}});
+                    for (int k = 0; k < 3; ++k)
+                        if (idx[static_cast<size_t>(k)] >= 0) {
+                            auto& c = small_marks[static_cast<size_t>(idx[static_cast<size_t>(k)])];
+                            pairs.push_back({centre(small_ids[static_cast<size_t>(k)]), {c.cx, c.cy}});
+                        }
+                    if (pairs.size() < 3) continue;
+                    Fit f = fit_similarity(pairs);
+                    // The fitted scale must agree with the page size (±12 %).
+                    if (std::abs(f.s.scale() - scale) / scale > 0.12) continue;
+                    // More marks beat fewer; among equals, the smaller residual.
+                    if (f.n > best.n || (f.n == best.n && f.rms_px < best.rms_px)) best = f;
+                }
+    }
+    // A fit whose residual is enormous is a coincidence of blobs, not the form.
+    const double max_rms_px = 6.0 / k_pt_to_mm * scale;  // 6 mm
+    if (best.n >= 3 && best.rms_px < max_rms_px) {
+        al.registered = true;
+        al.transform = best.s;
+        al.marks_found = best.n;
+        al.residual_mm = best.rms_px / best.s.scale() * k_pt_to_mm;
+        // QR from its zone only: upright at 3 px/pt.
+        core::Rect qz = t.qr;
+        auto crop = extract_zone(page, al.transform, {qz.x - 8, qz.y - 8, qz.w + 16, qz.h + 16}, 3.0, 0);
+        al.qr_text = decode_qr(crop, false, nullptr);
+        al.kind = PageKind::form;
+        return al;
+    }
+    // Fallback: the QR code anywhere on the page gives a (coarser) transform.
+    std::array<double, 8> corners{};
+    image::PixPtr qr_scaled(factor > 1 ? pixClone(small.get()) : pixClone(pix.get()));
+    auto qr_img = image::to_gray(qr_scaled.get());
+    if (auto text = decode_qr(qr_img, true, &corners); text && text->rfind("LINKAGE-FORM|", 0) == 0) {
+        auto& q = t.qr;
+        std::vector<std::pair<std::array<double, 2>, std::array<double, 2>>> pairs{
+            {{q.x, q.y}, {corners[0] * factor, corners[1] * factor}},
+            {{q.x + q.w, q.y}, {corners[2] * factor, corners[3] * factor}},
+            {{q.x + q.w, q.y + q.h}, {corners[4] * factor, corners[5] * factor}},
+            {{q.x, q.y + q.h}, {corners[6] * factor, corners[7] * factor}},
+        };
+        Fit f = fit_similarity(pairs);
+        al.qr_text = text;
+        al.kind = PageKind::form;
+        if (std::abs(f.s.scale() - scale) / scale < 0.25) {
+            al.registered = true;
+            al.from_qr_only = true;
+            al.transform = f.s;
+        }
+        al.marks_found = best.n;
+        al.note = "fewer than three registration marks found; position taken from the QR code";
+        return al;
+    }
+    if (al.ink_percent < options.blank_ink_percent) {
+        al.kind = PageKind::blank;
+        al.note = "blank page";
+    } else {
+        al.kind = PageKind::foreign;
+        al.note = "no registration marks and no form QR code: not a page of the linkage form";
+    }
+    return al;
+}
+
+}  // namespace align

@@ -1,0 +1,106 @@
+#include "image/lept.hpp"
+
+#include <leptonica/allheaders.h>
+
+#include <cstring>
+#include <mutex>
+
+namespace image {
+
+void PixDeleter::operator()(Pix* p) const {
+    if (p) pixDestroy(&p);
+}
+
+void quiet_leptonica() {
+    static std::once_flag once;
+    std::call_once(once, [] { setMsgSeverity(L_SEVERITY_NONE); });
+}
+
+std::optional<ImageHeader> read_header(std::span<const std::uint8_t> bytes) {
+    quiet_leptonica();
+    ImageHeader h;
+    l_int32 format = 0, iscmap = 0;
+    if (bytes.empty() || pixReadHeaderMem(bytes.data(), bytes.size(), &format, &h.width, &h.height,
+                                          &h.bits_per_sample, &h.samples_per_pixel, &iscmap) != 0)
+        return std::nullopt;
+    return h;
+}
+
+core::GrayImage to_gray(Pix* pix) {
+    core::GrayImage out;
+    if (!pix) return out;
+    PixPtr gray;
+    l_int32 d = pixGetDepth(pix);
+    if (d == 8 && !pixGetColormap(pix)) {
+        gray.reset(pixClone(pix));
+    } else if (d == 32) {
+        gray.reset(pixConvertRGBToLuminance(pix));
+    } else {
+        PixPtr nocmap(pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC));
+        Pix* src = nocmap ? nocmap.get() : pix;
+        if (pixGetDepth(src) == 32) gray.reset(pixConvertRGBToLuminance(src));
+        else gray.reset(pixConvertTo8(src, 0));
+    }
+    if (!gray || pixGetDepth(gray.get()) != 8) return out;
+    out.width = pixGetWidth(gray.get());
+    out.height = pixGetHeight(gray.get());
+    out.dpi = pixGetXRes(pix);
+    out.pixels.resize(static_cast<size_t>(out.width) * static_cast<size_t>(out.height));
+    l_uint32* data = pixGetData(gray.get());
+    l_int32 wpl = pixGetWpl(gray.get());
+    for (int y = 0; y < out.height; ++y) {
+        l_uint32* line = data + y * wpl;
+        std::uint8_t* dst = &out.pixels[static_cast<size_t>(y) * static_cast<size_t>(out.width)];
+        for (int x = 0; x < out.width; ++x) dst[x] = static_cast<std::uint8_t>(GET_DATA_BYTE(line, x));
+    }
+    return out;
+}
+
+PixPtr to_pix(const core::GrayImage& img) {
+    PixPtr pix(pixCreate(img.width, img.height, 8));
+    if (!pix) return pix;
+    l_uint32* data = pixGetData(pix.get());
+    l_int32 wpl = pixGetWpl(pix.get());
+    for (int y = 0; y < img.height; ++y) {
+        l_uint32* line = data + y * wpl;
+        const std::uint8_t* src = &img.pixels[static_cast<size_t>(y) * static_cast<size_t>(img.width)];
+        for (int x = 0; x < img.width; ++x) SET_DATA_BYTE(line, x, src[x]);
+    }
+    if (img.dpi > 0) pixSetResolution(pix.get(), static_cast<l_int32>(img.dpi), static_cast<l_int32>(img.dpi));
+    return pix;
+}
+
+std::optional<core::GrayImage> decode_gray(std::span<const std::uint8_t> bytes) {
+    quiet_leptonica();
+    if (bytes.empty()) return std::nullopt;
+    PixPtr pix(pixReadMem(bytes.data(), bytes.size()));
+    if (!pix) return std::nullopt;
+    auto g = to_gray(pix.get());
+    if (g.empty()) return std::nullopt;
+    return g;
+}
+
+std::optional<std::vector<core::GrayImage>> decode_tiff_pages(std::span<const std::uint8_t> bytes) {
+    quiet_leptonica();
+    if (bytes.empty()) return std::nullopt;
+    std::unique_ptr<Pixa, void (*)(Pixa*)> pixa(pixaReadMemMultipageTiff(bytes.data(), bytes.size()),
+                                               [](Pixa* p) { if (p) pixaDestroy(&p); });
+    if (!pixa) return std::nullopt;
+    std::vector<core::GrayImage> pages;
+    l_int32 n = pixaGetCount(pixa.get());
+    for (l_int32 i = 0; i < n; ++i) {
+        PixPtr p(pixaGetPix(pixa.get(), i, L_CLONE));
+        auto g = to_gray(p.get());
+        if (g.empty()) return std::nullopt;
+        pages.push_back(std::move(g));
+    }
+    if (pages.empty()) return std::nullopt;
+    return pages;
+}
+
+bool write_png(const core::GrayImage& img, const std::filesystem::path& file) {
+    auto pix = to_pix(img);
+    return pix && pixWrite(file.c_str(), pix.get(), IFF_PNG) == 0;
+}
+
+}  // namespace image

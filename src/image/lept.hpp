@@ -1,0 +1,52 @@
+// The one wrapper around Leptonica. Owns PIX lifetimes through PixPtr
+// (unique_ptr with pixDestroy); converts between PIX and core::GrayImage;
+// decodes image bytes. Null pointers from Leptonica become empty results
+// here and nowhere else. Stages (raster, align, read) use it; it depends on
+// core only.
+//
+// Thread-safety: functions are reentrant; a PIX is not shared between threads.
+#pragma once
+
+#include "core/image.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+struct Pix;  // Leptonica's PIX
+
+namespace image {
+
+struct PixDeleter {
+    void operator()(Pix* p) const;
+};
+using PixPtr = std::unique_ptr<Pix, PixDeleter>;
+
+// Silences Leptonica's messages on stderr (once per process; idempotent).
+void quiet_leptonica();
+
+// Header of an encoded image without decoding it (for size limits).
+struct ImageHeader {
+    int width = 0, height = 0, bits_per_sample = 0, samples_per_pixel = 0;
+};
+std::optional<ImageHeader> read_header(std::span<const std::uint8_t> bytes);
+
+// Decodes one image (PNG, JPEG, TIFF first page, PNM, BMP …) to 8-bit grey;
+// nullopt when the bytes are not a decodable image.
+std::optional<core::GrayImage> decode_gray(std::span<const std::uint8_t> bytes);
+// Every page of a TIFF, to 8-bit grey; nullopt when not decodable.
+std::optional<std::vector<core::GrayImage>> decode_tiff_pages(std::span<const std::uint8_t> bytes);
+
+// Any-depth PIX → 8-bit grey GrayImage (copies). Returns empty on failure.
+core::GrayImage to_gray(Pix* pix);
+// GrayImage → 8-bit PIX (copies).
+PixPtr to_pix(const core::GrayImage& img);
+
+// Writes a PNG (crops for the review queue). Returns false on failure.
+bool write_png(const core::GrayImage& img, const std::filesystem::path& file);
+
+}  // namespace image

@@ -1,0 +1,37 @@
+// read: a registered page → one FormReading: each template field read by the
+// OCR engine from its own zone (taken inside the printed box so the lines
+// stay out), and the signature judged by ink, not OCR. Also returns each
+// field's crop for the review queue.
+//
+// Thread-safety: reentrant; the engine passed in must belong to the calling thread.
+#pragma once
+
+#include "align/align.hpp"
+#include "core/form_template.hpp"
+#include "core/image.hpp"
+#include "core/reading.hpp"
+#include "read/ocr_engine.hpp"
+
+#include <map>
+
+namespace ocr {
+
+struct ReadOptions {
+    double crop_px_per_pt = 3.0;     // crops are resampled to at most this (≈216 dpi)
+    double inset_pt = 3.5;           // how far inside the printed box the zone starts
+    double min_ink_percent = 0.4;    // signature present at or above this ink
+    double empty_ink_percent = 0.05; // a field zone below this is empty
+};
+
+struct ReadResult {
+    core::FormReading reading;
+    std::map<std::string, core::GrayImage> crops;  // field name (and "signature") → crop
+};
+
+ReadResult read_form(const core::GrayImage& page, const align::Similarity& transform, const core::FormTemplate& t,
+                     OcrEngine& engine, const ReadOptions& options = {});
+
+// Ink (0–100) of a crop: dark pixels in strokes, ignoring specks smaller than ~1 mm.
+double stroke_ink_percent(const core::GrayImage& crop);
+
+}  // namespace ocr

@@ -1,0 +1,78 @@
+// The one wrapper around Tesseract's C++ API.
+#include "image/lept.hpp"
+#include "read/ocr_engine.hpp"
+
+#include <leptonica/allheaders.h>
+#include <tesseract/baseapi.h>
+
+#include <stdexcept>
+
+namespace ocr {
+
+namespace {
+
+struct TextDeleter {
+    void operator()(char* p) const { delete[] p; }
+};
+
+class TesseractEngine final : public OcrEngine {
+public:
+    TesseractEngine() {
+        init(m_swe, "swe");
+        init(m_eng, "eng");
+    }
+    ~TesseractEngine() override {
+        m_swe.End();
+        m_eng.End();
+    }
+
+    OcrText read_line(const core::GrayImage& crop, const core::FieldSpec& field) override {
+        tesseract::TessBaseAPI& api = field.ocr_lang == "swe" ? m_swe : m_eng;
+        api.SetVariable("tessedit_char_whitelist", field.whitelist.c_str());
+        // A white margin around the text helps the line finder.
+        auto pix = image::to_pix(crop);
+        image::PixPtr padded(pixAddBorder(pix.get(), 12, 0xff));
+        api.SetImage(padded.get());
+        api.SetSourceResolution(static_cast<int>(crop.dpi > 0 ? crop.dpi : 300));
+        OcrText out;
+        if (api.Recognize(nullptr) != 0) return out;
+        std::unique_ptr<char, TextDeleter> text(api.GetUTF8Text());
+        if (text) out.text = text.get();
+        while (!out.text.empty() && (out.text.back() == '\n' || out.text.back() == ' ')) out.text.pop_back();
+        while (!out.text.empty() && out.text.front() == ' ') out.text.erase(0, 1);
+        // The weakest word decides: one doubtful character is enough to doubt the field.
+        double min_conf = 100;
+        bool any = false;
+        std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+        if (it) {
+            do {
+                float c = it->Confidence(tesseract::RIL_WORD);
+                any = true;
+                min_conf = std::min(min_conf, static_cast<double>(c));
+            } while (it->Next(tesseract::RIL_WORD));
+        }
+        out.confidence = any ? std::max(0.0, min_conf) : 0;
+        api.Clear();
+        return out;
+    }
+
+private:
+    static void init(tesseract::TessBaseAPI& api, const char* lang) {
+        if (api.Init(nullptr, lang, tesseract::OEM_LSTM_ONLY) != 0)
+            throw std::runtime_error(std::string("Tesseract cannot load the '") + lang +
+                                     "' model: install the Debian package tesseract-ocr-" + lang);
+        api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+        api.SetVariable("debug_file", "/dev/null");
+        api.SetVariable("load_system_dawg", "0");
+        api.SetVariable("load_freq_dawg", "0");
+    }
+
+    tesseract::TessBaseAPI m_swe;
+    tesseract::TessBaseAPI m_eng;
+};
+
+}  // namespace
+
+std::unique_ptr<OcrEngine> make_tesseract_engine() { return std::make_unique<TesseractEngine>(); }
+
+}  // namespace ocr

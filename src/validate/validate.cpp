@@ -1,0 +1,164 @@
+#include "validate/validate.hpp"
+
+#include "core/org_number.hpp"
+#include "core/outcome.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+namespace validate {
+
+bool Validation::has(std::string_view code) const {
+    return std::any_of(failures.begin(), failures.end(), [&](auto& f) { return f.code == code; });
+}
+
+std::string normalise_person_name(std::string_view name) {
+    // Reuses the legal-name folding (case, å/ä/ö, punctuation); company-form
+    // words do not occur in person names.
+    return core::normalise_legal_name(name);
+}
+
+namespace {
+
+std::string lower_ascii(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+void fail(Validation& v, std::string_view code, const std::string& field, std::string detail,
+          Severity sev = Severity::review) {
+    v.failures.push_back({std::string(code), field, std::move(detail), sev});
+}
+
+}  // namespace
+
+Validation validate_form(const core::FormReading& reading, const std::optional<std::string>& reference,
+                         RegistryView& registry, const core::Rules& rules, const Thresholds& th,
+                         const core::Clock& clock) {
+    Validation v;
+    auto value = [&](const std::string& name) -> std::string {
+        auto f = reading.field(name);
+        return f ? f->text : std::string();
+    };
+    for (auto& f : reading.fields) v.values[f.name] = f.text;
+
+    // Signature first: an unsigned form cannot become a linkage whatever it says.
+    if (reading.born_digital) {
+        if (reading.digital_signature_value)
+            fail(v, core::reason::signature_unverified, "signature",
+                 "the filled PDF carries a digital signature that this system does not verify");
+        else
+            fail(v, core::reason::unsigned_form, "signature", "the filled PDF is not signed", Severity::reject);
+    } else if (reading.signature.ink_percent < th.unsigned_below_ink) {
+        fail(v, core::reason::unsigned_form, "signature", "the signature box is empty", Severity::reject);
+    } else if (!reading.signature.present) {
+        fail(v, core::reason::signature_unclear, "signature",
+             "very little ink in the signature box (" + std::to_string(reading.signature.ink_percent) + " %)");
+    }
+
+    for (auto& f : reading.fields) {
+        if (f.empty || f.text.empty()) {
+            fail(v, core::reason::field_missing, f.name, "nothing could be read in " + f.name);
+        } else if (f.confidence < th.min_confidence) {
+            fail(v, core::reason::low_confidence, f.name,
+                 f.name + " read as '" + f.text + "' with confidence " + std::to_string(static_cast<int>(f.confidence)));
+        }
+    }
+
+    auto bureau_on = core::OrgNumber::parse(value("bureau_orgnr"));
+    if (!value("bureau_orgnr").empty()) {
+        if (!bureau_on) {
+            fail(v, core::reason::orgnr_invalid, "bureau_orgnr", "bureau_orgnr: " + bureau_on.error().message);
+        } else {
+            v.values["bureau_orgnr"] = bureau_on->canonical();
+            v.bureau = registry.bureau(bureau_on->canonical());
+            if (!v.bureau)
+                fail(v, core::reason::bureau_unknown, "bureau_orgnr", "no bureau " + bureau_on->canonical() + " in the registry");
+            else if (core::normalise_legal_name(v.bureau->name) != core::normalise_legal_name(value("bureau_name")))
+                fail(v, core::reason::name_mismatch, "bureau_name",
+                     "the form says '" + value("bureau_name") + "', the registry '" + v.bureau->name + "'");
+        }
+    }
+
+    auto client_on = core::OrgNumber::parse(value("client_orgnr"));
+    if (!value("client_orgnr").empty()) {
+        if (!client_on) {
+            fail(v, core::reason::orgnr_invalid, "client_orgnr", "client_orgnr: " + client_on.error().message);
+        } else {
+            v.values["client_orgnr"] = client_on->canonical();
+            v.client = registry.client_by_orgnr(client_on->canonical());
+            if (!v.client)
+                fail(v, core::reason::client_unknown, "client_orgnr", "no client " + client_on->canonical() + " in the registry");
+            else if (core::normalise_legal_name(v.client->name) != core::normalise_legal_name(value("client_name")))
+                fail(v, core::reason::name_mismatch, "client_name",
+                     "the form says '" + value("client_name") + "', the registry '" + v.client->name + "'");
+        }
+    }
+
+    if (!value("client_subscription").empty()) {
+        auto sub = core::normalise_subscription(value("client_subscription"), rules.subscription);
+        if (!sub) {
+            fail(v, core::reason::subscription_invalid, "client_subscription", sub.error());
+        } else {
+            v.values["client_subscription"] = *sub;
+            auto owner = registry.client_by_subscription(*sub);
+            if (v.client && (!owner || owner->id != v.client->id))
+                fail(v, core::reason::subscription_mismatch, "client_subscription",
+                     "subscription " + *sub + (owner ? " belongs to " + owner->name : " is not in the registry") +
+                         ", not to " + v.client->name);
+        }
+    }
+
+    if (v.client && !value("signer_name").empty()) {
+        auto admins = registry.administrators(v.client->id);
+        std::string signer = normalise_person_name(value("signer_name"));
+        const KnownPerson* match = nullptr;
+        for (auto& a : admins)
+            if (normalise_person_name(a.name) == signer) match = &a;
+        if (!match) {
+            fail(v, core::reason::signer_not_admin, "signer_name",
+                 "'" + value("signer_name") + "' is not a registered system administrator of " + v.client->name);
+        } else if (!value("signer_email").empty() && lower_ascii(value("signer_email")) != lower_ascii(match->email)) {
+            fail(v, core::reason::signer_email_mismatch, "signer_email",
+                 "the form gives '" + value("signer_email") + "', the registry '" + match->email + "'");
+        }
+    }
+
+    if (std::string d = value("date"); !d.empty()) {
+        int y = 0, m = 0, day = 0;
+        char extra = 0;
+        using namespace std::chrono;
+        bool shape = d.size() == 10 && d[4] == '-' && d[7] == '-' &&
+                     std::sscanf(d.c_str(), "%4d-%2d-%2d%c", &y, &m, &day, &extra) == 3;
+        year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(day)}};
+        if (!shape || !ymd.ok()) {
+            fail(v, core::reason::date_invalid, "date", "'" + d + "' is not a date of the form YYYY-MM-DD");
+        } else {
+            auto today = floor<days>(clock.now());
+            if (sys_days{ymd} > today)
+                fail(v, core::reason::date_in_future, "date", d + " lies in the future");
+            else if (today - sys_days{ymd} > days{th.max_form_age_days})
+                fail(v, core::reason::date_too_old, "date",
+                     d + " is more than " + std::to_string(th.max_form_age_days) + " days ago");
+        }
+    }
+
+    if (reference) {
+        v.reference = registry.linkage_by_reference(*reference);
+        if (!v.reference) {
+            fail(v, core::reason::reference_unknown, "", "reference code " + *reference + " is not in the store");
+        } else {
+            if ((bureau_on && bureau_on->canonical() != v.reference->bureau_orgnr) ||
+                (client_on && client_on->canonical() != v.reference->client_orgnr))
+                fail(v, core::reason::reference_mismatch, "",
+                     "the printed bureau/client differ from those the reference code " + *reference + " was issued for");
+            if (!v.reference->live)
+                fail(v, core::reason::linkage_closed, "",
+                     "the linkage of reference code " + *reference + " is no longer open");
+        }
+    }
+    return v;
+}
+
+}  // namespace validate

@@ -1,0 +1,79 @@
+// validate: readings + registry → the checks that failed, with reasons
+// (SPEC §4.6). Pure: the registry is reached through the RegistryView
+// interface, which the batch implements over the store and tests fake.
+//
+// Thread-safety: reentrant if the RegistryView is.
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/reading.hpp"
+#include "core/rules.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace validate {
+
+struct KnownBureau {
+    std::int64_t id = 0;
+    std::string orgnr, name;
+};
+struct KnownClient {
+    std::int64_t id = 0;
+    std::string orgnr, subscription, name;
+};
+struct KnownPerson {
+    std::string name, email;
+};
+struct ReferencedLinkage {
+    std::int64_t id = 0;
+    std::string bureau_orgnr, client_orgnr;
+    bool live = true;
+};
+
+class RegistryView {
+public:
+    virtual ~RegistryView() = default;
+    virtual std::optional<KnownBureau> bureau(const std::string& canonical_orgnr) = 0;
+    virtual std::optional<KnownClient> client_by_orgnr(const std::string& canonical_orgnr) = 0;
+    virtual std::optional<KnownClient> client_by_subscription(const std::string& digits) = 0;
+    virtual std::vector<KnownPerson> administrators(std::int64_t client_id) = 0;
+    virtual std::optional<ReferencedLinkage> linkage_by_reference(const std::string& code) = 0;
+};
+
+enum class Severity { review, reject };
+
+struct Failure {
+    std::string code;   // a core::reason code
+    std::string field;  // the field it concerns, or empty
+    std::string detail; // English, for staff and logs
+    Severity severity = Severity::review;
+};
+
+struct Thresholds {
+    double min_confidence = 80;       // 0–100
+    int max_form_age_days = 90;
+    double unsigned_below_ink = 0.05; // below: certainly unsigned (rejected); between this and min: review
+};
+
+struct Validation {
+    std::vector<Failure> failures;
+    std::map<std::string, std::string> values;  // normalised values where valid, else as read
+    std::optional<KnownBureau> bureau;
+    std::optional<KnownClient> client;
+    std::optional<ReferencedLinkage> reference;
+    bool has(std::string_view code) const;
+};
+
+// `reference`: the reference code from the form's QR code, if any.
+Validation validate_form(const core::FormReading& reading, const std::optional<std::string>& reference,
+                         RegistryView& registry, const core::Rules& rules, const Thresholds& thresholds,
+                         const core::Clock& clock);
+
+// Lower-case, single spaces, punctuation dropped: for comparing person names.
+std::string normalise_person_name(std::string_view name);
+
+}  // namespace validate
