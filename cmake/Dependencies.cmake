@@ -16,12 +16,14 @@ linkage_require_pkg(SQLITE3 sqlite3 libsqlite3-dev)
 linkage_require_pkg(TESSERACT tesseract libtesseract-dev)
 linkage_require_pkg(LEPT lept libleptonica-dev)
 linkage_require_pkg(ZXING zxing libzxing-dev)
+# OpenSSL libcrypto: SHA-256, PBKDF2 and constant-time compare (src/digital/secrets.cpp).
+linkage_require_pkg(LIBCRYPTO libcrypto libssl-dev)
 
 # PoDoFo 0.9.8: Debian ships a pkg-config file in /usr/lib/pkgconfig.
 set(ENV{PKG_CONFIG_PATH} "/usr/lib/pkgconfig:$ENV{PKG_CONFIG_PATH}")
 linkage_require_pkg(PODOFO libpodofo libpodofo-dev)
 
-foreach(comp Foundation Util Net JSON Data DataSQLite Crypto)
+foreach(comp Foundation Util Net NetSSL JSON Data DataSQLite Crypto)
   find_package(Poco 1.11 QUIET COMPONENTS ${comp})
   if(NOT TARGET Poco::${comp})
     message(FATAL_ERROR "Poco ${comp} not found: install the Debian package 'libpoco-dev' (or run ./setup)")

@@ -1,0 +1,89 @@
+#include "mail/sender.hpp"
+
+#include "store/mail_queue.hpp"
+
+namespace mail {
+
+std::chrono::seconds backoff_after(int failed_attempts) {
+    if (failed_attempts < 1) failed_attempts = 1;
+    std::int64_t s = 30;
+    for (int i = 1; i < failed_attempts && s < 3600; ++i) s *= 2;
+    return std::chrono::seconds(std::min<std::int64_t>(s, 3600));
+}
+
+SendSummary send_due(store::Connection& c, Transport& t, const core::Clock& clock, const Mailbox& from, int limit) {
+    SendSummary summary;
+    store::MailQueue queue(c);
+    const auto now = clock.now();
+    for (auto& m : queue.due(core::format_utc(now), limit)) {
+        // The lease outlasts one SMTP timeout comfortably; a crashed sender's
+        // message becomes due again when it runs out.
+        if (!queue.claim(m.id, core::format_utc(now), core::format_utc(now + std::chrono::minutes(5)))) continue;
+        try {
+            t.deliver(m.message_id, from.address, m.recipient, format_message(m, from, clock.now()));
+        } catch (const TransportError& e) {
+            ++summary.failed;
+            summary.last_error = e.what();
+            queue.mark_failed(m.id, core::format_utc(clock.now()), e.what(),
+                              core::format_utc(clock.now() + backoff_after(m.attempts + 1)));
+            continue;
+        }
+        queue.mark_sent(m.id, core::format_utc(clock.now()));
+        ++summary.sent;
+    }
+    return summary;
+}
+
+SenderThread::SenderThread(Opener open, std::unique_ptr<Transport> t, const core::Clock& clock, Mailbox from,
+                           std::chrono::milliseconds interval, Hook before_pass,
+                           std::function<void(const std::string&)> log)
+    : m_open(std::move(open)), m_transport(std::move(t)), m_clock(clock), m_from(std::move(from)),
+      m_interval(interval), m_before(std::move(before_pass)), m_log(std::move(log)) {
+    m_thread = std::thread([this] { run(); });
+}
+
+SenderThread::~SenderThread() { stop(); }
+
+void SenderThread::wake() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_woken = true;
+    }
+    m_cv.notify_all();
+}
+
+void SenderThread::stop() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_cv.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+void SenderThread::run() {
+    std::unique_ptr<store::Connection> c;
+    std::string last_reported;
+    for (;;) {
+        try {
+            if (!c) c = m_open();
+            if (m_before) m_before(*c);
+            auto s = send_due(*c, *m_transport, m_clock, m_from);
+            if (s.failed > 0 && s.last_error != last_reported && m_log) {
+                m_log("mail: " + std::to_string(s.failed) + " message(s) not delivered, will retry: " + s.last_error);
+                last_reported = s.last_error;
+            } else if (s.failed == 0) {
+                last_reported.clear();
+            }
+        } catch (const std::exception& e) {
+            if (m_log) m_log(std::string("mail: sender pass failed, will retry: ") + e.what());
+            c.reset();
+        }
+        std::unique_lock lock(m_mutex);
+        m_cv.wait_for(lock, m_interval, [this] { return m_stop || m_woken; });
+        if (m_stop) return;
+        m_woken = false;
+    }
+}
+
+}  // namespace mail

@@ -1,0 +1,71 @@
+// Sender: delivers the mail queue (store::MailQueue) through a Transport.
+// One pass (send_due) takes each due message's lease, formats it, delivers
+// it and marks it sent; a failure is recorded and the message waits for its
+// next attempt with exponential backoff (30 s, 1 min, 2 min, … capped at
+// 1 h). Nothing is dropped: a message stays queued until delivered.
+// SenderThread runs passes in the background (the web server's sender).
+//
+// Thread-safety: send_due uses the Connection it is given (one per thread).
+// SenderThread owns its own thread and Connection.
+#pragma once
+
+#include "core/clock.hpp"
+#include "mail/rfc5322.hpp"
+#include "mail/transport.hpp"
+#include "store/connection.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace mail {
+
+struct SendSummary {
+    int sent = 0;
+    int failed = 0;
+    std::string last_error;  // of the last failure in this pass
+};
+
+// Seconds to wait after the n-th failed attempt (n >= 1).
+std::chrono::seconds backoff_after(int failed_attempts);
+
+// One pass over the due messages. Store errors propagate (StoreError).
+SendSummary send_due(store::Connection& c, Transport& t, const core::Clock& clock, const Mailbox& from,
+                     int limit = 100);
+
+class SenderThread {
+public:
+    using Opener = std::function<std::unique_ptr<store::Connection>()>;
+    using Hook = std::function<void(store::Connection&)>;
+    // Starts the thread: every `interval` (or at once after wake()) it runs
+    // `before_pass` (e.g. the expiry sweep) and one send_due pass. Errors in
+    // a pass are reported to `log` and retried next interval.
+    SenderThread(Opener open, std::unique_ptr<Transport> t, const core::Clock& clock, Mailbox from,
+                 std::chrono::milliseconds interval, Hook before_pass, std::function<void(const std::string&)> log);
+    ~SenderThread();  // stops and joins
+    SenderThread(const SenderThread&) = delete;
+    SenderThread& operator=(const SenderThread&) = delete;
+    void wake();
+    void stop();
+
+private:
+    void run();
+    Opener m_open;
+    std::unique_ptr<Transport> m_transport;
+    const core::Clock& m_clock;
+    Mailbox m_from;
+    std::chrono::milliseconds m_interval;
+    Hook m_before;
+    std::function<void(const std::string&)> m_log;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_stop = false;
+    bool m_woken = false;
+    std::thread m_thread;
+};
+
+}  // namespace mail

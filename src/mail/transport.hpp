@@ -1,0 +1,78 @@
+// Transport: where a formatted message goes (a small interface, so tests can
+// pass a fake). Two real ones:
+//   OutboxTransport  writes <message-id>.eml into a folder atomically
+//                    (temp → fsync → rename → fsync folder); a file that is
+//                    already there counts as delivered, so a crash between
+//                    writing and marking the message sent never duplicates it.
+//   SmtpTransport    Poco::Net::SMTPClientSession to a relay, optional
+//                    STARTTLS (Poco NetSSL) and AUTH LOGIN.
+// deliver() returns nothing on success and throws TransportError when the
+// message could not be delivered now (the sender retries later).
+//
+// Thread-safety: a transport is used by one sender thread at a time.
+#pragma once
+
+#include "mail/rfc5322.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace config {
+class Settings;
+}
+
+namespace mail {
+
+class TransportError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Transport {
+public:
+    virtual ~Transport() = default;
+    // `message`: the whole RFC 5322 text; `from`/`to`: envelope addresses.
+    virtual void deliver(const std::string& message_id, const std::string& from, const std::string& to,
+                         const std::string& message) = 0;
+    // "outbox /path" or "smtp host:port" for status lines.
+    virtual std::string describe() const = 0;
+};
+
+class OutboxTransport final : public Transport {
+public:
+    explicit OutboxTransport(std::filesystem::path dir) : m_dir(std::move(dir)) {}
+    void deliver(const std::string& message_id, const std::string& from, const std::string& to,
+                 const std::string& message) override;
+    std::string describe() const override { return "outbox " + m_dir.string(); }
+
+private:
+    std::filesystem::path m_dir;
+};
+
+struct SmtpOptions {
+    std::string host;
+    int port = 25;
+    std::string user;      // empty: no AUTH
+    std::string password;
+    bool starttls = false;
+    int timeout_seconds = 20;
+};
+
+class SmtpTransport final : public Transport {
+public:
+    explicit SmtpTransport(SmtpOptions o) : m_o(std::move(o)) {}
+    void deliver(const std::string& message_id, const std::string& from, const std::string& to,
+                 const std::string& message) override;
+    std::string describe() const override { return "smtp " + m_o.host + ":" + std::to_string(m_o.port); }
+
+private:
+    SmtpOptions m_o;
+};
+
+// The transport the configuration asks for: SMTP when smtp.host is set,
+// else the outbox folder paths.outbox. Throws config::ConfigError.
+std::unique_ptr<Transport> transport_from_settings(const config::Settings& s);
+
+}  // namespace mail

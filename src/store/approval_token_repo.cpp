@@ -1,0 +1,74 @@
+#include "store/approval_token_repo.hpp"
+
+namespace store {
+
+namespace {
+
+constexpr const char* k_select =
+    "SELECT t.id, t.linkage_id, t.client_user_id, t.token_hash, t.created_at, t.valid_until, t.decided_at, "
+    "t.decision, u.name, u.email FROM approval_tokens t JOIN client_users u ON u.id = t.client_user_id ";
+
+ApprovalToken read_token(Statement& s) {
+    ApprovalToken t;
+    t.id = s.get_int(0);
+    t.linkage_id = s.get_int(1);
+    t.client_user_id = s.get_int(2);
+    t.token_hash = s.get_text(3);
+    t.created_at = s.get_text(4);
+    t.valid_until = s.get_text(5);
+    t.decided_at = s.get_optional_text(6);
+    t.decision = s.get_optional_text(7);
+    t.user_name = s.get_text(8);
+    t.user_email = s.get_text(9);
+    return t;
+}
+
+}  // namespace
+
+Id ApprovalTokenRepo::insert(Id linkage_id, Id client_user_id, const std::string& token_hash,
+                             const std::string& created_at, const std::string& valid_until) {
+    auto s = m_c.prepare(
+        "INSERT INTO approval_tokens (linkage_id, client_user_id, token_hash, created_at, valid_until) "
+        "VALUES (?, ?, ?, ?, ?) RETURNING id");
+    s->bind(1, linkage_id).bind(2, client_user_id).bind(3, token_hash).bind(4, created_at).bind(5, valid_until);
+    s->step();
+    Id id = s->get_int(0);
+    s->reset();
+    return id;
+}
+
+std::optional<ApprovalToken> ApprovalTokenRepo::by_hash(const std::string& token_hash) const {
+    auto s = m_c.prepare(std::string(k_select) + "WHERE t.token_hash = ?");
+    s->bind(1, token_hash);
+    if (!s->step()) return std::nullopt;
+    return read_token(*s);
+}
+
+std::vector<ApprovalToken> ApprovalTokenRepo::for_linkage(Id linkage_id) const {
+    auto s = m_c.prepare(std::string(k_select) + "WHERE t.linkage_id = ? ORDER BY t.id");
+    s->bind(1, linkage_id);
+    std::vector<ApprovalToken> out;
+    while (s->step()) out.push_back(read_token(*s));
+    return out;
+}
+
+bool ApprovalTokenRepo::record_decision(Id token_id, const std::string& decision, const std::string& at) {
+    auto s = m_c.prepare(
+        "UPDATE approval_tokens SET decision = ?, decided_at = ? WHERE id = ? AND decision IS NULL RETURNING id");
+    s->bind(1, decision).bind(2, at).bind(3, token_id);
+    bool changed = s->step();
+    s->reset();
+    return changed;
+}
+
+std::vector<Id> ApprovalTokenRepo::expired_requests(const std::string& now, int limit) const {
+    auto s = m_c.prepare(
+        "SELECT l.id FROM linkages l JOIN approval_tokens t ON t.linkage_id = l.id "
+        "WHERE l.state = 'requested' GROUP BY l.id HAVING max(t.valid_until) <= ? ORDER BY l.id LIMIT ?");
+    s->bind(1, now).bind(2, limit);
+    std::vector<Id> out;
+    while (s->step()) out.push_back(s->get_int(0));
+    return out;
+}
+
+}  // namespace store

@@ -1,0 +1,81 @@
+// MailQueue: outgoing mail in the store (issue 6). A message is queued in the
+// same transaction as the business step that caused it, so it is never lost;
+// a sender then delivers it:
+//   1. claim(): take a lease (a second sender skips the message meanwhile);
+//   2. deliver outside any transaction;
+//   3. mark_sent() — or mark_failed() with the next attempt time (backoff).
+// A lease that runs out (sender crashed) makes the message due again.
+// After delivery the secret (the approval token in the body) is scrubbed
+// from the stored body, so the store keeps tokens only as hashes from then on.
+//
+// Thread-safety: as its Connection (one per thread).
+#pragma once
+
+#include "store/connection.hpp"
+#include "store/records.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace store {
+
+struct QueuedMail {
+    Id id = 0;
+    std::string message_id;  // RFC 5322 Message-ID without <>; names the .eml file
+    std::optional<Id> linkage_id;
+    std::string recipient_name;
+    std::string recipient;  // e-mail address
+    std::string subject;
+    std::string body;  // UTF-8 plain text
+    std::string state;  // "queued" | "sent"
+    int attempts = 0;
+    std::string next_attempt_at;
+    std::optional<std::string> last_error;
+    std::string created_at;
+    std::optional<std::string> sent_at;
+};
+
+struct NewMail {
+    std::string message_id;
+    std::optional<Id> linkage_id;
+    std::string recipient_name;
+    std::string recipient;
+    std::string subject;
+    std::string body;
+    std::optional<std::string> secret;  // text to scrub from the body once delivered
+};
+
+struct MailQueueStatus {
+    std::int64_t queued = 0;    // waiting (due now or later)
+    std::int64_t retrying = 0;  // queued with at least one failed attempt
+    std::int64_t sent = 0;
+    std::optional<std::string> oldest_queued_at;
+    std::optional<std::string> next_attempt_at;
+    std::optional<std::string> last_error;
+};
+
+class MailQueue {
+public:
+    explicit MailQueue(Connection& c) : m_c(c) {}
+
+    // Precondition: the caller holds a Transaction (the business step's).
+    Id enqueue(const NewMail& mail, const std::string& now);
+    // Queued messages due at `now` whose lease (if any) has run out, oldest first.
+    std::vector<QueuedMail> due(const std::string& now, int limit = 100) const;
+    // Takes the lease until `lease_until`; false when another sender holds it
+    // or the message was sent meanwhile. Runs its own short transaction.
+    bool claim(Id id, const std::string& now, const std::string& lease_until);
+    // Marks delivered and scrubs the secret; appends a 'mail sent' event.
+    void mark_sent(Id id, const std::string& now);
+    // Records a failed attempt; the message is due again at `next_attempt_at`.
+    void mark_failed(Id id, const std::string& now, const std::string& error, const std::string& next_attempt_at);
+    std::optional<QueuedMail> get(Id id) const;
+    std::vector<QueuedMail> list(int limit = 1000) const;
+    MailQueueStatus status() const;
+
+private:
+    Connection& m_c;
+};
+
+}  // namespace store
