@@ -24,6 +24,13 @@ auto guarded(const char* what, F&& f) -> decltype(f()) {
     }
 }
 
+// PoDoFo stamps each widget with the time (/M) and a rich-text style (/DS);
+// neither carries meaning here and /M would make every output differ.
+void deterministic_widget(PdfDictionary& dict) {
+    dict.RemoveKey(PdfName("M"));
+    dict.RemoveKey(PdfName("DS"));
+}
+
 }  // namespace
 
 struct PdfCanvas::Impl {
@@ -129,6 +136,7 @@ void PdfCanvas::text_field(const std::string& name, const core::Rect& box, int m
         field.SetBorderColorTransparent();
         field.SetBackgroundColorTransparent();
         auto& dict = field.GetFieldObject()->GetDictionary();
+        deterministic_widget(dict);
         dict.AddKey(PdfName("DA"), PdfString("/" + m->form_font->GetIdentifier().GetName() + " " +
                                              std::to_string(static_cast<int>(value_size)) + " Tf 0 g"));
         field.GetWidgetAnnotation()->SetFlags(ePdfAnnotationFlags_Print);
@@ -158,6 +166,18 @@ void PdfCanvas::signature_field(const std::string& name, const core::Rect& box) 
     guarded("adding the signature field", [&] {
         PdfSignatureField field(m->page, m->flip(box), &m->doc);
         field.SetFieldName(PdfString(name));
+        auto& dict = field.GetFieldObject()->GetDictionary();
+        deterministic_widget(dict);
+        // PoDoFo 0.9.8 pre-creates a signature value (/V, PPKLite without
+        // /Contents). An unsigned field must have none, or readers report a
+        // broken signature.
+        if (auto* v = dict.GetKey(PdfName("V")); v && v->IsReference()) {
+            PdfReference ref = v->GetReference();
+            dict.RemoveKey(PdfName("V"));
+            delete m->doc.GetObjects().RemoveObject(ref);
+        } else {
+            dict.RemoveKey(PdfName("V"));
+        }
         field.GetWidgetAnnotation()->SetFlags(ePdfAnnotationFlags_Print);
         return 0;
     });
