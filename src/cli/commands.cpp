@@ -38,6 +38,28 @@ const std::vector<Command>& commands() {
          "Initialises the state directory, imports data/sample-registry.json and prints what the\n"
          "store holds. Safe to run again.\n",
          cmd_demo, false},
+        {"serve", "run the web endpoint of the digital path (JSON API, pages, approval links, mail sender)",
+         "usage: linkage serve [--port N] [--address ADDR]\n\n"
+         "Serves the JSON API (/api/v1/...), the bureau pages (sign in, client list, Koppla klient) and\n"
+         "the administrators' approval links (/approve/TOKEN) on server.address:server.port (default\n"
+         "127.0.0.1:8080; --port 0 picks a free port). Also delivers queued mail (SMTP when smtp.host is\n"
+         "set, else .eml files in paths.outbox) and expires unanswered requests. One access-log line per\n"
+         "request on stdout (no tokens, personal numbers masked). SIGTERM or Ctrl-C stops gracefully.\n",
+         cmd_serve, true},
+        {"user", "create a bureau user's API token or set their sign-in password",
+         "usage: linkage user token USERNAME\n"
+         "       linkage user password USERNAME   (password: first line of standard input)\n\n"
+         "token: prints a new personal API token once (Authorization: Bearer TOKEN); only its hash is\n"
+         "stored. password: sets the password for the web pages (at least 10 characters; PBKDF2).\n"
+         "Exit 6 when the user is not an active bureau user in the registry.\n",
+         cmd_user, true},
+        {"mail", "show the mail queue or deliver due messages once",
+         "usage: linkage mail status [--json]\n"
+         "       linkage mail send\n\n"
+         "status: queued, retrying and sent counts, the next attempt and the last error.\n"
+         "send: one delivery pass (SMTP when smtp.host is set, else .eml files in paths.outbox);\n"
+         "a message that cannot be delivered stays queued and is retried with backoff.\n",
+         cmd_mail, true},
         {"form", "print the linkage form: blank, or pre-filled for one bureau and client",
          "usage: linkage form blank -o FILE\n"
          "       linkage [--home DIR] form prefill --bureau ORGNR --client ORGNR|SUBSCRIPTION -o FILE\n\n"

@@ -28,6 +28,9 @@ int cmd_orgnr(Context&, const std::vector<std::string>&);
 int cmd_linkages(Context&, const std::vector<std::string>&);
 int cmd_config(Context&, const std::vector<std::string>&);
 int cmd_demo(Context&, const std::vector<std::string>&);
+int cmd_serve(Context&, const std::vector<std::string>&);
+int cmd_user(Context&, const std::vector<std::string>&);
+int cmd_mail(Context&, const std::vector<std::string>&);
 int cmd_form(Context&, const std::vector<std::string>&);
 
 }  // namespace cli

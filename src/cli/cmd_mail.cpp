@@ -1,0 +1,56 @@
+// `linkage mail`: the mail queue from the command line — its state, and one
+// delivery pass (the same code the server's sender thread runs).
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "mail/sender.hpp"
+#include "store/mail_queue.hpp"
+
+#include <Poco/JSON/Object.h>
+
+#include <iomanip>
+
+namespace cli {
+
+int cmd_mail(Context& ctx, const std::vector<std::string>& argv) {
+    Args args(argv, {}, {"json"});
+    const auto& pos = args.positionals();
+    if (pos.size() != 1 || (pos[0] != "status" && pos[0] != "send"))
+        throw UsageError("usage: linkage mail status [--json] | linkage mail send");
+    auto transport = mail::transport_from_settings(ctx.settings());
+    if (pos[0] == "send") {
+        auto r = mail::send_due(ctx.store(), *transport, ctx.clock(),
+                                mail::parse_mailbox(ctx.settings().get("smtp.from")));
+        ctx.out << "sent " << r.sent << ", not delivered " << r.failed << " (" << transport->describe() << ")\n";
+        if (r.failed) ctx.out << "last error: " << r.last_error << "\nthe messages stay queued and are retried\n";
+        return k_exit_ok;
+    }
+    store::MailQueue queue(ctx.store());
+    auto st = queue.status();
+    if (args.flag("json")) {
+        Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+        o.set("transport", transport->describe());
+        o.set("queued", st.queued);
+        o.set("retrying", st.retrying);
+        o.set("sent", st.sent);
+        o.set("oldest_queued_at", st.oldest_queued_at ? Poco::Dynamic::Var(*st.oldest_queued_at) : Poco::Dynamic::Var());
+        o.set("next_attempt_at", st.next_attempt_at ? Poco::Dynamic::Var(*st.next_attempt_at) : Poco::Dynamic::Var());
+        o.set("last_error", st.last_error ? Poco::Dynamic::Var(*st.last_error) : Poco::Dynamic::Var());
+        o.stringify(ctx.out);
+        ctx.out << '\n';
+        return k_exit_ok;
+    }
+    ctx.out << "transport: " << transport->describe() << "\n"
+            << "queued: " << st.queued << " (retrying " << st.retrying << ")\n"
+            << "sent: " << st.sent << '\n';
+    if (st.oldest_queued_at) ctx.out << "oldest queued: " << *st.oldest_queued_at << '\n';
+    if (st.next_attempt_at) ctx.out << "next attempt: " << *st.next_attempt_at << '\n';
+    if (st.last_error) ctx.out << "last error: " << *st.last_error << '\n';
+    for (auto& m : queue.list())
+        if (m.state == "queued")
+            ctx.out << "  #" << std::left << std::setw(5) << m.id << m.recipient << "  attempts " << m.attempts
+                    << "  next " << m.next_attempt_at << '\n';
+    return k_exit_ok;
+}
+
+}  // namespace cli

@@ -1,0 +1,74 @@
+// `linkage serve`: the bundled web endpoint (web::Server) plus its mail
+// sender thread (mail::SenderThread, which also runs the expiry sweep).
+// SIGTERM/SIGINT stop it gracefully: no new connections, requests in flight
+// finish, the sender finishes its pass.
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "digital/desk.hpp"
+#include "mail/sender.hpp"
+#include "store/store.hpp"
+#include "web/server.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <pthread.h>
+
+namespace cli {
+
+int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
+    Args args(argv, {"port", "address"}, {});
+    const auto& s = ctx.settings();
+    web::ServerOptions o;
+    o.address = args.value("address").value_or(s.get("server.address"));
+    o.port = s.get_int("server.port", 0, 65535);
+    if (auto p = args.value("port")) {
+        try {
+            std::size_t used = 0;
+            o.port = std::stoi(*p, &used);
+            if (used != p->size() || o.port < 0 || o.port > 65535) throw std::out_of_range("");
+        } catch (const std::exception&) {
+            throw UsageError("--port " + *p + ": give a port number from 0 to 65535");
+        }
+    }
+    o.threads = s.get_int("server.threads", 0, 1024);
+    o.base_url = s.get("server.base_url");
+    while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
+    o.share_dir = ctx.share_dir();
+    o.valid_days = s.get_int("tokens.valid_days", 1, 365);
+    o.max_body_kb = s.get_int("limits.max_body_kb", 1, 102400);
+    store::StoreConfig cfg;
+    cfg.url = ctx.store_url();
+    cfg.busy_timeout_ms = s.get_int("store.busy_timeout_ms", 100, 600000);
+    o.open_store = [cfg] { return store::open_store(cfg); };
+    ctx.store();  // opens and migrates once, before any thread starts
+    const core::Rules& rules = ctx.rules();
+    mail::MailTemplates templates(o.share_dir / "templates" / "mail");
+
+    // Block the stop signals in every thread; this one waits for them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    digital::DeskOptions desk_options{o.valid_days, o.base_url};
+    mail::SenderThread sender(
+        o.open_store, mail::transport_from_settings(s), ctx.clock(), mail::parse_mailbox(s.get("smtp.from")),
+        std::chrono::seconds(2),
+        [&](store::Connection& c) { digital::Desk(c, ctx.clock(), rules, templates, desk_options).expire_due(); },
+        [&](const std::string& line) { ctx.err << "linkage: " << line << std::endl; });
+    web::Server server(o, ctx.clock(), rules, &ctx.out, [&sender] { sender.wake(); });
+    server.start();
+    ctx.err << "linkage: serving on http://" << o.address << ":" << server.port() << " (mail: "
+            << mail::transport_from_settings(s)->describe() << "); SIGTERM or Ctrl-C stops" << std::endl;
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    ctx.err << "linkage: stopping (finishing requests in flight)" << std::endl;
+    server.stop(std::chrono::seconds(10));
+    sender.stop();
+    ctx.err << "linkage: stopped" << std::endl;
+    return k_exit_ok;
+}
+
+}  // namespace cli

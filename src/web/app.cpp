@@ -1,0 +1,163 @@
+#include "web/app.hpp"
+
+#include <Poco/URI.h>
+
+#include <istream>
+#include <sstream>
+
+namespace web {
+
+std::unique_ptr<store::Connection> ConnectionPool::take() {
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_idle.empty()) {
+            auto c = std::move(m_idle.back());
+            m_idle.pop_back();
+            return c;
+        }
+    }
+    return m_open();
+}
+
+void ConnectionPool::give_back(std::unique_ptr<store::Connection> c) {
+    if (!c || c->in_transaction()) return;  // a connection left mid-transaction is dropped
+    std::lock_guard lock(m_mutex);
+    m_idle.push_back(std::move(c));
+}
+
+App::App(ServerOptions o, const core::Clock& c, const core::Rules& r, std::ostream* log, std::function<void()> mq)
+    : options(std::move(o)), clock(c), rules(r), mail_templates(options.share_dir / "templates" / "mail"),
+      pages(options.share_dir / "templates" / "web"), pool(options.open_store), access_log(log),
+      mail_queued(std::move(mq)) {
+    secure_cookies = options.base_url.rfind("https:", 0) == 0;
+}
+
+void App::log_line(const std::string& line) {
+    if (!access_log) return;
+    std::lock_guard lock(log_mutex);
+    *access_log << line << '\n';
+    access_log->flush();
+}
+
+Exchange::Exchange(App& a, Poco::Net::HTTPServerRequest& rq, Poco::Net::HTTPServerResponse& rs, std::string rid)
+    : app(a), req(rq), res(rs), request_id(std::move(rid)) {
+    try {
+        Poco::URI uri(req.getURI());
+        path = uri.getPath();
+        for (auto& [k, v] : uri.getQueryParameters()) query[k] = v;
+    } catch (const Poco::Exception&) {
+        path = "/\x01invalid";  // unparsable URI: no route matches, 404
+        query.clear();
+    }
+}
+
+Exchange::~Exchange() {
+    if (m_db) app.pool.give_back(std::move(m_db));
+}
+
+store::Connection& Exchange::db() {
+    if (!m_db) m_db = app.pool.take();
+    return *m_db;
+}
+
+std::optional<std::string> Exchange::body() {
+    if (m_body) return m_body;
+    const std::streamsize limit = static_cast<std::streamsize>(app.options.max_body_kb) * 1024;
+    if (req.hasContentLength() && req.getContentLength64() > limit) {
+        send_json(413, "{\"error\":\"body_too_large\",\"message\":\"Förfrågan är för stor.\",\"request_id\":\"" +
+                           request_id + "\"}");
+        return std::nullopt;
+    }
+    std::string text;
+    std::istream& in = req.stream();
+    char buf[4096];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (static_cast<std::streamsize>(text.size()) > limit) {
+            send_json(413, "{\"error\":\"body_too_large\",\"message\":\"Förfrågan är för stor.\",\"request_id\":\"" +
+                               request_id + "\"}");
+            return std::nullopt;
+        }
+    }
+    m_body = std::move(text);
+    return m_body;
+}
+
+std::optional<std::map<std::string, std::string>> Exchange::form() {
+    auto b = body();
+    if (!b) return std::nullopt;
+    return parse_urlencoded(*b);
+}
+
+std::string Exchange::cookie(const std::string& name) const {
+    Poco::Net::NameValueCollection cookies;
+    req.getCookies(cookies);
+    return cookies.get(name, "");
+}
+
+std::string Exchange::header(const std::string& name) const { return req.get(name, ""); }
+
+void Exchange::send(int st, const std::string& content_type, const std::string& text) {
+    if (m_sent) return;
+    m_sent = true;
+    status = st;
+    res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(st));
+    res.setContentType(content_type);
+    res.set("X-Request-Id", request_id);
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Referrer-Policy", "no-referrer");
+    res.set("Cache-Control", "no-store");
+    res.set("Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'");
+    res.setContentLength64(static_cast<Poco::Int64>(text.size()));
+    std::ostream& out = res.send();
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+void Exchange::send_html(int st, const std::string& html) { send(st, "text/html; charset=utf-8", html); }
+
+void Exchange::send_json(int st, const std::string& json) { send(st, "application/json; charset=utf-8", json); }
+
+void Exchange::redirect(const std::string& location) {
+    res.set("Location", location);
+    send(303, "text/plain; charset=utf-8", "Se " + location + "\n");
+}
+
+void Exchange::set_cookie(const std::string& name, const std::string& value, const std::string& cookie_path,
+                          int max_age_seconds) {
+    std::string c = name + "=" + value + "; Path=" + cookie_path + "; HttpOnly; SameSite=Strict";
+    if (max_age_seconds >= 0) c += "; Max-Age=" + std::to_string(max_age_seconds);
+    if (app.secure_cookies) c += "; Secure";
+    res.add("Set-Cookie", c);
+}
+
+std::map<std::string, std::string> parse_urlencoded(const std::string& text) {
+    std::map<std::string, std::string> out;
+    std::size_t i = 0;
+    while (i <= text.size()) {
+        std::size_t amp = text.find('&', i);
+        if (amp == std::string::npos) amp = text.size();
+        std::string pair = text.substr(i, amp - i);
+        if (!pair.empty()) {
+            auto eq = pair.find('=');
+            std::string k = pair.substr(0, eq), v = eq == std::string::npos ? "" : pair.substr(eq + 1);
+            for (auto* s : {&k, &v})
+                for (char& ch : *s)
+                    if (ch == '+') ch = ' ';
+            std::string dk, dv;
+            try {
+                Poco::URI::decode(k, dk);
+                Poco::URI::decode(v, dv);
+            } catch (const Poco::Exception&) {
+                dk = k;
+                dv = v;
+            }
+            if (!out.count(dk)) out[dk] = dv;
+        }
+        i = amp + 1;
+    }
+    return out;
+}
+
+}  // namespace web

@@ -1,0 +1,97 @@
+// App: what every request handler shares — options, clock, rules, the
+// template renderers, the store connection pool and the access log — and
+// Exchange: one request/response in flight. Internal to the web module.
+//
+// Thread-safety: App is shared by all server threads: its members are
+// immutable after construction except the pool and the log, which lock.
+// An Exchange belongs to one request on one thread.
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/rules.hpp"
+#include "mail/mail_templates.hpp"
+#include "store/auth_repo.hpp"
+#include "store/connection.hpp"
+#include "web/pages.hpp"
+#include "web/server.hpp"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace web {
+
+class ConnectionPool {
+public:
+    explicit ConnectionPool(std::function<std::unique_ptr<store::Connection>()> open) : m_open(std::move(open)) {}
+    std::unique_ptr<store::Connection> take();
+    void give_back(std::unique_ptr<store::Connection> c);
+
+private:
+    std::function<std::unique_ptr<store::Connection>()> m_open;
+    std::mutex m_mutex;
+    std::vector<std::unique_ptr<store::Connection>> m_idle;
+};
+
+struct App {
+    App(ServerOptions o, const core::Clock& c, const core::Rules& r, std::ostream* log, std::function<void()> mq);
+    ServerOptions options;
+    const core::Clock& clock;
+    const core::Rules& rules;
+    mail::MailTemplates mail_templates;
+    Pages pages;
+    ConnectionPool pool;
+    std::ostream* access_log;
+    std::mutex log_mutex;
+    std::function<void()> mail_queued;
+    bool secure_cookies = false;
+    void log_line(const std::string& line);
+};
+
+// One request in flight.
+class Exchange {
+public:
+    Exchange(App& app, Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res, std::string request_id);
+    ~Exchange();
+
+    App& app;
+    Poco::Net::HTTPServerRequest& req;
+    Poco::Net::HTTPServerResponse& res;
+    const std::string request_id;
+    std::string path;  // decoded path without query
+    std::map<std::string, std::string> query;
+    int status = 0;             // for the access log
+    std::string log_user = "-"; // username once known
+
+    // The store connection leased for this request.
+    store::Connection& db();
+    // Request body as form fields (application/x-www-form-urlencoded).
+    // Returns nullopt when the body is too large (413 sent already).
+    std::optional<std::map<std::string, std::string>> form();
+    // Raw body, nullopt when too large (413 sent already).
+    std::optional<std::string> body();
+    std::string cookie(const std::string& name) const;
+    std::string header(const std::string& name) const;
+
+    void send(int status, const std::string& content_type, const std::string& body);
+    void send_html(int status, const std::string& html);
+    void send_json(int status, const std::string& json);
+    void redirect(const std::string& location);  // 303 See Other
+    void set_cookie(const std::string& name, const std::string& value, const std::string& path, int max_age_seconds);
+    bool sent() const { return m_sent; }
+
+private:
+    std::unique_ptr<store::Connection> m_db;
+    std::optional<std::string> m_body;
+    bool m_sent = false;
+};
+
+std::map<std::string, std::string> parse_urlencoded(const std::string& text);
+
+}  // namespace web

@@ -1,0 +1,121 @@
+#include "digital/secrets.hpp"
+#include "store/registry_repo.hpp"
+#include "web/handlers.hpp"
+
+namespace web {
+
+namespace {
+
+constexpr const char* k_session_cookie = "sid";
+constexpr const char* k_csrf_cookie = "csrf";
+constexpr auto k_session_lifetime = std::chrono::hours(8);
+
+// Verifying against this when the user is unknown keeps the sign-in time
+// the same for known and unknown usernames.
+const std::string& dummy_hash() {
+    static const std::string h = digital::hash_password("not a password");
+    return h;
+}
+
+}  // namespace
+
+std::optional<store::Principal> bearer_principal(Exchange& x) {
+    const std::string h = x.header("Authorization");
+    constexpr std::string_view k_prefix = "Bearer ";
+    if (h.size() <= k_prefix.size() || h.compare(0, k_prefix.size(), k_prefix) != 0) return std::nullopt;
+    const std::string token = h.substr(k_prefix.size());
+    if (!digital::is_well_formed_token(token)) return std::nullopt;
+    auto p = store::AuthRepo(x.db()).principal_by_api_token(digital::sha256_hex(token));
+    if (p) x.log_user = p->username;
+    return p;
+}
+
+std::optional<store::WebSession> current_session(Exchange& x) {
+    const std::string sid = x.cookie(k_session_cookie);
+    if (!digital::is_well_formed_token(sid)) return std::nullopt;
+    auto s = store::AuthRepo(x.db()).session_by_hash(digital::sha256_hex(sid), core::format_utc(x.app.clock.now()));
+    if (s) x.log_user = s->user.username;
+    return s;
+}
+
+std::string anonymous_csrf(Exchange& x) {
+    std::string c = x.cookie(k_csrf_cookie);
+    if (digital::is_well_formed_token(c)) return c;
+    c = digital::random_token();
+    x.set_cookie(k_csrf_cookie, c, "/", -1);
+    return c;
+}
+
+bool anonymous_csrf_ok(Exchange& x, const std::string& submitted) {
+    const std::string c = x.cookie(k_csrf_cookie);
+    return digital::is_well_formed_token(c) && digital::constant_time_equal(c, submitted);
+}
+
+bool session_csrf_ok(const store::WebSession& s, const std::string& submitted) {
+    return !submitted.empty() && digital::constant_time_equal(s.csrf_token, submitted);
+}
+
+LayoutInfo layout_for(const store::WebSession& s, const std::string& bureau_name, const std::string& title) {
+    LayoutInfo l;
+    l.title = title;
+    l.user_name = s.user.name;
+    l.bureau_name = bureau_name;
+    l.csrf = s.csrf_token;
+    return l;
+}
+
+namespace {
+
+void render_login(Exchange& x, int status, const std::string& error, const std::string& username) {
+    Data d;
+    d.set("csrf", anonymous_csrf(x));
+    d.set("username", username);
+    if (!error.empty()) d.set("error", error);
+    LayoutInfo l;
+    l.title = "Logga in";
+    x.send_html(status, x.app.pages.render("login", d, l));
+}
+
+}  // namespace
+
+void handle_login_page(Exchange& x) {
+    if (current_session(x)) return x.redirect("/clients");
+    render_login(x, 200, "", "");
+}
+
+void handle_login(Exchange& x) {
+    auto f = x.form();
+    if (!f) return;
+    const std::string username = (*f)["username"], password = (*f)["password"];
+    if (!anonymous_csrf_ok(x, (*f)["csrf"]))
+        return render_login(x, 403, "Formuläret hade gått ut. Försök igen.", username);
+    store::AuthRepo auth(x.db());
+    auto user = auth.user_with_password(username);
+    const bool has_password = user && !user->second.empty();
+    const bool ok = digital::verify_password(password, has_password ? user->second : dummy_hash()) && has_password;
+    if (!ok) return render_login(x, 401, "Fel användarnamn eller lösenord.", username);
+    // A fresh session id at every sign-in: a planted cookie is never promoted (session fixation).
+    const std::string sid = digital::random_token();
+    const auto now = x.app.clock.now();
+    auth.add_session(user->first.user_id, digital::sha256_hex(sid), digital::random_token(), core::format_utc(now),
+                     core::format_utc(now + k_session_lifetime));
+    x.log_user = username;
+    x.set_cookie(k_session_cookie, sid, "/",
+                 static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(k_session_lifetime).count()));
+    x.redirect("/clients");
+}
+
+void handle_logout(Exchange& x) {
+    auto s = current_session(x);
+    auto f = x.form();
+    if (!f) return;
+    if (!s) return x.redirect("/login");
+    if (!session_csrf_ok(*s, (*f)["csrf"]))
+        return send_message_page(x, 403, "Säkerhetskontrollen misslyckades",
+                                 "Formuläret kunde inte skickas. Ladda om sidan och försök igen.");
+    store::AuthRepo(x.db()).end_session(s->id, core::format_utc(x.app.clock.now()));
+    x.set_cookie(k_session_cookie, "", "/", 0);
+    x.redirect("/login");
+}
+
+}  // namespace web

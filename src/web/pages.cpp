@@ -1,0 +1,48 @@
+#include "web/pages.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace web {
+
+Pages::Pages(const std::filesystem::path& dir) {
+    if (!std::filesystem::is_directory(dir))
+        throw std::runtime_error("page templates folder " + dir.string() + " is missing (broken installation)");
+    for (auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() != ".mustache") continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        std::ostringstream s;
+        s << in.rdbuf();
+        kainjow::mustache::mustache check(s.str());
+        if (!check.is_valid())
+            throw std::runtime_error("page template " + entry.path().string() + ": " + check.error_message());
+        m_texts[entry.path().stem().string()] = s.str();
+    }
+    if (!m_texts.count("layout"))
+        throw std::runtime_error("page template " + (dir / "layout.mustache").string() + " is missing");
+}
+
+std::string Pages::render_one(const std::string& name, const Data& data) const {
+    auto it = m_texts.find(name);
+    if (it == m_texts.end()) throw std::logic_error("no page template '" + name + "'");
+    kainjow::mustache::mustache tmpl(it->second);
+    return tmpl.render(data);
+}
+
+std::string Pages::render(const std::string& name, const Data& data, const LayoutInfo& layout) const {
+    Data outer;
+    outer.set("title", layout.title);
+    outer.set("content", render_one(name, data));
+    if (layout.user_name) {
+        Data user;
+        user.set("name", *layout.user_name);
+        user.set("bureau", layout.bureau_name.value_or(""));
+        user.set("csrf", layout.csrf);
+        outer.set("user", user);
+    }
+    if (layout.request_id) outer.set("request_id", *layout.request_id);
+    return render_one("layout", outer);
+}
+
+}  // namespace web

@@ -1,0 +1,66 @@
+// Server: the bundled web endpoint of the digital path (SPEC §5, issue 6) —
+// a Poco::Net::HTTPServer with a JSON API for scripts and Swedish HTML pages
+// for people. Handlers are thin: parse, call digital::Desk, map the outcome
+// to a status and a page. Routes: see router.cpp (and README.md).
+//
+// Threads: Poco serves each connection on a pool thread (keep-alive on);
+// every request leases its own store::Connection from a pool, so no SQLite
+// connection is ever used by two threads at once. stop() stops accepting,
+// lets requests in flight finish (up to a grace period) and returns.
+//
+// Errors: every request is caught at its boundary (router.cpp): a bug or a
+// broken store becomes 500 with a request id, never a stack trace. Poco
+// headers stay out of this header (pimpl).
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/rules.hpp"
+#include "store/connection.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+
+namespace web {
+
+struct ServerOptions {
+    std::string address = "127.0.0.1";
+    int port = 8080;  // 0: any free port (see Server::port())
+    int threads = 0;  // 0: 4 per core, at least 8 (see server.cpp for why)
+    std::string base_url = "http://127.0.0.1:8080";  // links in mails; https → cookies get Secure
+    std::filesystem::path share_dir;                 // holds templates/web, templates/mail
+    int valid_days = 7;                              // approval links
+    int max_body_kb = 64;                            // request bodies beyond this get 413
+    // Opens a new connection to the store (called once per pooled connection).
+    std::function<std::unique_ptr<store::Connection>()> open_store;
+};
+
+class Server {
+public:
+    // `access_log`: one line per request (no secrets; personal numbers
+    // masked); may be null. `mail_queued`: called after a request queued
+    // mail (wakes the sender); may be empty. Throws std::runtime_error when
+    // templates are missing (broken installation).
+    Server(ServerOptions options, const core::Clock& clock, const core::Rules& rules, std::ostream* access_log,
+           std::function<void()> mail_queued);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds and starts serving. Throws std::runtime_error when the address
+    // cannot be bound (port in use).
+    void start();
+    // The bound port (after start()).
+    int port() const;
+    // Stops accepting, waits up to `grace` for requests in flight, returns.
+    void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace web
