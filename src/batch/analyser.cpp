@@ -1,0 +1,139 @@
+#include "batch/analyser.hpp"
+
+#include "align/align.hpp"
+
+#include <chrono>
+
+namespace batch {
+
+namespace {
+double ms_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+}  // namespace
+
+Analyser::Analyser(const core::FormTemplate& t, const core::Rules& rules, const core::Clock& clock,
+                   std::unique_ptr<ocr::OcrEngine> engine, std::unique_ptr<validate::RegistryView> registry,
+                   AnalysisSettings settings)
+    : m_template(t), m_rules(rules), m_clock(clock), m_engine(std::move(engine)), m_registry(std::move(registry)),
+      m_settings(settings) {}
+
+FileAnalysis Analyser::analyse(std::string_view bytes) {
+    auto t0 = std::chrono::steady_clock::now();
+    FileAnalysis file;
+    auto raster = raster::rasterize({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, m_settings.limits);
+    file.times.decode_ms = ms_since(t0);
+    if (!raster) {
+        file.file_reason = std::string(raster.error().reason);
+        file.file_detail = raster.error().detail;
+        file.times.total_ms = ms_since(t0);
+        return file;
+    }
+    file.container = std::string(raster::to_string(raster->container));
+    if (raster->born_digital) {
+        file.pages = 1;
+        file.forms.push_back(analyse_born_digital(*raster));
+    } else {
+        file.pages = static_cast<int>(raster->pages.size());
+        for (size_t i = 0; i < raster->pages.size(); ++i) {
+            auto form = analyse_page(raster->pages[i], static_cast<int>(i) + 1, file);
+            if (form.form_index > 0) {
+                form.form_index = static_cast<int>(file.forms.size()) + 1;
+                file.forms.push_back(std::move(form));
+            }
+        }
+        if (file.forms.empty()) {
+            file.file_reason = std::string(core::reason::not_a_form);
+            file.file_detail = file.ignored.empty() ? "no page holds the linkage form" : file.ignored.front().note;
+            for (size_t i = 1; i < file.ignored.size(); ++i)
+                file.file_detail += "; page " + std::to_string(file.ignored[i].page) + ": " + file.ignored[i].note;
+        }
+    }
+    file.times.total_ms = ms_since(t0);
+    return file;
+}
+
+// One page: a form (returned with form_index 1), or an ignored page
+// (recorded in `file`, returned with form_index 0).
+FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, FileAnalysis& file) {
+    FormResult form;
+    form.page = page_no;
+    auto t0 = std::chrono::steady_clock::now();
+    auto al = align::align_page(page, m_template);
+    file.times.align_ms += ms_since(t0);
+    if (al.kind != align::PageKind::form) {
+        file.ignored.push_back({page_no, al.kind == align::PageKind::blank ? "blank" : "foreign", al.note});
+        form.form_index = 0;
+        return form;
+    }
+    form.marks_found = al.marks_found;
+    form.residual_mm = al.residual_mm;
+    form.rotation_deg = al.transform.rotation_deg();
+    form.qr_text = al.qr_text;
+    if (al.qr_text) {
+        auto qr = core::parse_qr_payload(*al.qr_text);
+        if (qr && qr->form_id == m_template.form_id && qr->version != m_template.version) {
+            form.outcome = core::Outcome::rejected;
+            form.reasons = {std::string(core::reason::unknown_form_version)};
+            return form;
+        }
+        if (qr) form.reference_code = qr->reference;
+    }
+    if (al.registered) {
+        auto t1 = std::chrono::steady_clock::now();
+        auto rd = ocr::read_form(page, al.transform, m_template, *m_engine, m_settings.read);
+        file.times.read_ms += ms_since(t1);
+        form.reading = std::move(rd.reading);
+        form.crops = std::move(rd.crops);
+        core::Rect whole{0, 0, m_template.page_width, m_template.page_height};
+        form.page_preview = align::extract_zone(page, al.transform, whole, m_settings.preview_px_per_pt);
+    }
+    auto t2 = std::chrono::steady_clock::now();
+    validate_and_decide(form, al.registered, al.from_qr_only);
+    file.times.validate_ms += ms_since(t2);
+    return form;
+}
+
+FormResult Analyser::analyse_born_digital(const raster::Raster& r) {
+    FormResult form;
+    form.reading.born_digital = true;
+    form.reading.digital_signature_value = r.signature_value_present;
+    for (auto& f : m_template.fields) {
+        core::FieldReading fr;
+        fr.name = f.name;
+        auto it = r.form_fields.find(f.name);
+        if (it != r.form_fields.end()) {
+            fr.text = it->second;
+            fr.confidence = 100;  // typed values, no OCR
+        }
+        fr.empty = fr.text.empty();
+        form.reading.fields.push_back(std::move(fr));
+    }
+    if (auto it = r.form_fields.find("reference_code"); it != r.form_fields.end()) form.reference_code = it->second;
+    // Read from the file itself: there is no registration to doubt.
+    form.residual_mm = 0;
+    form.marks_found = 4;
+    validate_and_decide(form, true, false);
+    return form;
+}
+
+void Analyser::validate_and_decide(FormResult& form, bool registered, bool from_qr_only) {
+    decide::Evidence ev;
+    ev.registered = registered;
+    ev.from_qr_only = from_qr_only;
+    ev.residual_mm = form.residual_mm;
+    if (registered) {
+        auto v = validate::validate_form(form.reading, form.reference_code, *m_registry, m_rules, m_settings.thresholds, m_clock);
+        for (auto& f : v.failures)
+            (f.severity == validate::Severity::reject ? ev.reject_reasons : ev.review_reasons).push_back(f.code);
+        form.failures = std::move(v.failures);
+        form.values = std::move(v.values);
+        if (v.bureau) form.bureau_id = v.bureau->id;
+        if (v.client) form.client_id = v.client->id;
+    }
+    auto d = decide::decide(ev, m_settings.decide);
+    form.outcome = d.outcome;
+    form.reasons = std::move(d.reasons);
+}
+
+}  // namespace batch

@@ -1,0 +1,55 @@
+// Analyser: the only code that knows the stage order for one file —
+// raster → (per page) align → read → validate → decide. One Analyser per
+// worker thread: it owns that thread's OCR engine (initialised once) and its
+// registry view.
+//
+// Thread-safety: not shared; each worker thread builds its own.
+#pragma once
+
+#include "batch/analysis.hpp"
+#include "core/clock.hpp"
+#include "core/form_template.hpp"
+#include "core/rules.hpp"
+#include "decide/decide.hpp"
+#include "raster/raster.hpp"
+#include "read/ocr_engine.hpp"
+#include "read/read.hpp"
+#include "validate/validate.hpp"
+
+#include <memory>
+#include <string_view>
+
+namespace batch {
+
+struct AnalysisSettings {
+    raster::Limits limits;
+    ocr::ReadOptions read;
+    validate::Thresholds thresholds;
+    decide::Limits decide;
+    double preview_px_per_pt = 100.0 / 72.0;  // page preview for reviewers, ≈100 dpi
+};
+
+class Analyser {
+public:
+    Analyser(const core::FormTemplate& t, const core::Rules& rules, const core::Clock& clock,
+             std::unique_ptr<ocr::OcrEngine> engine, std::unique_ptr<validate::RegistryView> registry,
+             AnalysisSettings settings);
+
+    // Never throws for a bad file: that is a FileAnalysis with file_reason.
+    // Throws only for a broken environment (store unreachable).
+    FileAnalysis analyse(std::string_view bytes);
+
+private:
+    FormResult analyse_page(const core::GrayImage& page, int page_no, FileAnalysis& file);
+    FormResult analyse_born_digital(const raster::Raster& r);
+    void validate_and_decide(FormResult& form, bool registered, bool from_qr_only);
+
+    const core::FormTemplate& m_template;
+    const core::Rules& m_rules;
+    const core::Clock& m_clock;
+    std::unique_ptr<ocr::OcrEngine> m_engine;
+    std::unique_ptr<validate::RegistryView> m_registry;
+    AnalysisSettings m_settings;
+};
+
+}  // namespace batch

@@ -1,0 +1,57 @@
+// The result of analysing one input file, before anything is stored: the
+// forms found in it, each with its decision and the raw evidence behind it.
+// Plain values, produced by a worker thread and consumed by the writer.
+#pragma once
+
+#include "core/image.hpp"
+#include "core/outcome.hpp"
+#include "core/reading.hpp"
+#include "validate/validate.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace batch {
+
+struct StageTimes {
+    double decode_ms = 0, align_ms = 0, read_ms = 0, validate_ms = 0, total_ms = 0;
+};
+
+struct FormResult {
+    int form_index = 1;              // 1-based within the file
+    std::optional<int> page;         // 1-based page of the file
+    core::Outcome outcome = core::Outcome::review;
+    std::vector<std::string> reasons;
+    core::FormReading reading;
+    std::vector<validate::Failure> failures;
+    std::map<std::string, std::string> values;  // normalised where valid
+    std::optional<std::string> reference_code;
+    std::optional<std::int64_t> bureau_id, client_id;
+    double residual_mm = -1;
+    int marks_found = 0;
+    double rotation_deg = 0;
+    std::optional<std::string> qr_text;
+    std::map<std::string, core::GrayImage> crops;  // field → crop (written by the writer)
+    core::GrayImage page_preview;                  // reduced page image for review
+};
+
+struct IgnoredPage {
+    int page = 0;
+    std::string kind;  // "blank" | "foreign"
+    std::string note;
+};
+
+struct FileAnalysis {
+    std::string container;
+    int pages = 0;
+    std::vector<FormResult> forms;  // empty when the whole file is rejected
+    std::vector<IgnoredPage> ignored;
+    // Whole-file rejection (corrupt, unsupported, not a form): reason and detail.
+    std::optional<std::string> file_reason;
+    std::string file_detail;
+    StageTimes times;
+};
+
+}  // namespace batch

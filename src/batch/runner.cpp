@@ -1,0 +1,352 @@
+#include "batch/runner.hpp"
+
+#include "batch/reason_texts.hpp"
+#include "batch/store_registry_view.hpp"
+#include "batch/writer.hpp"
+#include "intake/files.hpp"
+#include "read/ocr_engine.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <sys/inotify.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <deque>
+#include <iomanip>
+#include <mutex>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+namespace batch {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Job {
+    intake::Claimed claimed;
+};
+struct Done {
+    intake::Claimed claimed;
+    FileAnalysis analysis;
+};
+
+// The worker pool: bounded in flight by the caller, results in completion order.
+class Pool {
+public:
+    Pool(int n, const std::function<std::unique_ptr<Analyser>()>& make) {
+        for (int i = 0; i < n; ++i)
+            m_threads.emplace_back([this, make] {
+                std::unique_ptr<Analyser> analyser;
+                try {
+                    analyser = make();
+                } catch (const std::exception& e) {
+                    std::lock_guard lock(m_mu);
+                    m_fatal = e.what();
+                    m_cv_done.notify_all();
+                    return;
+                }
+                work(*analyser);
+            });
+    }
+    ~Pool() {
+        {
+            std::lock_guard lock(m_mu);
+            m_closing = true;
+        }
+        m_cv_jobs.notify_all();
+        for (auto& t : m_threads) t.join();
+    }
+    void submit(Job j) {
+        std::lock_guard lock(m_mu);
+        m_jobs.push_back(std::move(j));
+        m_cv_jobs.notify_one();
+    }
+    // Blocks for the next result. Throws when a worker could not start (broken installation).
+    Done next() {
+        std::unique_lock lock(m_mu);
+        m_cv_done.wait(lock, [&] { return !m_done.empty() || !m_fatal.empty(); });
+        if (m_done.empty()) throw std::runtime_error(m_fatal);
+        Done d = std::move(m_done.front());
+        m_done.pop_front();
+        return d;
+    }
+
+private:
+    void work(Analyser& analyser) {
+        for (;;) {
+            Job job;
+            {
+                std::unique_lock lock(m_mu);
+                m_cv_jobs.wait(lock, [&] { return m_closing || !m_jobs.empty(); });
+                if (m_jobs.empty()) return;
+                job = std::move(m_jobs.front());
+                m_jobs.pop_front();
+            }
+            Done d{job.claimed, {}};
+            // The per-document boundary: whatever breaks on this file stays with this file.
+            try {
+                std::string bytes = intake::read_all(job.claimed.work_path);
+                d.analysis = analyser.analyse(bytes);
+            } catch (const std::exception& e) {
+                d.analysis = FileAnalysis{};
+                d.analysis.file_reason = std::string(core::reason::internal_error);
+                d.analysis.file_detail = std::string("internal error while analysing: ") + e.what();
+            }
+            std::lock_guard lock(m_mu);
+            m_done.push_back(std::move(d));
+            m_cv_done.notify_one();
+        }
+    }
+
+    std::mutex m_mu;
+    std::condition_variable m_cv_jobs, m_cv_done;
+    std::deque<Job> m_jobs;
+    std::deque<Done> m_done;
+    std::string m_fatal;
+    bool m_closing = false;
+    std::vector<std::thread> m_threads;
+};
+
+std::string sidecar(const CommittedFile& f, const std::string& detail, const std::string& at) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("file", f.file_name);
+    o.set("sha256", f.sha256);
+    o.set("rejected_at", at);
+    Poco::JSON::Array reasons;
+    std::string note;
+    for (auto& form : f.forms)
+        for (auto& r : form.reasons) {
+            reasons.add(r);
+            if (note.empty()) note = reason_text_sv(r);
+        }
+    if (f.duplicate) {
+        reasons.add("duplicate_file");
+        note = reason_text_sv("duplicate_file");
+    }
+    o.set("reasons", reasons);
+    o.set("note_sv", note);
+    o.set("detail", detail);
+    std::ostringstream s;
+    o.stringify(s, 2);
+    return s.str() + "\n";
+}
+
+}  // namespace
+
+Runner::Runner(RunOptions options, const core::FormTemplate& t, const core::Rules& rules, const core::Clock& clock,
+               std::ostream& out, std::ostream& err)
+    : m_opt(std::move(options)), m_template(t), m_rules(rules), m_clock(clock), m_out(out), m_err(err) {
+    if (m_opt.workers <= 0) m_opt.workers = std::max(1u, std::thread::hardware_concurrency());
+}
+
+void Runner::emit(const CommittedFile& f, Summary& s, const std::string& file_note) {
+    ++s.files;
+    if (f.duplicate) {
+        ++s.outcomes["duplicate"];
+        ++s.reasons["duplicate_file"];
+        ++s.documents;
+    }
+    for (auto& form : f.forms) {
+        ++s.documents;
+        ++s.outcomes[std::string(core::to_string(form.outcome))];
+        for (auto& r : form.reasons) ++s.reasons[r];
+        if (form.outcome == core::Outcome::review) s.review.push_back({form.document_id, f.file_name, form.reasons});
+    }
+    if (f.rejected_file || f.duplicate) {
+        RejectedItem r{f.file_name, f.stored_path.string(), {}, file_note};
+        for (auto& form : f.forms) r.reasons.insert(r.reasons.end(), form.reasons.begin(), form.reasons.end());
+        if (f.duplicate) r.reasons.push_back("duplicate_file");
+        s.rejected.push_back(std::move(r));
+    }
+    auto print_one = [&](const CommittedForm* form) {
+        if (m_opt.json) {
+            Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+            o.set("file", f.file_name);
+            o.set("sha256", f.sha256);
+            o.set("page", form && form->page ? Poco::Dynamic::Var(*form->page) : Poco::Dynamic::Var());
+            o.set("outcome", form ? std::string(core::to_string(form->outcome)) : std::string("duplicate"));
+            Poco::JSON::Array reasons;
+            if (form) for (auto& r : form->reasons) reasons.add(r);
+            else reasons.add("duplicate_file");
+            o.set("reasons", reasons);
+            Poco::JSON::Object fields(Poco::JSON_PRESERVE_KEY_ORDER), conf(Poco::JSON_PRESERVE_KEY_ORDER);
+            if (form) {
+                for (auto& [k, v] : form->fields) fields.set(k, v);
+                for (auto& [k, v] : form->confidence) conf.set(k, v);
+            }
+            o.set("fields", fields);
+            o.set("confidence", conf);
+            o.set("linkage_id", form && form->linkage_id ? Poco::Dynamic::Var(*form->linkage_id) : Poco::Dynamic::Var());
+            o.set("document_id", form ? Poco::Dynamic::Var(form->document_id) : Poco::Dynamic::Var());
+            o.stringify(m_out);
+            m_out << '\n';
+        } else {
+            m_out << std::left << std::setw(10) << (form ? core::to_string(form->outcome) : "duplicate") << ' '
+                  << f.file_name;
+            if (form && form->page && f.forms.size() > 1) m_out << " (page " << *form->page << ")";
+            if (form && !form->reasons.empty()) {
+                m_out << "  [";
+                for (size_t i = 0; i < form->reasons.size(); ++i) m_out << (i ? ", " : "") << form->reasons[i];
+                m_out << "]";
+            }
+            if (form && form->linkage_id) m_out << "  linkage #" << *form->linkage_id;
+            m_out << '\n';
+        }
+    };
+    if (f.duplicate) print_one(nullptr);
+    for (auto& form : f.forms) print_one(&form);
+    m_out.flush();
+}
+
+void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
+    auto conn = store::open_store(m_opt.store);
+    Writer writer(*conn, m_clock, m_opt.home, m_opt.crops);
+    intake::Inbox inbox(m_opt.folders);
+    std::deque<intake::Claimed> todo;
+    for (auto& c : inbox.leftovers()) todo.push_back(std::move(c));
+    std::deque<fs::path> ready;
+    for (auto& p : inbox.ready(m_clock, m_opt.ready)) ready.push_back(std::move(p));
+    const size_t total = todo.size() + ready.size();
+    if (total == 0) return;
+
+    auto t0 = std::chrono::steady_clock::now();
+    const bool tty = m_opt.progress && isatty(STDERR_FILENO);
+    auto finish = [&](const intake::Claimed& c, CommittedFile& f, const std::string& detail) {
+        const std::string now = core::format_utc(m_clock.now());
+        if (f.duplicate) f.stored_path = inbox.reject(c, sidecar(f, detail, now));
+        else if (f.rejected_file) inbox.reject(c, sidecar(f, detail, now));
+        else inbox.archive(c);
+        std::string note;
+        if (f.duplicate) note = reason_text_sv("duplicate_file");
+        else if (!f.forms.empty() && !f.forms.front().reasons.empty()) note = reason_text_sv(f.forms.front().reasons.front());
+        emit(f, s, note);
+    };
+
+    std::unique_ptr<Pool> pool;
+    auto make_analyser = [this] {
+        return std::make_unique<Analyser>(m_template, m_rules, m_clock, ocr::make_tesseract_engine(),
+                                          make_store_registry_view(store::open_store(m_opt.store), m_clock),
+                                          m_opt.analysis);
+    };
+    size_t in_flight = 0, done = 0;
+    const size_t max_in_flight = static_cast<size_t>(m_opt.workers) * 2;
+    auto next_claim = [&]() -> std::optional<intake::Claimed> {
+        while (!todo.empty() || !ready.empty()) {
+            if (!todo.empty()) {
+                auto c = std::move(todo.front());
+                todo.pop_front();
+                return c;
+            }
+            auto p = std::move(ready.front());
+            ready.pop_front();
+            if (auto c = inbox.claim(p)) return c;
+            ++done;  // vanished: another process took it
+        }
+        return std::nullopt;
+    };
+    for (;;) {
+        while (in_flight < max_in_flight && !(stop && *stop)) {
+            auto c = next_claim();
+            if (!c) break;
+            // Resumed or duplicate: the store already knows this checksum.
+            if (auto committed = writer.already_committed(*c)) {
+                bool resumed = c->work_path.filename().string().find("--") == 64 &&
+                               committed->stored_path.filename().string().rfind(c->sha256, 0) == 0 &&
+                               !fs::exists(m_opt.home / committed->stored_path);
+                if (resumed) {
+                    finish(*c, *committed, "resumed after an interrupted run");
+                } else {
+                    CommittedFile dup;
+                    dup.sha256 = c->sha256;
+                    dup.file_name = c->original_name;
+                    dup.duplicate = true;
+                    finish(*c, dup, "the same bytes were processed before (" + committed->file_name + ")");
+                }
+                ++done;
+                continue;
+            }
+            if (!pool) pool = std::make_unique<Pool>(m_opt.workers, make_analyser);
+            pool->submit({std::move(*c)});
+            ++in_flight;
+        }
+        if (in_flight == 0) break;
+        Done d = pool->next();
+        --in_flight;
+        s.decode_ms += d.analysis.times.decode_ms;
+        s.align_ms += d.analysis.times.align_ms;
+        s.read_ms += d.analysis.times.read_ms;
+        s.validate_ms += d.analysis.times.validate_ms;
+        s.analyse_ms += d.analysis.times.total_ms;
+        for (auto& ig : d.analysis.ignored) (void)ig, ++s.ignored_pages;
+        std::string detail = d.analysis.file_detail;
+        CommittedFile f = writer.commit(d.claimed, d.analysis, inbox, std::nullopt);
+        finish(d.claimed, f, detail);
+        ++done;
+        if (tty) {
+            double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            double rate = secs > 0 ? done / secs : 0;
+            double eta = rate > 0 ? (total - done) / rate : 0;
+            m_err << "\r" << done << "/" << total << " files  " << std::fixed << std::setprecision(2) << rate
+                  << " files/s  ETA " << static_cast<int>(eta) << " s   " << std::flush;
+        }
+    }
+    if (tty) m_err << "\n";
+}
+
+Summary Runner::run_once() {
+    Summary s;
+    s.started_at = core::format_utc(m_clock.now());
+    auto t0 = std::chrono::steady_clock::now();
+    pass(s, nullptr);
+    s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    s.finished_at = core::format_utc(m_clock.now());
+    write_report(s, m_opt.reports);
+    return s;
+}
+
+void Runner::watch(const std::atomic<bool>& stop) {
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd >= 0) inotify_add_watch(fd, m_opt.folders.inbox.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+    Summary day;
+    day.kind = "watch";
+    day.started_at = core::format_utc(m_clock.now());
+    auto day_of = [](const std::string& ts) { return ts.substr(0, 10); };
+    m_err << "watching " << m_opt.folders.inbox.string() << " (stop with SIGTERM or Ctrl-C)\n";
+    while (!stop) {
+        auto t0 = std::chrono::steady_clock::now();
+        pass(day, &stop);
+        day.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::string now = core::format_utc(m_clock.now());
+        if (day_of(now) != day_of(day.started_at)) {
+            day.finished_at = now;
+            write_report(day, m_opt.reports);
+            day = Summary{};
+            day.kind = "watch";
+            day.started_at = now;
+        }
+        // Wake on a new file, or after the interval (safety net: a periodic rescan).
+        pollfd p{fd, POLLIN, 0};
+        int waited = 0;
+        const int step_ms = 200;
+        while (!stop && waited < m_opt.watch_interval.count() * 1000) {
+            if (fd >= 0 && poll(&p, 1, step_ms) > 0) {
+                char buf[4096];
+                while (read(fd, buf, sizeof buf) > 0) {}
+                // Let the writer finish: the stability check decides when it is complete.
+                break;
+            }
+            if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(step_ms));
+            waited += step_ms;
+        }
+    }
+    if (fd >= 0) close(fd);
+    day.finished_at = core::format_utc(m_clock.now());
+    write_report(day, m_opt.reports);
+}
+
+}  // namespace batch

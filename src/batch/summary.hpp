@@ -1,0 +1,47 @@
+// Summary of a batch run (SPEC §4.9): counts per outcome and reason, timings,
+// what waits for review, what was rejected and where it lies. Written as
+// JSON to reports/ and printed on the terminal.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace batch {
+
+struct ReviewItem {
+    std::int64_t document_id = 0;
+    std::string file;
+    std::vector<std::string> reasons;
+};
+
+struct RejectedItem {
+    std::string file;
+    std::string stored_path;
+    std::vector<std::string> reasons;
+    std::string note;
+};
+
+struct Summary {
+    std::string kind = "batch";
+    std::string started_at, finished_at;
+    int files = 0;
+    int documents = 0;
+    int ignored_pages = 0;
+    std::map<std::string, int> outcomes;  // accepted/review/rejected/duplicate
+    std::map<std::string, int> reasons;
+    std::vector<ReviewItem> review;
+    std::vector<RejectedItem> rejected;
+    double seconds = 0;
+    double decode_ms = 0, align_ms = 0, read_ms = 0, validate_ms = 0, analyse_ms = 0;
+
+    std::string to_json() const;
+    void print(std::ostream& o) const;
+};
+
+// Writes reports/<kind>-<UTC timestamp>.json atomically and returns its path.
+std::filesystem::path write_report(const Summary& s, const std::filesystem::path& reports_dir);
+
+}  // namespace batch

@@ -1,0 +1,101 @@
+#include "batch/runner.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "core/form_template.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <ostream>
+
+namespace cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) { g_stop = true; }
+
+// Holds an exclusive lock on the state directory's pipeline lock file for
+// the life of the process: two batch/watch runs never share one work/ folder.
+class PipelineLock {
+public:
+    explicit PipelineLock(const std::filesystem::path& home) {
+        m_fd = ::open((home / ".pipeline.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        m_held = m_fd >= 0 && ::flock(m_fd, LOCK_EX | LOCK_NB) == 0;
+    }
+    ~PipelineLock() {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    bool held() const { return m_held; }
+
+private:
+    int m_fd = -1;
+    bool m_held = false;
+};
+
+}  // namespace
+
+batch::RunOptions make_run_options(Context& ctx) {
+    auto& s = ctx.settings();
+    batch::RunOptions o;
+    o.home = ctx.home();
+    o.folders = {s.get_path("paths.inbox"), s.get_path("paths.work"), s.get_path("paths.archive"),
+                 s.get_path("paths.rejected")};
+    o.crops = s.get_path("paths.crops");
+    o.reports = s.get_path("paths.reports");
+    o.store.url = ctx.store_url();
+    o.store.busy_timeout_ms = s.get_int("store.busy_timeout_ms", 100, 600000);
+    o.workers = s.get_int("batch.workers", 0, 256);
+    o.ready.stable = std::chrono::seconds(s.get_int("batch.stable_seconds", 0, 3600));
+    o.analysis.limits.max_bytes = static_cast<std::size_t>(s.get_int("limits.max_file_mb", 1, 4096)) << 20;
+    o.analysis.limits.max_pages = s.get_int("limits.max_pages", 1, 10000);
+    o.analysis.limits.max_megapixels = s.get_int("limits.max_megapixels", 1, 1000);
+    o.analysis.thresholds.min_confidence = s.get_double("thresholds.min_confidence", 0, 100);
+    o.analysis.thresholds.max_form_age_days = s.get_int("thresholds.max_form_age_days", 1, 3650);
+    o.analysis.read.min_ink_percent = s.get_double("thresholds.min_ink_percent", 0, 100);
+    o.analysis.decide.max_residual_mm = s.get_double("thresholds.max_residual_mm", 0, 50);
+    return o;
+}
+
+int run_batch_or_watch(Context& ctx, const std::vector<std::string>& argv, bool watch) {
+    Args args(argv, {"workers"}, {"json", "no-progress"});
+    auto opts = make_run_options(ctx);
+    if (auto w = args.value("workers")) {
+        try {
+            opts.workers = std::stoi(*w);
+        } catch (const std::exception&) {
+            throw UsageError("--workers takes a whole number");
+        }
+    }
+    opts.json = args.flag("json");
+    opts.progress = !args.flag("no-progress");
+    opts.folders.create();
+    std::filesystem::create_directories(opts.crops);
+    ctx.store();  // opens and migrates before any file is claimed
+    PipelineLock lock(ctx.home());
+    if (!lock.held()) {
+        ctx.err << "linkage: another batch or watch holds the lock on " << ctx.home().string()
+                << "; this run does nothing and exits\n";
+        return k_exit_locked;
+    }
+    auto tmpl = core::FormTemplate::load(core::template_path(ctx.share_dir() / "templates", 1));
+    batch::Runner runner(opts, tmpl, ctx.rules(), ctx.clock(), ctx.out, ctx.err);
+    if (watch) {
+        std::signal(SIGTERM, on_signal);
+        std::signal(SIGINT, on_signal);
+        runner.watch(g_stop);
+        return k_exit_ok;
+    }
+    auto summary = runner.run_once();
+    summary.print(ctx.err);
+    return k_exit_ok;
+}
+
+int cmd_batch(Context& ctx, const std::vector<std::string>& argv) { return run_batch_or_watch(ctx, argv, false); }
+int cmd_watch(Context& ctx, const std::vector<std::string>& argv) { return run_batch_or_watch(ctx, argv, true); }
+
+}  // namespace cli

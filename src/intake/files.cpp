@@ -1,0 +1,115 @@
+#include "intake/files.hpp"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <system_error>
+
+namespace intake {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void raise(const std::string& what, const fs::path& p) {
+    throw fs::filesystem_error(what, p, std::error_code(errno, std::generic_category()));
+}
+
+void fsync_dir(const fs::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0) raise("cannot open folder to sync", dir);
+    ::fsync(fd);
+    ::close(fd);
+}
+
+}  // namespace
+
+void write_file_atomic(const fs::path& file, std::string_view content) {
+    std::random_device rd;
+    fs::path tmp = file.parent_path() / ("." + file.filename().string() + "." + std::to_string(rd()) + ".tmp");
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) raise("cannot create", tmp);
+    const char* p = content.data();
+    size_t left = content.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            errno = e;
+            raise("cannot write", tmp);
+        }
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        ::unlink(tmp.c_str());
+        raise("cannot flush", tmp);
+    }
+    if (::rename(tmp.c_str(), file.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        raise("cannot rename into place", file);
+    }
+    fsync_dir(file.parent_path().empty() ? fs::path(".") : file.parent_path());
+}
+
+void move_durably(const fs::path& from, const fs::path& to) {
+    if (::rename(from.c_str(), to.c_str()) != 0) raise("cannot move " + from.string() + " to", to);
+    fsync_dir(to.parent_path());
+    if (from.parent_path() != to.parent_path()) fsync_dir(from.parent_path());
+}
+
+std::string read_all(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + file.string());
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string sha256_bytes(std::string_view bytes) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(bytes.data(), static_cast<unsigned>(bytes.size()));
+    return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+std::string sha256_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + file.string());
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    char buf[1 << 16];
+    while (in) {
+        in.read(buf, sizeof buf);
+        if (in.gcount() > 0) sha.update(buf, static_cast<unsigned>(in.gcount()));
+    }
+    if (in.bad()) throw std::runtime_error("cannot read " + file.string());
+    return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+std::string safe_name(std::string_view name) {
+    auto slash = name.find_last_of('/');
+    if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+    std::string out;
+    for (char c : name) {
+        unsigned char u = static_cast<unsigned char>(c);
+        out.push_back(u < 0x20 || u == 0x7f ? '_' : c);
+    }
+    if (out.empty() || out == "." || out == "..") out = "unnamed";
+    if (out.size() > 120) {
+        size_t cut = 120;
+        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+        out.resize(cut);
+    }
+    return out;
+}
+
+}  // namespace intake

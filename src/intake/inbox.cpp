@@ -1,0 +1,151 @@
+#include "intake/inbox.hpp"
+
+#include "intake/files.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+namespace intake {
+
+namespace fs = std::filesystem;
+
+void Folders::create() const {
+    for (auto& p : {inbox, work, archive, rejected}) fs::create_directories(p);
+}
+
+namespace {
+
+bool is_temp_name(const std::string& n) {
+    auto ends = [&](const char* s) {
+        std::string suf(s);
+        return n.size() >= suf.size() && n.compare(n.size() - suf.size(), suf.size(), suf) == 0;
+    };
+    return n.empty() || n[0] == '.' || n[0] == '~' || ends(".tmp") || ends(".part") || ends(".crdownload") ||
+           ends(".json");
+}
+
+// Looks at the last bytes: does the file end the way its format ends?
+bool looks_complete(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return false;
+    char head[8] = {};
+    in.read(head, 8);
+    in.seekg(0, std::ios::end);
+    auto size = static_cast<long long>(in.tellg());
+    if (size < 8) return false;
+    long long tail_len = std::min<long long>(size, 2048);
+    std::string tail(static_cast<size_t>(tail_len), '\0');
+    in.seekg(size - tail_len);
+    in.read(tail.data(), tail_len);
+    std::string_view h(head, 8);
+    if (h.substr(0, 5) == "%PDF-") return tail.find("%%EOF") != std::string::npos;
+    if (static_cast<unsigned char>(head[0]) == 0xff && static_cast<unsigned char>(head[1]) == 0xd8) {
+        auto pos = tail.rfind("\xff\xd9");
+        return pos != std::string::npos && pos + 2 >= tail.size() - 16;
+    }
+    if (h.substr(1, 3) == "PNG") return tail.find("IEND") != std::string::npos;
+    return true;  // TIFF and others: judged by age alone
+}
+
+std::string extension_of(const std::string& name) {
+    auto ext = fs::path(name).extension().string();
+    std::string out;
+    for (char c : ext) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (out.size() > 8 || out.find_first_not_of(".abcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos) return ".bin";
+    return out.empty() ? ".bin" : out;
+}
+
+}  // namespace
+
+std::vector<fs::path> Inbox::ready(const core::Clock& clock, const ReadyOptions& options) const {
+    std::vector<std::pair<fs::file_time_type, fs::path>> found;
+    std::error_code ec;
+    auto now_file = fs::file_time_type::clock::now();
+    (void)clock;
+    for (auto& e : fs::directory_iterator(m_f.inbox, ec)) {
+        std::error_code e2;
+        if (!e.is_regular_file(e2)) continue;
+        std::string name = e.path().filename().string();
+        if (is_temp_name(name)) continue;
+        auto mtime = e.last_write_time(e2);
+        if (e2) continue;
+        auto age = now_file - mtime;
+        if (age < options.stable) continue;
+        if (!looks_complete(e.path()) && age < options.give_up) continue;
+        found.emplace_back(mtime, e.path());
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<fs::path> out;
+    for (auto& [t, p] : found) out.push_back(p);
+    return out;
+}
+
+std::optional<Claimed> Inbox::claim(const fs::path& inbox_file) {
+    Claimed c;
+    std::error_code ec;
+    c.size = fs::file_size(inbox_file, ec);
+    if (ec) return std::nullopt;
+    try {
+        c.sha256 = sha256_file(inbox_file);
+    } catch (const std::runtime_error&) {
+        return std::nullopt;  // vanished or unreadable now; looked at again next round
+    }
+    c.original_name = safe_name(inbox_file.filename().string());
+    fs::path target = m_f.work / (c.sha256 + "--" + c.original_name);
+    // The same bytes already waiting in work/ (dropped twice): keep both, distinct names.
+    for (int i = 2; fs::exists(target); ++i) target = m_f.work / (c.sha256 + "--" + std::to_string(i) + "-" + c.original_name);
+    try {
+        move_durably(inbox_file, target);
+    } catch (const fs::filesystem_error&) {
+        return std::nullopt;
+    }
+    c.work_path = target;
+    return c;
+}
+
+std::vector<Claimed> Inbox::leftovers() const {
+    std::vector<Claimed> out;
+    std::error_code ec;
+    for (auto& e : fs::directory_iterator(m_f.work, ec)) {
+        if (!e.is_regular_file()) continue;
+        std::string name = e.path().filename().string();
+        if (name[0] == '.') continue;
+        auto sep = name.find("--");
+        if (sep != 64) continue;  // not ours
+        Claimed c;
+        c.work_path = e.path();
+        c.sha256 = name.substr(0, 64);
+        c.original_name = name.substr(66);
+        c.size = e.file_size();
+        out.push_back(std::move(c));
+    }
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.work_path < b.work_path; });
+    return out;
+}
+
+fs::path Inbox::archive_path(const Claimed& c) const {
+    return m_f.archive / (c.sha256 + extension_of(c.original_name));
+}
+
+fs::path Inbox::reject_path(const Claimed& c) const { return m_f.rejected / (c.sha256 + "--" + c.original_name); }
+
+fs::path Inbox::archive(const Claimed& c) {
+    fs::path target = archive_path(c);
+    if (fs::exists(target)) {
+        // Same checksum: the same bytes are already archived.
+        fs::remove(c.work_path);
+    } else {
+        move_durably(c.work_path, target);
+    }
+    return target;
+}
+
+fs::path Inbox::reject(const Claimed& c, const std::string& sidecar_json) {
+    fs::path target = reject_path(c);
+    for (int i = 2; fs::exists(target); ++i) target = m_f.rejected / (c.sha256 + "--" + std::to_string(i) + "-" + c.original_name);
+    write_file_atomic(fs::path(target.string() + ".json"), sidecar_json);
+    move_durably(c.work_path, target);
+    return target;
+}
+
+}  // namespace intake

@@ -1,0 +1,77 @@
+// Inbox: the watched folder and its companions under the state directory.
+// A file is taken only when complete; it is claimed by one atomic rename
+// into work/, named by its checksum, so a crash at any point loses nothing
+// and a restart resumes; after the store has committed its outcome it moves
+// to archive/ (or rejected/ with a sidecar), never altered.
+//
+//   inbox/NAME  --claim-->  work/<sha256>--NAME  --finish-->  archive/<sha256>.<ext>
+//                                                  \------->  rejected/<sha256>--NAME (+ .json)
+//
+// Thread-safety: one Inbox per process; its methods are called by the
+// batch's main thread. Two processes must not share one work/ folder (the
+// batch holds a lock on the state directory).
+#pragma once
+
+#include "core/clock.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace intake {
+
+struct Folders {
+    std::filesystem::path inbox, work, archive, rejected;
+    void create() const;  // creates missing folders
+};
+
+struct Claimed {
+    std::filesystem::path work_path;
+    std::string original_name;  // as it was in the inbox (safe_name'd)
+    std::string sha256;
+    std::uintmax_t size = 0;
+};
+
+struct ReadyOptions {
+    std::chrono::seconds stable{2};      // mtime at least this old
+    std::chrono::seconds give_up{300};   // an incomplete-looking file older than this is taken anyway
+};
+
+class Inbox {
+public:
+    explicit Inbox(Folders folders) : m_f(std::move(folders)) {}
+    const Folders& folders() const { return m_f; }
+
+    // Files in the inbox that look complete, oldest first. Skips hidden
+    // files and temp names (*.tmp, *.part, *.crdownload, ~*) and
+    // subfolders. A file whose end does not look complete (PDF without
+    // %%EOF, JPEG without its end marker, PNG without IEND) waits until it is
+    // give_up old, then is taken (and will be rejected as truncated).
+    std::vector<std::filesystem::path> ready(const core::Clock& clock, const ReadyOptions& options) const;
+
+    // Claims one inbox file: checksum, then rename into work/. nullopt when
+    // the file vanished meanwhile (another process took it).
+    std::optional<Claimed> claim(const std::filesystem::path& inbox_file);
+
+    // What a killed run left in work/: each is resumed (processed again, or
+    // only finished when the store already has its outcome).
+    std::vector<Claimed> leftovers() const;
+
+    // Where archive() / reject() will put a claimed file (recorded in the store before the move).
+    std::filesystem::path archive_path(const Claimed& c) const;
+    std::filesystem::path reject_path(const Claimed& c) const;
+
+    // Moves a committed file to archive/<sha256>.<ext>; if that exists (same
+    // checksum, same bytes) the work copy is removed. Returns the path relative to home.
+    std::filesystem::path archive(const Claimed& c);
+    // Moves a file to rejected/ with a sidecar JSON beside it (written first).
+    std::filesystem::path reject(const Claimed& c, const std::string& sidecar_json);
+
+private:
+    Folders m_f;
+};
+
+}  // namespace intake
