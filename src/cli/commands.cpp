@@ -33,6 +33,19 @@ const std::vector<Command>& commands() {
          "Validates the configuration (file, environment LINKAGE_<SECTION>_<KEY>, defaults) and\n"
          "prints each key with its value and source; secrets are masked.\n",
          cmd_config, false},
+        {"batch", "one pass over the inbox: scanned forms become linkages (for cron)",
+         "usage: linkage [--home DIR] batch [--json] [--workers N] [--no-progress]\n\n"
+         "Resumes what an interrupted run left in work/, then processes every complete file in the inbox\n"
+         "(PDF, TIFF, PNG, JPEG; stacks of forms too). Each form ends as accepted, review, rejected or\n"
+         "duplicate. --json prints one JSON object per document on stdout (SPEC §6). A summary goes to\n"
+         "stderr and a report to reports/. Exit 0 when the run completed, whatever the outcomes;\n"
+         "7 when another batch or watch holds the lock.\n",
+         cmd_batch, true},
+        {"watch", "process the inbox continuously (for systemd)",
+         "usage: linkage [--home DIR] watch [--json] [--workers N]\n\n"
+         "The same processing as batch, run whenever a file arrives (inotify, plus a rescan every few\n"
+         "seconds as a safety net). Stops cleanly on SIGTERM or Ctrl-C. A report per day to reports/.\n",
+         cmd_watch, true},
         {"demo", "the README's main job: set up a home, import the sample registry, show it",
          "usage: linkage [--home DIR] demo\n\n"
          "Initialises the state directory, imports data/sample-registry.json and prints what the\n"

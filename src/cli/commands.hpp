@@ -32,5 +32,7 @@ int cmd_serve(Context&, const std::vector<std::string>&);
 int cmd_user(Context&, const std::vector<std::string>&);
 int cmd_mail(Context&, const std::vector<std::string>&);
 int cmd_form(Context&, const std::vector<std::string>&);
+int cmd_batch(Context&, const std::vector<std::string>&);
+int cmd_watch(Context&, const std::vector<std::string>&);
 
 }  // namespace cli
