@@ -1,0 +1,176 @@
+#define BOOST_TEST_MODULE validate
+#include <boost/test/unit_test.hpp>
+
+#include "core/outcome.hpp"
+#include "decide/decide.hpp"
+#include "test_support.hpp"
+#include "validate/validate.hpp"
+
+using namespace validate;
+
+namespace {
+
+class FakeRegistry final : public RegistryView {
+public:
+    std::optional<KnownBureau> bureau(const std::string& o) override {
+        if (o == "559123-4561") return KnownBureau{1, o, "Redovisningsbyrån Norrsken AB"};
+        return std::nullopt;
+    }
+    std::optional<KnownClient> client_by_orgnr(const std::string& o) override {
+        if (o == "559456-7892") return KnownClient{10, o, "100234", "Åkesson Bygg & Måleri AB"};
+        if (o == "556612-3450") return KnownClient{11, o, "100871", "Öresunds Fisk AB"};
+        return std::nullopt;
+    }
+    std::optional<KnownClient> client_by_subscription(const std::string& s) override {
+        if (s == "100234") return client_by_orgnr("559456-7892");
+        if (s == "100871") return client_by_orgnr("556612-3450");
+        return std::nullopt;
+    }
+    std::vector<KnownPerson> administrators(std::int64_t id) override {
+        if (id == 10) return {{"Karin Åkesson", "karin@akessonbygg.example"}};
+        return {};
+    }
+    std::optional<ReferencedLinkage> linkage_by_reference(const std::string& code) override {
+        if (code == "R7K2-9QX4") return ReferencedLinkage{5, "559123-4561", "559456-7892", true};
+        return std::nullopt;
+    }
+};
+
+core::FormReading good_form() {
+    core::FormReading r;
+    auto add = [&](const char* n, const char* v) { r.fields.push_back({n, v, 95, false}); };
+    add("bureau_name", "Redovisningsbyrån Norrsken AB");
+    add("bureau_orgnr", "559123-4561");
+    add("client_name", "ÅKESSON BYGG & MÅLERI AB");  // case differs: still the same name
+    add("client_orgnr", "5594567892");
+    add("client_subscription", "100234");
+    add("signer_name", "Karin Åkesson");
+    add("signer_email", "karin@akessonbygg.example");
+    add("place", "Göteborg");
+    add("date", "2026-11-20");
+    r.signature = {3.0, true};
+    return r;
+}
+
+struct Fixture {
+    FakeRegistry reg;
+    core::Rules rules = test_support::shipped_rules();
+    core::ManualClock clock = test_support::test_clock();
+    Thresholds th;
+    Validation run(const core::FormReading& r, std::optional<std::string> ref = std::nullopt) {
+        return validate_form(r, ref, reg, rules, th, clock);
+    }
+    void set(core::FormReading& r, const std::string& name, const std::string& value, double conf = 95) {
+        for (auto& f : r.fields)
+            if (f.name == name) {
+                f.text = value;
+                f.confidence = conf;
+                f.empty = value.empty();
+            }
+    }
+};
+
+decide::Decision decision_of(const Validation& v, double residual = 0.2) {
+    decide::Evidence e;
+    e.registered = true;
+    e.residual_mm = residual;
+    for (auto& f : v.failures) (f.severity == Severity::reject ? e.reject_reasons : e.review_reasons).push_back(f.code);
+    return decide::decide(e, {});
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(validate_form, Fixture)
+
+BOOST_AUTO_TEST_CASE(a_clean_form_passes_every_check) {
+    auto v = run(good_form());
+    BOOST_TEST(v.failures.empty());
+    BOOST_TEST(v.values["client_orgnr"] == "559456-7892");
+    BOOST_TEST(v.client->id == 10);
+    BOOST_TEST((decision_of(v).outcome == core::Outcome::accepted));
+}
+
+BOOST_AUTO_TEST_CASE(each_problem_has_its_reason_and_outcome) {
+    struct Case {
+        const char* field;
+        const char* value;
+        const char* reason;
+        core::Outcome outcome;
+    };
+    const std::vector<Case> cases{
+        {"client_orgnr", "559456-7893", "orgnr_invalid", core::Outcome::review},
+        {"bureau_orgnr", "556012-5790", "bureau_unknown", core::Outcome::review},
+        {"client_orgnr", "556016-0680", "client_unknown", core::Outcome::review},
+        {"client_subscription", "100871", "subscription_mismatch", core::Outcome::review},
+        {"client_subscription", "12", "subscription_invalid", core::Outcome::review},
+        {"signer_name", "Mats Svensson", "signer_not_admin", core::Outcome::review},
+        {"signer_email", "annan@example.se", "signer_email_mismatch", core::Outcome::review},
+        {"date", "2026-13-01", "date_invalid", core::Outcome::review},
+        {"date", "2026-12-24", "date_in_future", core::Outcome::review},
+        {"date", "2025-01-02", "date_too_old", core::Outcome::review},
+        {"client_name", "Åkessons Bygg AB", "name_mismatch", core::Outcome::review},
+        {"place", "", "field_missing", core::Outcome::review},
+    };
+    for (auto& c : cases) {
+        auto r = good_form();
+        set(r, c.field, c.value);
+        auto v = run(r);
+        BOOST_TEST_INFO(c.field << "=" << c.value);
+        BOOST_TEST(v.has(c.reason));
+        BOOST_TEST((decision_of(v).outcome == c.outcome));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(low_confidence_is_never_accepted) {
+    auto r = good_form();
+    set(r, "client_orgnr", "559456-7892", 79.9);
+    auto v = run(r);
+    BOOST_TEST(v.has("low_confidence"));
+    BOOST_TEST((decision_of(v).outcome == core::Outcome::review));
+}
+
+BOOST_AUTO_TEST_CASE(unsigned_is_rejected_faint_goes_to_review) {
+    auto r = good_form();
+    r.signature = {0.0, false};
+    BOOST_TEST((decision_of(run(r)).outcome == core::Outcome::rejected));
+    r.signature = {0.2, false};
+    auto v = run(r);
+    BOOST_TEST(v.has("signature_unclear"));
+    BOOST_TEST((decision_of(v).outcome == core::Outcome::review));
+}
+
+BOOST_AUTO_TEST_CASE(born_digital_without_signature_is_rejected_with_one_to_review) {
+    auto r = good_form();
+    r.born_digital = true;
+    r.signature = {};
+    BOOST_TEST((decision_of(run(r)).outcome == core::Outcome::rejected));
+    r.digital_signature_value = true;
+    auto v = run(r);
+    BOOST_TEST(v.has("signature_unverified"));
+    BOOST_TEST((decision_of(v).outcome == core::Outcome::review));
+}
+
+BOOST_AUTO_TEST_CASE(reference_code_must_match_the_printed_pair) {
+    BOOST_TEST(run(good_form(), std::string("R7K2-9QX4")).failures.empty());
+    BOOST_TEST(run(good_form(), std::string("XXXX-YYYY")).has("reference_unknown"));
+    auto r = good_form();
+    set(r, "client_orgnr", "556612-3450");
+    set(r, "client_name", "Öresunds Fisk AB");
+    set(r, "client_subscription", "100871");
+    BOOST_TEST(run(r, std::string("R7K2-9QX4")).has("reference_mismatch"));
+}
+
+BOOST_AUTO_TEST_CASE(registration_problems_send_to_review) {
+    auto v = run(good_form());
+    BOOST_TEST((decision_of(v, 2.5).outcome == core::Outcome::review));
+    BOOST_TEST(decision_of(v, 2.5).reasons.front() == "registration_residual");
+    decide::Evidence e;
+    e.registered = true;
+    e.from_qr_only = true;
+    e.residual_mm = 0.1;
+    BOOST_TEST((decide::decide(e, {}).outcome == core::Outcome::review));
+    e.registered = false;
+    BOOST_TEST(decide::decide(e, {}).reasons.front() == "registration_failed");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
