@@ -53,12 +53,12 @@ Mailbox parse_mailbox(std::string_view text) {
 
 std::string encode_header_text(std::string_view text) {
     if (!needs_encoding(text) && text.size() < 70) return std::string(text);
-    // Encoded words of at most 45 raw bytes (60 base64 chars), split on
+    // Encoded words of at most 39 raw bytes (52 base64 chars), split on
     // UTF-8 character boundaries, folded onto continuation lines.
     std::string out;
     std::size_t i = 0;
     while (i < text.size()) {
-        std::size_t n = std::min<std::size_t>(45, text.size() - i);
+        std::size_t n = std::min<std::size_t>(39, text.size() - i);
         while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) --n;
         if (!out.empty()) out += "\r\n ";
         out += "=?UTF-8?B?" + base64(text.substr(i, n)) + "?=";

@@ -1,0 +1,193 @@
+#include <boost/test/unit_test.hpp>
+
+#include "child_process.hpp"
+#include "digital_fixture.hpp"
+#include "mail/sender.hpp"
+#include "store/mail_queue.hpp"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Net/QuotedPrintableDecoder.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+using namespace test_support;
+
+namespace {
+
+const mail::Mailbox k_from{"Kopplingsdesken", "noreply@example.se"};
+
+struct Received {
+    std::map<std::string, std::string> headers;  // unfolded; encoded words decoded
+    std::string body;                             // decoded text, CRLF
+};
+
+std::string decode_words(std::string v) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < v.size()) {
+        auto s = v.find("=?UTF-8?B?", i);
+        if (s == std::string::npos) {
+            out += v.substr(i);
+            break;
+        }
+        auto e = v.find("?=", s + 10);
+        std::string between = v.substr(i, s - i);
+        if (between.find_first_not_of(" \t") != std::string::npos) out += between;
+        std::istringstream in(v.substr(s + 10, e - s - 10));
+        Poco::Base64Decoder dec(in);
+        std::ostringstream o;
+        o << dec.rdbuf();
+        out += o.str();
+        i = e + 2;
+    }
+    return out;
+}
+
+Received parse(const std::string& raw) {
+    Received r;
+    auto split = raw.find("\r\n\r\n");
+    std::string head = raw.substr(0, split);
+    std::string unfolded;
+    for (std::size_t i = 0; i < head.size(); ++i) {
+        if (head.compare(i, 3, "\r\n ") == 0) {
+            unfolded += ' ';
+            i += 2;
+        } else {
+            unfolded += head[i];
+        }
+    }
+    std::istringstream lines(unfolded);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        auto c = line.find(": ");
+        if (c != std::string::npos) r.headers[line.substr(0, c)] = decode_words(line.substr(c + 2));
+    }
+    std::istringstream in(raw.substr(split + 4));
+    Poco::Net::QuotedPrintableDecoder dec(in);
+    std::ostringstream body;
+    body << dec.rdbuf();
+    r.body = body.str();
+    return r;
+}
+
+std::vector<Received> received(const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> files;
+    if (std::filesystem::exists(dir))
+        for (auto& e : std::filesystem::directory_iterator(dir))
+            if (e.path().extension() == ".eml") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    std::vector<Received> out;
+    for (auto& f : files) out.push_back(parse(read_file(f)));
+    return out;
+}
+
+std::string read_if_there(const std::filesystem::path& p) {
+    return std::filesystem::exists(p) ? read_file(p) : std::string();
+}
+
+std::unique_ptr<ChildProcess> start_sink(const TempDir& dir, int port) {
+    std::filesystem::remove(dir.path() / "sink.out");
+    auto p = std::make_unique<ChildProcess>(
+        std::vector<std::string>{"/usr/bin/python3", (source_dir() / "tests/support/smtp_sink.py").string(),
+                                 "127.0.0.1", std::to_string(port), (dir.path() / "received").string()},
+        dir.path() / "sink.out", dir.path() / "sink.err");
+    for (int i = 0; i < 300 && read_if_there(dir.path() / "sink.out").find("ready") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    BOOST_REQUIRE_MESSAGE(read_if_there(dir.path() / "sink.out").find("ready") != std::string::npos,
+                          "SMTP sink did not start: " + read_if_there(dir.path() / "sink.err"));
+    return p;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(smtp)
+
+BOOST_AUTO_TEST_CASE(delivery_to_a_real_smtp_server_survives_it_going_down) {
+    DigitalFixture f;
+    TempDir sink_dir;
+    const int port = free_port();
+    auto sink = start_sink(sink_dir, port);
+    mail::SmtpOptions o;
+    o.host = "127.0.0.1";
+    o.port = port;
+    o.timeout_seconds = 5;
+    mail::SmtpTransport smtp(o);
+
+    auto r1 = f.desk("https://koppling.example.se").request(f.principal("anna.norrsken"), "559456-7892");
+    BOOST_REQUIRE(r1.administrators_notified == 2);
+    auto s1 = mail::send_due(*f.db, smtp, f.clock, k_from);
+    BOOST_TEST(s1.sent == 2);
+    BOOST_TEST(s1.failed == 0);
+    auto got = received(sink_dir.path() / "received");
+    BOOST_REQUIRE(got.size() == 2u);
+    std::set<std::string> to;
+    for (auto& m : got) {
+        to.insert(m.headers["X-Envelope-To"]);
+        BOOST_TEST(m.headers["X-Envelope-From"] == "noreply@example.se");
+        BOOST_TEST(m.headers["Subject"] == "Redovisningsbyrån Norrsken AB vill koppla ihop sig med Åkesson Bygg & Måleri AB");
+        BOOST_TEST(m.headers["Content-Type"] == "text/plain; charset=UTF-8");
+        BOOST_TEST(m.body.find("Du får det här meddelandet eftersom du är systemadministratör") != std::string::npos);
+        BOOST_TEST(m.body.find("Anna Lindqvist") != std::string::npos);
+        BOOST_TEST(m.body.find("3 december 2026 kl. 13:00") != std::string::npos);
+        auto link = approval_link_in(m.body);
+        BOOST_TEST(link.rfind("https://koppling.example.se/approve/", 0) == 0u);
+        BOOST_TEST((f.desk().open(link.substr(link.rfind('/') + 1)).status == digital::LinkStatus::pending));
+    }
+    BOOST_TEST((to == std::set<std::string>{"karin@akessonbygg.example", "olof@akessonbygg.example"}));
+    BOOST_TEST(got[0].headers["Message-ID"] != got[1].headers["Message-ID"]);
+
+    // The relay goes down: new mail waits in the queue.
+    sink->signal(SIGTERM);
+    BOOST_TEST(sink->wait_for(std::chrono::seconds(10)));
+    sink.reset();
+    f.desk().request(f.principal("anna.norrsken"), "556612-3450");
+    f.desk().request(f.principal("jonas.vast"), "559567-8904");
+    auto s2 = mail::send_due(*f.db, smtp, f.clock, k_from);
+    BOOST_TEST(s2.failed == 2);
+    BOOST_TEST(s2.sent == 0);
+    auto st = store::MailQueue(*f.db).status();
+    BOOST_TEST(st.queued == 2);
+    BOOST_TEST(st.retrying == 2);
+    f.clock.advance(std::chrono::seconds(30));
+    BOOST_TEST(mail::send_due(*f.db, smtp, f.clock, k_from).failed == 2);  // still down: second attempt
+    BOOST_TEST(store::MailQueue(*f.db).status().next_attempt_at.value_or("") == "2026-11-26T12:01:30Z");
+
+    // Back up: each waiting message is delivered exactly once.
+    sink = start_sink(sink_dir, port);
+    f.clock.advance(std::chrono::seconds(60));
+    auto s3 = mail::send_due(*f.db, smtp, f.clock, k_from);
+    BOOST_TEST(s3.sent == 2);
+    BOOST_TEST(mail::send_due(*f.db, smtp, f.clock, k_from).sent == 0);
+    got = received(sink_dir.path() / "received");
+    BOOST_REQUIRE(got.size() == 4u);
+    std::set<std::string> ids;
+    for (auto& m : got) ids.insert(m.headers["Message-ID"]);
+    BOOST_TEST(ids.size() == 4u);
+    BOOST_TEST(got[2].headers["X-Envelope-To"] != got[3].headers["X-Envelope-To"]);
+    BOOST_TEST(store::MailQueue(*f.db).status().sent == 4);
+    sink->signal(SIGTERM);
+    sink->wait_for(std::chrono::seconds(10));
+}
+
+BOOST_AUTO_TEST_CASE(html_in_names_reaches_the_mail_as_plain_text) {
+    DigitalFixture f;
+    TempDir out;
+    auto r = f.desk().request(f.principal("anna.norrsken"), k_html_client_orgnr);
+    BOOST_REQUIRE(r.administrators_notified == 1);
+    mail::OutboxTransport t(out.path());
+    BOOST_TEST(mail::send_due(*f.db, t, f.clock, k_from).sent == 1);
+    auto got = received(out.path());
+    BOOST_REQUIRE(got.size() == 1u);
+    // text/plain: the name is shown literally (never rendered), the subject encoded.
+    BOOST_TEST(got[0].headers["Content-Type"] == "text/plain; charset=UTF-8");
+    BOOST_TEST(got[0].headers["Subject"].find(k_html_client_name) != std::string::npos);
+    BOOST_TEST(got[0].headers["To"].find("<ebba@soner.example>") != std::string::npos);
+    BOOST_TEST(got[0].body.find(std::string("Hej Ebba <b>Fet</b>!")) != std::string::npos);
+    auto raw = read_file(std::filesystem::directory_iterator(out.path())->path());
+    BOOST_TEST(raw.substr(0, raw.find("\r\n\r\n")).find("<script>") == std::string::npos);  // headers encoded
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""A tiny SMTP server for tests (python3-aiosmtpd): every message it accepts
+is written to OUT_DIR/<n>.eml (temp file, then rename), envelope sender and
+recipients as X-Envelope-* lines first. Runs until SIGTERM/SIGINT.
+
+usage: smtp_sink.py HOST PORT OUT_DIR
+Prints "ready" on stdout once listening."""
+import os
+import signal
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    def __init__(self, out_dir):
+        self.out_dir = out_dir
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            n = len([f for f in os.listdir(self.out_dir) if f.endswith('.eml')]) + 1
+            path = os.path.join(self.out_dir, f'{n:04d}.eml')
+            tmp = path + '.tmp'
+            with open(tmp, 'wb') as f:
+                f.write(f'X-Envelope-From: {envelope.mail_from}\r\n'.encode())
+                for rcpt in envelope.rcpt_tos:
+                    f.write(f'X-Envelope-To: {rcpt}\r\n'.encode())
+                data = envelope.original_content or envelope.content
+                f.write(data if isinstance(data, bytes) else data.encode('utf-8'))
+            os.rename(tmp, path)
+        return '250 Message accepted for delivery'
+
+
+def main():
+    host, port, out_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    os.makedirs(out_dir, exist_ok=True)
+    controller = Controller(Sink(out_dir), hostname=host, port=port, decode_data=False)
+    controller.start()
+    print('ready', flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    controller.stop()
+
+
+if __name__ == '__main__':
+    main()
