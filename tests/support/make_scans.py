@@ -503,11 +503,17 @@ class Generator:
         shutil.copyfile(os.path.join(self.out, source), os.path.join(self.out, name))
         with open(os.path.join(self.out, source + ".truth.json"), encoding="utf-8") as f:
             truth = json.load(f)
-        truth.update({"file": name, "duplicate_of": source, "expected_outcome": "duplicate",
-                      "allowed_outcomes": ["duplicate"], "expected_reasons": ["duplicate_file"]})
-        for d in truth["documents"]:
-            d.update({"expected_outcome": "duplicate", "allowed_outcomes": ["duplicate"],
-                      "expected_reasons": ["duplicate_file"]})
+        # The same bytes again are one duplicate document, whatever the
+        # original held (its pages are not read again).
+        verdict = {"expected_outcome": "duplicate", "allowed_outcomes": ["duplicate"],
+                   "expected_reasons": ["duplicate_file"]}
+        original = truth["documents"]
+        truth.update({"file": name, "duplicate_of": source, **verdict})
+        truth["documents"] = [dict(verdict, index=0, pages=[p["page"] for p in truth["pages"]],
+                                   values=original[0]["values"] if original else {},
+                                   original_documents=len(original))]
+        for p in truth["pages"]:
+            p["document"] = 0 if p["kind"] == "form" and original else None
         self.write_truth(os.path.join(self.out, name), truth)
         return name
 
