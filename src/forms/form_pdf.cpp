@@ -3,6 +3,7 @@
 #include "forms/pdf_canvas.hpp"
 #include "forms/qr_code.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
