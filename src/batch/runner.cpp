@@ -15,6 +15,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <iomanip>
 #include <mutex>
 #include <ostream>
@@ -28,9 +29,11 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Job {
+    std::uint64_t seq = 0;
     intake::Claimed claimed;
 };
 struct Done {
+    std::uint64_t seq = 0;
     intake::Claimed claimed;
     FileAnalysis analysis;
 };
@@ -87,7 +90,7 @@ private:
                 job = std::move(m_jobs.front());
                 m_jobs.pop_front();
             }
-            Done d{job.claimed, {}};
+            Done d{job.seq, job.claimed, {}};
             // The per-document boundary: whatever breaks on this file stays with this file.
             try {
                 std::string bytes = intake::read_all(job.claimed.work_path);
@@ -234,6 +237,10 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
                                           m_opt.analysis);
     };
     size_t in_flight = 0, done = 0;
+    // Results are committed in claim order (oldest file first), whatever order the
+    // workers finish in: the output and "which copy is the duplicate" are deterministic.
+    std::uint64_t next_seq = 0, next_commit = 0;
+    std::map<std::uint64_t, Done> finished;
     const size_t max_in_flight = static_cast<size_t>(m_opt.workers) * 2;
     auto next_claim = [&]() -> std::optional<intake::Claimed> {
         while (!todo.empty() || !ready.empty()) {
@@ -271,11 +278,16 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
                 continue;
             }
             if (!pool) pool = std::make_unique<Pool>(m_opt.workers, make_analyser);
-            pool->submit({std::move(*c)});
+            pool->submit({next_seq++, std::move(*c)});
             ++in_flight;
         }
         if (in_flight == 0) break;
-        Done d = pool->next();
+        while (!finished.count(next_commit)) {
+            Done x = pool->next();
+            finished.emplace(x.seq, std::move(x));
+        }
+        Done d = std::move(finished.at(next_commit));
+        finished.erase(next_commit++);
         --in_flight;
         s.decode_ms += d.analysis.times.decode_ms;
         s.align_ms += d.analysis.times.align_ms;

@@ -51,10 +51,12 @@ batch::RunOptions make_run_options(Context& ctx) {
     o.store.busy_timeout_ms = s.get_int("store.busy_timeout_ms", 100, 600000);
     o.workers = s.get_int("batch.workers", 0, 256);
     o.ready.stable = std::chrono::seconds(s.get_int("batch.stable_seconds", 0, 3600));
+    o.ready.give_up = std::chrono::seconds(s.get_int("batch.incomplete_give_up_seconds", 0, 86400));
     o.analysis.limits.max_bytes = static_cast<std::size_t>(s.get_int("limits.max_file_mb", 1, 4096)) << 20;
     o.analysis.limits.max_pages = s.get_int("limits.max_pages", 1, 10000);
     o.analysis.limits.max_megapixels = s.get_int("limits.max_megapixels", 1, 1000);
     o.analysis.thresholds.min_confidence = s.get_double("thresholds.min_confidence", 0, 100);
+    o.analysis.thresholds.min_confidence_checked = s.get_double("thresholds.min_confidence_checked", 0, 100);
     o.analysis.thresholds.max_form_age_days = s.get_int("thresholds.max_form_age_days", 1, 3650);
     o.analysis.read.min_ink_percent = s.get_double("thresholds.min_ink_percent", 0, 100);
     o.analysis.decide.max_residual_mm = s.get_double("thresholds.max_residual_mm", 0, 50);

@@ -24,7 +24,9 @@ const std::map<std::string, std::string>& Settings::defaults() {
         {"paths.share", ""},  // empty: the data/ and templates/ the binary was built from
         {"batch.workers", "0"},  // 0: one per core
         {"batch.stable_seconds", "2"},
+        {"batch.incomplete_give_up_seconds", "300"},
         {"thresholds.min_confidence", "80"},
+        {"thresholds.min_confidence_checked", "65"},
         {"thresholds.max_residual_mm", "1.5"},
         {"thresholds.max_form_age_days", "90"},
         {"thresholds.min_ink_percent", "0.4"},

@@ -37,6 +37,13 @@ ReadResult read_form(const core::GrayImage& page, const align::Similarity& trans
             fr.confidence = 0;
         } else {
             auto text = engine.read_line(crop, f);
+            if (text.confidence < options.retry_below) {
+                // The second look: the page's own resolution when it is finer, else a coarser one.
+                double other = transform.scale() > px_per_pt * 1.15 ? transform.scale() : px_per_pt * 0.75;
+                auto again = engine.read_line(align::extract_zone(page, transform, f.box, other, options.inset_pt), f);
+                if (again.text == text.text) text.confidence = std::max(text.confidence, again.confidence);
+                else if (again.confidence > text.confidence) text = {again.text, std::min(again.confidence, text.confidence)};
+            }
             fr.text = text.text;
             fr.confidence = text.confidence;
             fr.empty = fr.text.empty();

@@ -21,6 +21,8 @@ struct ReadOptions {
     double inset_pt = 3.5;           // how far inside the printed box the zone starts
     double min_ink_percent = 0.4;    // signature present at or above this ink
     double empty_ink_percent = 0.05; // a field zone below this is empty
+    double retry_below = 88;         // a field read with less confidence is read again at another scale:
+                                     // two reads that agree keep the better confidence, two that differ the worse
 };
 
 struct ReadResult {

@@ -60,7 +60,9 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
     for (auto& f : reading.fields) {
         if (f.empty || f.text.empty()) {
             fail(v, core::reason::field_missing, f.name, "nothing could be read in " + f.name);
-        } else if (f.confidence < th.min_confidence) {
+        } else if (f.confidence < (f.name == "bureau_orgnr" || f.name == "client_orgnr" || f.name == "client_subscription"
+                                       ? th.min_confidence_checked
+                                       : th.min_confidence)) {
             fail(v, core::reason::low_confidence, f.name,
                  f.name + " read as '" + f.text + "' with confidence " + std::to_string(static_cast<int>(f.confidence)));
         }

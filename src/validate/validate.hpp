@@ -54,7 +54,9 @@ struct Failure {
 };
 
 struct Thresholds {
-    double min_confidence = 80;       // 0–100
+    double min_confidence = 80;          // 0–100, for fields only a person could check
+    double min_confidence_checked = 65;  // for numbers that are cross-checked anyway
+                                         // (organisation numbers: check digit + registry; subscription: registry)
     int max_form_age_days = 90;
     double unsigned_below_ink = 0.05; // below: certainly unsigned (rejected); between this and min: review
 };

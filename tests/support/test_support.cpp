@@ -96,4 +96,32 @@ RunResult run_linkage(const std::vector<std::string>& args, const std::string& s
     return r;
 }
 
+int spawn_linkage(const std::vector<std::string>& args, const std::filesystem::path& out_file,
+                  const std::filesystem::path& err_file) {
+    pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        int out = open(out_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        int err = open(err_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        int in = open("/dev/null", O_RDONLY);
+        dup2(in, 0);
+        dup2(out, 1);
+        dup2(err, 2);
+        std::string bin = linkage_bin().string();
+        std::vector<char*> argv{bin.data()};
+        std::vector<std::string> copy = args;
+        for (auto& a : copy) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(bin.c_str(), argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+int run_shell(const std::string& command) {
+    int status = std::system(command.c_str());
+    if (status == -1) return 127;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 }  // namespace test_support

@@ -52,4 +52,12 @@ struct RunResult {
 RunResult run_linkage(const std::vector<std::string>& args, const std::string& stdin_text = {},
                       const std::vector<std::string>& env = {});
 
+// Starts `linkage` with `args` in the background, stdout/stderr to files;
+// returns its pid (wait with waitpid, stop with kill).
+int spawn_linkage(const std::vector<std::string>& args, const std::filesystem::path& out_file,
+                  const std::filesystem::path& err_file);
+
+// Runs a shell command; returns its exit status (127 when it could not run).
+int run_shell(const std::string& command);
+
 }  // namespace test_support
