@@ -48,8 +48,9 @@ const std::vector<Command>& commands() {
          cmd_watch, true},
         {"demo", "the README's main job: set up a home, import the sample registry, show it",
          "usage: linkage [--home DIR] demo\n\n"
-         "Initialises the state directory, imports data/sample-registry.json and prints what the\n"
-         "store holds. Safe to run again.\n",
+         "Initialises the state directory, imports data/sample-registry.json, drops the sample scans of\n"
+         "data/sample-scans/ into the inbox, runs a batch over them and prints the outcome and the\n"
+         "linkages. Safe to run again (the scans then come out as duplicates).\n",
          cmd_demo, false},
         {"serve", "run the web endpoint of the digital path (JSON API, pages, approval links, mail sender)",
          "usage: linkage serve [--port N] [--address ADDR]\n\n"
