@@ -135,6 +135,7 @@ void handle_link_post(Exchange& x) {
             d.set("client", client_data(*r.search.client));
             d.set("administrators", std::to_string(r.administrators_notified));
             d.set("one_admin", r.administrators_notified == 1);
+            d.set("valid_days", std::to_string(x.app.options.valid_days));
             break;
         case S::invalid: status = 400; break;
         case S::not_found: status = 404; break;

@@ -1,3 +1,176 @@
 #define BOOST_TEST_MODULE browser
 #include <boost/test/unit_test.hpp>
-BOOST_AUTO_TEST_CASE(placeholder) {}
+
+#include "store/linkage_repo.hpp"
+#include "web_fixture.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <cstdlib>
+
+// The approval page and the bureau's Koppla klient pages driven in headless
+// Chromium (tests/support/cdp_drive.py speaks the DevTools protocol): real
+// forms, real cookies (HttpOnly, SameSite=Strict), real CSRF round trips.
+// Screenshots are kept as test artifacts in $LINKAGE_ARTIFACTS
+// (build/test-artifacts/web); docs/screenshots/ holds reviewed copies.
+
+using namespace test_support;
+
+namespace {
+
+std::filesystem::path artifacts() {
+    const char* a = std::getenv("LINKAGE_ARTIFACTS");
+    std::filesystem::path p = a ? a : "test-artifacts/web";
+    std::filesystem::create_directories(p);
+    return p;
+}
+
+struct Steps {
+    Poco::JSON::Array steps;
+    Steps& go(const std::string& url) { return add("goto", url); }
+    Steps& click(const std::string& css) { return add("click", css); }
+    Steps& shot(const std::string& name) { return add("shot", (artifacts() / name).string()); }
+    Steps& text(const std::filesystem::path& file) { return add("text", file.string()); }
+    Steps& fill(const std::string& css, const std::string& value) {
+        Poco::JSON::Object f, o;
+        f.set(css, value);
+        o.set("fill", f);
+        steps.add(o);
+        return *this;
+    }
+    Steps& add(const std::string& k, const std::string& v) {
+        Poco::JSON::Object o;
+        o.set(k, v);
+        steps.add(o);
+        return *this;
+    }
+};
+
+// Runs the steps in a fresh Chromium profile; returns cdp_drive's stderr ("" when fine).
+std::string drive(const TempDir& dir, const Steps& s) {
+    Poco::JSON::Object spec;
+    spec.set("steps", s.steps);
+    spec.set("width", 1200);
+    spec.set("height", 900);
+    std::ostringstream json;
+    spec.stringify(json);
+    static int n = 0;
+    const auto file = dir.path() / ("steps" + std::to_string(++n) + ".json");
+    write_file(file, json.str());
+    ChildProcess p({"/usr/bin/python3", (source_dir() / "tests/support/cdp_drive.py").string(), file.string()},
+                   dir.path() / "cdp.out", dir.path() / "cdp.err");
+    if (!p.wait_for(std::chrono::seconds(60))) return "cdp_drive timed out";
+    return p.wait() == 0 ? "" : read_file(dir.path() / "cdp.err") + " (exit " + std::to_string(p.wait()) + ")";
+}
+
+void check_png(const std::string& name) {
+    const auto p = artifacts() / name;
+    BOOST_TEST_INFO(name);
+    BOOST_TEST(std::filesystem::exists(p));
+    if (!std::filesystem::exists(p)) return;
+    BOOST_TEST(std::filesystem::file_size(p) > 10000u);
+    BOOST_TEST(read_file(p).substr(0, 8) == std::string("\x89PNG\r\n\x1a\n"));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(chromium)
+
+BOOST_AUTO_TEST_CASE(koppla_klient_and_the_approval_pages_in_a_real_browser) {
+    WebFixture f;
+    TempDir work;
+    f.set_password("anna.norrsken", "lösenord-anna-1");
+    f.set_password("erik.kpmg", "lösenord-erik-1");
+    const std::string url = f.base_url;
+
+    // The bureau: sign in, client list, Koppla klient, search, Skicka förfrågan.
+    Steps bureau;
+    bureau.go(url + "/login")
+        .fill("#username", "anna.norrsken")
+        .fill("#password", "lösenord-anna-1")
+        .click("#logga-in")
+        .shot("web-clients.png")
+        .click("#koppla-klient")
+        .fill("#q", "559456-7892")
+        .click("#sok")
+        .shot("web-koppla-klient.png")
+        .text(work.path() / "result.txt")
+        .click("#skicka")
+        .shot("web-request-sent.png")
+        .text(work.path() / "sent.txt")
+        .go(url + "/clients")
+        .shot("web-clients-after-request.png");
+    {
+        auto e = drive(work, bureau);
+        BOOST_REQUIRE_MESSAGE(e.empty(), e);
+    }
+    BOOST_TEST(read_file(work.path() / "result.txt").find("Åkesson Bygg & Måleri AB") != std::string::npos);
+    BOOST_TEST(read_file(work.path() / "sent.txt").find("Förfrågan är skickad") != std::string::npos);
+    BOOST_TEST(store::LinkageRepo(*f.db, f.clock).count() == 1);
+
+    // An excluded bureau sees no Koppla klient button.
+    Steps kpmg;
+    kpmg.go(url + "/login")
+        .fill("#username", "erik.kpmg")
+        .fill("#password", "lösenord-erik-1")
+        .click("#logga-in")
+        .shot("web-clients-excluded.png")
+        .text(work.path() / "kpmg.txt");
+    {
+        auto e = drive(work, kpmg);
+        BOOST_REQUIRE_MESSAGE(e.empty(), e);
+    }
+    const auto kpmg_text = read_file(work.path() / "kpmg.txt");
+    BOOST_TEST(kpmg_text.find("blanketten") != std::string::npos);
+    BOOST_TEST(kpmg_text.find("Koppla klient\n") == std::string::npos);
+
+    auto mails = f.deliver();
+    BOOST_REQUIRE(mails.size() == 2u);
+    std::string karin, olof;
+    for (auto& m : mails) (m.headers["To"].find("karin@") != std::string::npos ? karin : olof) = approval_link_in(m.body);
+    f.clock.advance(std::chrono::minutes(20));
+
+    // Karin: the pending approval page, then Godkänn.
+    Steps admin1;
+    admin1.go(karin).shot("web-approval-pending.png").click("#godkann").shot("web-approval-approved-self.png")
+        .text(work.path() / "karin.txt");
+    {
+        auto e = drive(work, admin1);
+        BOOST_REQUIRE_MESSAGE(e.empty(), e);
+    }
+    BOOST_TEST(read_file(work.path() / "karin.txt").find("Du godkände kopplingen") != std::string::npos);
+    auto l = store::LinkageRepo(*f.db, f.clock).list().at(0);
+    BOOST_TEST((l.state == core::LinkageState::approved));
+
+    // Olof: his link shows that Karin already approved, and when.
+    Steps admin2;
+    admin2.go(olof).shot("web-approval-already-approved.png").text(work.path() / "olof.txt");
+    {
+        auto e = drive(work, admin2);
+        BOOST_REQUIRE_MESSAGE(e.empty(), e);
+    }
+    BOOST_TEST(read_file(work.path() / "olof.txt").find("Kopplingen godkändes av Karin Åkesson") != std::string::npos);
+
+    // An expired link.
+    BOOST_REQUIRE(f.api_client("anna.norrsken").post_json("/api/v1/linkage-requests", R"({"client": "100871"})").status ==
+                  201);
+    std::string expired;
+    for (auto& m : f.deliver())
+        if (m.headers["To"].find("goran@") != std::string::npos) expired = approval_link_in(m.body);
+    f.clock.advance(std::chrono::hours(24 * 8));
+    Steps late;
+    late.go(expired).shot("web-approval-expired.png").text(work.path() / "expired.txt");
+    {
+        auto e = drive(work, late);
+        BOOST_REQUIRE_MESSAGE(e.empty(), e);
+    }
+    BOOST_TEST(read_file(work.path() / "expired.txt").find("Länken har gått ut") != std::string::npos);
+
+    for (const char* png : {"web-clients.png", "web-koppla-klient.png", "web-request-sent.png", "web-clients-after-request.png",
+                            "web-clients-excluded.png", "web-approval-pending.png", "web-approval-approved-self.png",
+                            "web-approval-already-approved.png", "web-approval-expired.png"})
+        check_png(png);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
