@@ -147,7 +147,7 @@ Runner::Runner(RunOptions options, const core::FormTemplate& t, const core::Rule
     if (m_opt.workers <= 0) m_opt.workers = std::max(1u, std::thread::hardware_concurrency());
 }
 
-void Runner::emit(const CommittedFile& f, Summary& s, const std::string& file_note) {
+void Runner::emit(const CommittedFile& f, Summary& s, const std::string& file_note, const StageTimes* times) {
     ++s.files;
     if (f.duplicate) {
         ++s.outcomes["duplicate"];
@@ -186,6 +186,16 @@ void Runner::emit(const CommittedFile& f, Summary& s, const std::string& file_no
             o.set("confidence", conf);
             o.set("linkage_id", form && form->linkage_id ? Poco::Dynamic::Var(*form->linkage_id) : Poco::Dynamic::Var());
             o.set("document_id", form ? Poco::Dynamic::Var(form->document_id) : Poco::Dynamic::Var());
+            if (times) {
+                // Per file (a stack's forms share their file's figures); for benchmarks and logs.
+                Poco::JSON::Object t(Poco::JSON_PRESERVE_KEY_ORDER);
+                t.set("decode", times->decode_ms);
+                t.set("align", times->align_ms);
+                t.set("read", times->read_ms);
+                t.set("validate", times->validate_ms);
+                t.set("total", times->total_ms);
+                o.set("timing_ms", t);
+            }
             o.stringify(m_out);
             m_out << '\n';
         } else {
@@ -219,7 +229,8 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
 
     auto t0 = std::chrono::steady_clock::now();
     const bool tty = m_opt.progress && isatty(STDERR_FILENO);
-    auto finish = [&](const intake::Claimed& c, CommittedFile& f, const std::string& detail) {
+    auto finish = [&](const intake::Claimed& c, CommittedFile& f, const std::string& detail,
+                      const StageTimes* times = nullptr) {
         const std::string now = core::format_utc(m_clock.now());
         if (f.duplicate) f.stored_path = inbox.reject(c, sidecar(f, detail, now));
         else if (f.rejected_file) inbox.reject(c, sidecar(f, detail, now));
@@ -227,7 +238,7 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
         std::string note;
         if (f.duplicate) note = reason_text_sv("duplicate_file");
         else if (!f.forms.empty() && !f.forms.front().reasons.empty()) note = reason_text_sv(f.forms.front().reasons.front());
-        emit(f, s, note);
+        emit(f, s, note, times);
     };
 
     std::unique_ptr<Pool> pool;
@@ -297,7 +308,7 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
         for (auto& ig : d.analysis.ignored) (void)ig, ++s.ignored_pages;
         std::string detail = d.analysis.file_detail;
         CommittedFile f = writer.commit(d.claimed, d.analysis, inbox, std::nullopt);
-        finish(d.claimed, f, detail);
+        finish(d.claimed, f, detail, &d.analysis.times);
         ++done;
         if (tty) {
             double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -50,7 +50,7 @@ public:
 
 private:
     void pass(Summary& summary, const std::atomic<bool>* stop);
-    void emit(const struct CommittedFile& f, Summary& summary, const std::string& file_note);
+    void emit(const struct CommittedFile& f, Summary& summary, const std::string& file_note, const StageTimes* times);
 
     RunOptions m_opt;
     const core::FormTemplate& m_template;
