@@ -220,6 +220,7 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
     auto conn = store::open_store(m_opt.store);
     Writer writer(*conn, m_clock, m_opt.home, m_opt.crops);
     intake::Inbox inbox(m_opt.folders);
+    inbox.remove_stale_temp_files();
     std::deque<intake::Claimed> todo;
     for (auto& c : inbox.leftovers()) todo.push_back(std::move(c));
     std::deque<fs::path> ready;

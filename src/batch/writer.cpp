@@ -3,6 +3,7 @@
 #include "image/lept.hpp"
 #include "store/document_repo.hpp"
 #include "store/event_log.hpp"
+#include "store/linkage_merge.hpp"
 #include "store/linkage_repo.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -177,30 +178,20 @@ CommittedFile Writer::commit(const intake::Claimed& claimed, FileAnalysis& analy
         }
 
         if (f.outcome == core::Outcome::accepted && f.bureau_id && f.client_id) {
-            std::optional<store::Linkage> live =
-                ref_linkage && core::is_live(ref_linkage->state) ? ref_linkage : links.live_for(*f.bureau_id, *f.client_id);
-            std::string decided_by = "signed paper form (" + cf.fields["signer_name"] + ")";
-            std::int64_t id;
-            if (!live) {
-                id = links.create(*f.bureau_id, *f.client_id, core::LinkageSource::paper, actor);
-                links.change_state(id, core::LinkageState::approved, decided_by, std::string("paper"));
-            } else if (live->state == core::LinkageState::requested) {
-                id = live->id;
-                links.change_state(id, core::LinkageState::approved, decided_by, std::string("paper"));
-                if (live->source == core::LinkageSource::digital)
-                    f.reasons.push_back(std::string(core::reason::approved_pending_request));
-            } else {
-                id = live->id;
-                f.reasons.push_back(std::string(core::reason::already_linked));
-            }
             Poco::JSON::Object detail(Poco::JSON_PRESERVE_KEY_ORDER);
             detail.set("sha256", claimed.sha256);
             detail.set("archived", home_relative(out.stored_path, m_home));
             detail.set("form_index", f.form_index);
             detail.set("signer", cf.fields["signer_name"]);
             detail.set("date", cf.fields["date"]);
-            links.add_evidence(id, "paper_form", actor, to_json(detail));
-            cf.linkage_id = id;
+            auto r = store::approve_by_paper_form(links, *f.bureau_id, *f.client_id, ref_linkage,
+                                                  "signed paper form (" + cf.fields["signer_name"] + ")", actor,
+                                                  "paper", to_json(detail));
+            if (r.what == store::PaperApproval::already_linked)
+                f.reasons.push_back(std::string(core::reason::already_linked));
+            else if (r.pending_was_digital)
+                f.reasons.push_back(std::string(core::reason::approved_pending_request));
+            cf.linkage_id = r.linkage_id;
         }
 
         cf.outcome = f.outcome;

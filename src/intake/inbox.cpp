@@ -103,6 +103,21 @@ std::optional<Claimed> Inbox::claim(const fs::path& inbox_file) {
     return c;
 }
 
+int Inbox::remove_stale_temp_files() {
+    int removed = 0;
+    for (auto& dir : {m_f.work, m_f.archive, m_f.rejected}) {
+        std::error_code ec;
+        for (auto& e : fs::directory_iterator(dir, ec)) {
+            std::string name = e.path().filename().string();
+            if (name.size() > 5 && name[0] == '.' && name.compare(name.size() - 4, 4, ".tmp") == 0) {
+                fs::remove(e.path(), ec);
+                ++removed;
+            }
+        }
+    }
+    return removed;
+}
+
 std::vector<Claimed> Inbox::leftovers() const {
     std::vector<Claimed> out;
     std::error_code ec;

@@ -56,6 +56,10 @@ public:
     // the file vanished meanwhile (another process took it).
     std::optional<Claimed> claim(const std::filesystem::path& inbox_file);
 
+    // Removes the temporary files of atomic writes that a killed run left in
+    // work/, archive/ and rejected/ (".NAME.RANDOM.tmp": never a document). Returns how many.
+    int remove_stale_temp_files();
+
     // What a killed run left in work/: each is resumed (processed again, or
     // only finished when the store already has its outcome).
     std::vector<Claimed> leftovers() const;

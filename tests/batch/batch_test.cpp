@@ -30,8 +30,11 @@ fs::path corpus_dir() {
 // A fresh home with the sample registry, the corpus's scans in its inbox (old enough to be taken).
 fs::path prepare_home(const fs::path& root) {
     auto home = root / "home";
-    auto init = run_linkage({"--home", home.string(), "demo"});
+    auto init = run_linkage({"--home", home.string(), "init"});
     BOOST_TEST_REQUIRE(init.exit_code == 0, init.err);
+    auto reg = run_linkage({"--home", home.string(), "registry", "import",
+                            (test_support::source_dir() / "data/sample-registry.json").string()});
+    BOOST_TEST_REQUIRE(reg.exit_code == 0, reg.err);
     std::vector<std::string> names;
     for (auto& e : fs::directory_iterator(corpus_dir())) {
         auto name = e.path().filename().string();
@@ -60,6 +63,7 @@ size_t files_in(const fs::path& dir, bool sidecars) {
     for (auto& e : fs::directory_iterator(dir)) {
         auto name = e.path().filename().string();
         bool json = name.size() > 5 && name.substr(name.size() - 5) == ".json";
+        BOOST_TEST(name.find(".tmp") == std::string::npos, "temporary file left behind: " << name);
         if (e.is_regular_file() && json == sidecars) ++n;
     }
     return n;
