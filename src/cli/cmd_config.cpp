@@ -1,6 +1,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "core/log.hpp"
 
 #include <iomanip>
 #include <ostream>
@@ -29,6 +30,17 @@ int cmd_config(Context& ctx, const std::vector<std::string>& argv) {
     s.get_int("limits.max_pages", 1, 10000);
     s.get_int("limits.max_megapixels", 1, 1000);
     s.get_int("limits.max_body_kb", 1, 65536);
+    s.get_int("batch.incomplete_give_up_seconds", 0, 86400);
+    s.get_double("thresholds.min_confidence_checked", 0, 100);
+    if (!core::parse_log_level(s.get("log.level")))
+        throw config::ConfigError("configuration log.level = '" + s.get("log.level") +
+                                  "' must be one of trace, debug, information, notice, warning, error, critical "
+                                  "(LINKAGE_LOG_LEVEL)");
+    if (std::string url = s.get("store.url"); !url.empty() && url.rfind("sqlite:", 0) != 0)
+        throw config::ConfigError("configuration store.url must be empty or sqlite:PATH (LINKAGE_STORE_URL)");
+    if (std::string base = s.get("server.base_url"); base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0)
+        throw config::ConfigError("configuration server.base_url = '" + base +
+                                  "' must start with http:// or https:// (LINKAGE_SERVER_BASE_URL)");
     ctx.out << "configuration ok" << (s.file() ? " (file " + s.file()->string() + ")" : " (no file; defaults)")
             << "\nhome = " << ctx.home().string() << "\nstore = " << ctx.store_url() << '\n';
     for (auto& e : s.effective())

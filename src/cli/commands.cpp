@@ -85,6 +85,31 @@ const std::vector<Command>& commands() {
          "Refused (exit 6) for an unknown bureau or client, or when the pair already has a\n"
          "live linkage. The file is written atomically.\n",
          cmd_form, false},
+        {"backup", "copy the live store to FILE (online: batch, watch and serve keep running)",
+         "usage: linkage [--home DIR] backup FILE\n\n"
+         "Copies the store with SQLite's online backup API while other processes keep writing, checks\n"
+         "the copy with PRAGMA integrity_check and only then renames it to FILE (an existing FILE is\n"
+         "replaced whole). Every transaction committed before the backup started is in the copy.\n"
+         "Exit 3 when FILE's folder does not exist, 5 when the copy fails its integrity check.\n",
+         cmd_backup, true},
+        {"restore", "restore a backup into an empty home",
+         "usage: linkage [--home DIR] restore FILE\n\n"
+         "Checks FILE (integrity, a linkage store), brings its schema up to date and installs it as the\n"
+         "store of DIR, creating DIR and its folders. Refused (exit 6) when the store already holds\n"
+         "data; exit 3 when FILE is missing or damaged; 7 when a batch or watch runs on DIR.\n",
+         cmd_restore, false},
+        {"health", "check the store, the inbox and the pipeline (what GET /healthz reports)",
+         "usage: linkage [--home DIR] health [--json] [--require-watch]\n\n"
+         "store: the store answers SELECT 1; inbox: a file can be created there; pipeline: whether a\n"
+         "batch or watch holds the lock (a failure only with --require-watch). Prints 'ok' or 'fail'\n"
+         "and one line per check (--json: one object). Exit 0 when healthy, 5 otherwise.\n",
+         cmd_health, false},
+        {"metrics", "print the store's numbers in Prometheus text format (what GET /metrics adds)",
+         "usage: linkage [--home DIR] metrics [-o FILE]\n\n"
+         "Forms by outcome and reason, review queue length, linkages by state, mail queue length and\n"
+         "failures, health, in Prometheus text format 0.0.4. -o FILE writes atomically (for\n"
+         "node_exporter's textfile collector).\n",
+         cmd_metrics, true},
     };
     return k_commands;
 }

@@ -1,0 +1,43 @@
+// `linkage health` and `linkage metrics`: the same checks and numbers that
+// GET /healthz and GET /metrics serve, for operators, monitoring scripts and
+// node_exporter's textfile collector (no server needed).
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "obs/health.hpp"
+#include "obs/metrics.hpp"
+#include "obs/store_metrics.hpp"
+
+#include <ostream>
+
+namespace cli {
+
+int cmd_health(Context& ctx, const std::vector<std::string>& argv) {
+    Args args(argv, {}, {"json", "require-watch"});
+    if (!args.positionals().empty()) throw UsageError("usage: linkage health [--json] [--require-watch]");
+    auto targets = obs::health_targets(ctx.settings());
+    targets.require_pipeline = args.flag("require-watch");
+    auto report = obs::check_health(targets);
+    ctx.out << (args.flag("json") ? report.json() + "\n" : report.text());
+    return report.ok() ? k_exit_ok : k_exit_store;
+}
+
+int cmd_metrics(Context& ctx, const std::vector<std::string>& argv) {
+    std::vector<std::string> rest;
+    for (auto& a : argv) rest.push_back(a == "-o" ? "--out" : a);
+    Args args(rest, {"out"}, {});
+    if (!args.positionals().empty()) throw UsageError("usage: linkage metrics [-o FILE]");
+    obs::Registry registry;
+    obs::collect_store_metrics(registry, ctx.store());
+    auto health = obs::check_health(obs::health_targets(ctx.settings()));
+    registry.gauge("linkage_health_ok", "1 when every health check passed (linkage health)").set(health.ok() ? 1 : 0);
+    std::string text = registry.render();
+    if (auto out = args.value("out")) {
+        obs::write_textfile(text, *out);
+        return k_exit_ok;
+    }
+    ctx.out << text;
+    return k_exit_ok;
+}
+
+}  // namespace cli

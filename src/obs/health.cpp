@@ -1,0 +1,147 @@
+#include "obs/health.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace obs {
+
+namespace {
+
+std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') {
+            out.push_back('\\');
+            out.push_back(c);
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+            out += buf;
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out + "\"";
+}
+
+// The store URL as a health line may show it: never credentials.
+std::string shown_url(const std::string& url) {
+    auto at = url.find('@');
+    auto scheme = url.find("://");
+    if (at != std::string::npos && scheme != std::string::npos && at > scheme)
+        return url.substr(0, scheme + 3) + "***" + url.substr(at);
+    return url;
+}
+
+}  // namespace
+
+bool HealthReport::ok() const {
+    for (auto& c : checks)
+        if (!c.ok) return false;
+    return true;
+}
+
+std::string HealthReport::text() const {
+    std::string out = ok() ? "ok\n" : "fail\n";
+    for (auto& c : checks) out += c.name + " " + (c.ok ? "ok" : "FAIL") + " " + c.detail + "\n";
+    return out;
+}
+
+std::string HealthReport::json() const {
+    std::string out = std::string("{\"status\":") + (ok() ? "\"ok\"" : "\"fail\"") + ",\"checks\":[";
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+        if (i) out += ',';
+        out += "{\"name\":" + json_string(checks[i].name) + ",\"ok\":" + (checks[i].ok ? "true" : "false") +
+               ",\"detail\":" + json_string(checks[i].detail) + "}";
+    }
+    return out + "]}";
+}
+
+HealthTargets health_targets(const config::Settings& s) {
+    HealthTargets t;
+    std::string url = s.get("store.url");
+    t.store.url = url.empty() ? store::default_store_url(s.home()) : url;
+    t.store.busy_timeout_ms = 2000;
+    t.inbox = s.get_path("paths.inbox");
+    t.home = s.home();
+    return t;
+}
+
+HealthCheck check_store(store::Connection& c) {
+    try {
+        auto q = c.prepare("SELECT 1");
+        if (q->step() && q->get_int(0) == 1) return {"store", true, "SELECT 1 answered"};
+        return {"store", false, "SELECT 1 returned no row"};
+    } catch (const std::exception& e) {
+        return {"store", false, e.what()};
+    }
+}
+
+HealthCheck check_store(const store::StoreConfig& config) {
+    const std::string shown = shown_url(config.url);
+    try {
+        if (config.url.rfind("sqlite:", 0) == 0) {
+            std::filesystem::path file = config.url.substr(7);
+            if (!std::filesystem::exists(file))
+                return {"store", false, shown + ": the store file does not exist (run 'linkage init')"};
+        }
+        auto c = store::open_store(config);
+        HealthCheck r = check_store(*c);
+        r.detail = shown + (r.ok ? "" : ": " + r.detail);
+        return r;
+    } catch (const std::exception& e) {
+        return {"store", false, shown + ": " + e.what()};
+    }
+}
+
+HealthCheck check_writable(const std::string& name, const std::filesystem::path& dir) {
+    std::filesystem::path probe = dir / (".health-probe-" + std::to_string(::getpid()));
+    int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return {name, false, dir.string() + ": cannot create a file (" + std::strerror(errno) + ")"};
+    bool ok = ::write(fd, "ok\n", 3) == 3 && ::fsync(fd) == 0;
+    int err = errno;
+    ::close(fd);
+    ::unlink(probe.c_str());
+    if (!ok) return {name, false, dir.string() + ": cannot write (" + std::strerror(err) + ")"};
+    return {name, true, dir.string() + " writable"};
+}
+
+HealthCheck check_pipeline(const std::filesystem::path& home, bool required) {
+    struct stat st {};
+    std::filesystem::path lock = home / ".pipeline.lock";
+    const char* idle = "no batch or watch holds the pipeline lock";
+    if (::stat(lock.c_str(), &st) != 0) return {"pipeline", !required, idle};
+    // Matched by inode only: on overlay file systems the device /proc/locks
+    // shows is not the one stat() reports.
+    const std::string inode = ":" + std::to_string(static_cast<unsigned long long>(st.st_ino));
+    std::ifstream locks("/proc/locks");
+    if (!locks) return {"pipeline", !required, "cannot read /proc/locks"};
+    std::string line;
+    while (std::getline(locks, line)) {
+        // "1: FLOCK  ADVISORY  WRITE 4242 fe:01:1234 0 EOF"; waiters have "->".
+        std::istringstream in(line);
+        std::string id, type, advisory, mode, pid, where;
+        in >> id >> type;
+        if (type == "->") continue;
+        in >> advisory >> mode >> pid >> where;
+        if (type == "FLOCK" && where.ends_with(inode)) return {"pipeline", true, "batch or watch running (pid " + pid + ")"};
+    }
+    return {"pipeline", !required, idle};
+}
+
+HealthReport check_health(const HealthTargets& t) {
+    HealthReport r;
+    r.checks.push_back(check_store(t.store));
+    r.checks.push_back(check_writable("inbox", t.inbox));
+    r.checks.push_back(check_pipeline(t.home, t.require_pipeline));
+    return r;
+}
+
+}  // namespace obs

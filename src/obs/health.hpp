@@ -1,0 +1,60 @@
+// Health: can this installation do its work right now? Checks the store
+// (reachable and answering SELECT 1), the inbox (a file can be created and
+// removed there) and, for information, whether a batch/watch process holds
+// the pipeline lock. GET /healthz and `linkage health` are thin wrappers.
+//
+// Owns nothing; each call opens what it checks and closes it again. No check
+// throws: a failure is a HealthCheck with ok=false and a one-line detail.
+// Thread-safety: the functions are reentrant; call them from any thread.
+#pragma once
+
+#include "config/settings.hpp"
+#include "store/connection.hpp"
+#include "store/store.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace obs {
+
+struct HealthCheck {
+    std::string name;    // "store", "inbox", "pipeline"
+    bool ok = false;
+    std::string detail;  // one line, no personal data
+};
+
+struct HealthReport {
+    std::vector<HealthCheck> checks;
+    bool ok() const;
+    // "ok\n" or "fail\n", then one line per check: "store ok sqlite:/var/…".
+    std::string text() const;
+    // {"status":"ok","checks":[{"name":"store","ok":true,"detail":"…"},…]}
+    std::string json() const;
+};
+
+struct HealthTargets {
+    store::StoreConfig store;
+    std::filesystem::path inbox;
+    std::filesystem::path home;     // where .pipeline.lock lives
+    bool require_pipeline = false;  // true: no batch/watch holding the lock is a failure
+};
+
+// store.url (else sqlite:<home>/linkage.db), paths.inbox and home from the
+// settings; a short busy timeout so a health probe never hangs.
+HealthTargets health_targets(const config::Settings& settings);
+
+HealthReport check_health(const HealthTargets& targets);
+
+// SELECT 1 on an open connection (the caller's own, e.g. a server thread's).
+HealthCheck check_store(store::Connection& c);
+// Opens the store (an SQLite file must already exist: a probe never creates
+// one), runs SELECT 1, closes it.
+HealthCheck check_store(const store::StoreConfig& config);
+// Creates, fsyncs and removes a probe file in `dir`.
+HealthCheck check_writable(const std::string& name, const std::filesystem::path& dir);
+// Reads /proc/locks (never takes the lock, so it cannot make a starting
+// batch exit 7): ok with "held by pid N" or, unless required, "not running".
+HealthCheck check_pipeline(const std::filesystem::path& home, bool required);
+
+}  // namespace obs
