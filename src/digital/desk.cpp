@@ -300,14 +300,16 @@ ApprovalView Desk::view_of(const store::ApprovalToken& t) const {
 ApprovalView Desk::open(std::string_view token) {
     auto t = find_token(token);
     if (!t) return {};
-    expire_if_due(t->linkage_id);
+    // Only a link past its time can expire the request: the common case
+    // (a valid link) stays read-only and takes no write lock.
+    if (core::format_utc(m_clock.now()) >= t->valid_until) expire_if_due(t->linkage_id);
     return view_of(*t);
 }
 
 DecideResult Desk::decide(std::string_view token, Decision d) {
     auto t = find_token(token);
     if (!t) return {};
-    expire_if_due(t->linkage_id);
+    if (core::format_utc(m_clock.now()) >= t->valid_until) expire_if_due(t->linkage_id);
     DecideResult r;
     {
         store::Transaction tx(m_c);

@@ -1,12 +1,18 @@
 #include "web/pages.hpp"
 
+#include <atomic>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
 namespace web {
 
-Pages::Pages(const std::filesystem::path& dir) {
+namespace {
+std::atomic<std::uint64_t> g_next_serial{1};
+}  // namespace
+
+Pages::Pages(const std::filesystem::path& dir) : m_serial(g_next_serial++) {
     if (!std::filesystem::is_directory(dir))
         throw std::runtime_error("page templates folder " + dir.string() + " is missing (broken installation)");
     for (auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -24,10 +30,22 @@ Pages::Pages(const std::filesystem::path& dir) {
 }
 
 std::string Pages::render_one(const std::string& name, const Data& data) const {
-    auto it = m_texts.find(name);
-    if (it == m_texts.end()) throw std::logic_error("no page template '" + name + "'");
-    kainjow::mustache::mustache tmpl(it->second);
-    return tmpl.render(data);
+    // Parsing a template costs more than rendering it; each server thread
+    // keeps its own parsed copies (a parsed template is not shared between
+    // threads). Keyed by this object's serial, so a new Pages never sees
+    // another's templates.
+    thread_local std::map<std::pair<std::uint64_t, std::string>, std::unique_ptr<kainjow::mustache::mustache>> parsed;
+    auto& tmpl = parsed[{m_serial, name}];
+    if (!tmpl) {
+        auto it = m_texts.find(name);
+        if (it == m_texts.end()) throw std::logic_error("no page template '" + name + "'");
+        if (parsed.size() > 256) {  // servers come and go in tests: keep the cache small
+            parsed.clear();
+            return render_one(name, data);
+        }
+        tmpl = std::make_unique<kainjow::mustache::mustache>(it->second);
+    }
+    return tmpl->render(data);
 }
 
 std::string Pages::render(const std::string& name, const Data& data, const LayoutInfo& layout) const {

@@ -9,6 +9,7 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -36,6 +37,7 @@ public:
 
 private:
     std::string render_one(const std::string& name, const Data& data) const;
+    std::uint64_t m_serial;
     std::map<std::string, std::string> m_texts;
 };
 

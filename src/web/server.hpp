@@ -29,7 +29,7 @@ namespace web {
 struct ServerOptions {
     std::string address = "127.0.0.1";
     int port = 8080;  // 0: any free port (see Server::port())
-    int threads = 0;  // 0: 4 per core, at least 8 (see server.cpp for why)
+    int threads = 0;  // 0: 16 per core, at least 32 (see server.cpp for why)
     std::string base_url = "http://127.0.0.1:8080";  // links in mails; https → cookies get Secure
     std::filesystem::path share_dir;                 // holds templates/web, templates/mail
     int valid_days = 7;                              // approval links

@@ -231,4 +231,39 @@ BOOST_AUTO_TEST_CASE(approval_needs_the_csrf_token) {
     BOOST_TEST((store::LinkageRepo(*f.db, f.clock).list()[0].state == core::LinkageState::declined));
 }
 
+BOOST_AUTO_TEST_CASE(links_show_a_decline_and_an_approval_by_signed_paper_form) {
+    WebFixture f;
+    auto api = f.api_client("anna.norrsken");
+    BOOST_TEST(api.post_json("/api/v1/linkage-requests", R"({"client": "559456-7892"})").status == 201);
+    BOOST_TEST(api.post_json("/api/v1/linkage-requests", R"({"client": "100871"})").status == 201);
+    std::string karin, olof, goran;
+    for (auto& m : f.deliver()) {
+        const auto& to = m.headers["To"];
+        (to.find("karin@") != std::string::npos ? karin : to.find("olof@") != std::string::npos ? olof : goran) =
+            path_of(approval_link_in(m.body));
+    }
+    // Karin declines; Olof's link then says who declined and when.
+    auto k = f.client();
+    auto page = k.get(karin);
+    BOOST_TEST(k.post_form(karin, {{"decision", "decline"}, {"csrf", hidden_field(page.body, "csrf")}}).status == 303);
+    auto o = f.client().get(olof);
+    BOOST_TEST(o.has("Förfrågan är avböjd"));
+    BOOST_TEST(o.has("Förfrågan avböjdes av Karin Åkesson (karin@akessonbygg.example) den 26 november 2026 kl. 13:00"));
+    // A signed paper form approves Öresunds Fisk's pending request (the paper path's write).
+    f.clock.advance(std::chrono::hours(26));
+    {
+        auto l = store::LinkageRepo(*f.db, f.clock).list();
+        store::Transaction tx(*f.db);
+        for (auto& x : l)
+            if (x.client_orgnr == "556612-3450")
+                store::LinkageRepo(*f.db, f.clock).change_state(x.id, core::LinkageState::approved, "batch", "paper");
+        tx.commit();
+    }
+    auto g = f.client().get(goran);
+    BOOST_TEST(g.status == 200);
+    BOOST_TEST(g.has("Kopplingen är godkänd med blankett"));
+    BOOST_TEST(g.has("godkändes med undertecknad blankett den 27 november 2026 kl. 15:00"));
+    BOOST_TEST(!g.has("name=\"decision\""));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
