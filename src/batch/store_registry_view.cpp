@@ -9,8 +9,8 @@ namespace {
 
 class StoreRegistryView final : public validate::RegistryView {
 public:
-    StoreRegistryView(std::unique_ptr<store::Connection> c, const core::Clock& clock)
-        : m_c(std::move(c)), m_reg(*m_c, clock), m_links(*m_c, clock) {}
+    StoreRegistryView(std::unique_ptr<store::Connection> owned, store::Connection& c, const core::Clock& clock)
+        : m_owned(std::move(owned)), m_reg(c, clock), m_links(c, clock) {}
 
     std::optional<validate::KnownBureau> bureau(const std::string& orgnr) override {
         auto b = m_reg.bureau_by_orgnr(orgnr);
@@ -39,7 +39,7 @@ private:
         if (!c) return std::nullopt;
         return validate::KnownClient{c->id, c->orgnr, c->subscription, c->name};
     }
-    std::unique_ptr<store::Connection> m_c;
+    std::unique_ptr<store::Connection> m_owned;
     store::RegistryRepo m_reg;
     store::LinkageRepo m_links;
 };
@@ -48,7 +48,13 @@ private:
 
 std::unique_ptr<validate::RegistryView> make_store_registry_view(std::unique_ptr<store::Connection> connection,
                                                                  const core::Clock& clock) {
-    return std::make_unique<StoreRegistryView>(std::move(connection), clock);
+    store::Connection& c = *connection;
+    return std::make_unique<StoreRegistryView>(std::move(connection), c, clock);
+}
+
+std::unique_ptr<validate::RegistryView> make_store_registry_view(store::Connection& connection,
+                                                                 const core::Clock& clock) {
+    return std::make_unique<StoreRegistryView>(nullptr, connection, clock);
 }
 
 }  // namespace batch

@@ -12,5 +12,8 @@ namespace batch {
 
 std::unique_ptr<validate::RegistryView> make_store_registry_view(std::unique_ptr<store::Connection> connection,
                                                                  const core::Clock& clock);
+// The same over a borrowed connection (which must outlive the view).
+std::unique_ptr<validate::RegistryView> make_store_registry_view(store::Connection& connection,
+                                                                 const core::Clock& clock);
 
 }  // namespace batch

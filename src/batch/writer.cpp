@@ -52,6 +52,7 @@ Poco::JSON::Object evidence_json(const FormResult& f, const FileAnalysis& a) {
     ev.set("rotation_deg", f.rotation_deg);
     ev.set("qr", f.qr_text ? Poco::Dynamic::Var(*f.qr_text) : Poco::Dynamic::Var());
     ev.set("born_digital", f.reading.born_digital);
+    ev.set("digital_signature", f.reading.digital_signature_value);
     Poco::JSON::Object raw(Poco::JSON_PRESERVE_KEY_ORDER);
     for (auto& fr : f.reading.fields) raw.set(fr.name, fr.text);
     ev.set("raw_text", raw);
