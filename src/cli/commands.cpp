@@ -46,6 +46,16 @@ const std::vector<Command>& commands() {
          "The same processing as batch, run whenever a file arrives (inotify, plus a rescan every few\n"
          "seconds as a safety net). Stops cleanly on SIGTERM or Ctrl-C. A report per day to reports/.\n",
          cmd_watch, true},
+        {"review", "the review queue: list, show, approve (with corrections) or reject",
+         "usage: linkage review list [--json]\n"
+         "       linkage review show ID\n"
+         "       linkage review approve ID [--set FIELD=VALUE ...] [--override REASON] [--reviewer NAME]\n"
+         "       linkage review reject ID --reason TEXT [--reviewer NAME]\n\n"
+         "list: documents waiting for a person, worst first. show: each field's value, confidence and\n"
+         "crop (PNG paths), the failed checks, the page image and the original. approve: corrections\n"
+         "are validated by the pipeline's rules; rules that still fail need --override with a reason;\n"
+         "the linkage is approved once (a second approver is told who decided). Exit 6 when refused.\n",
+         cmd_review, true},
         {"demo", "the README's main job: set up a home, import the sample registry, show it",
          "usage: linkage [--home DIR] demo\n\n"
          "Initialises the state directory, imports data/sample-registry.json, drops the sample scans of\n"
