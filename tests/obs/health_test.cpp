@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "obs/health.hpp"
+#include "obs/product_metrics.hpp"
 #include "obs/store_metrics.hpp"
 #include "store/store.hpp"
 #include "test_support.hpp"
@@ -119,6 +120,27 @@ BOOST_AUTO_TEST_CASE(store_metrics_count_what_the_store_holds) {
     c->exec("DROP TABLE mail_queue");
     BOOST_CHECK_THROW(obs::collect_store_metrics(r, *c), store::StoreError);
     BOOST_TEST(r.render().find("linkage_store_up 0\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_page_joins_store_gauges_and_recorded_metrics) {
+    test_support::TempDir home;
+    auto c = test_support::open_test_store(home.path());
+    obs::record_http_request("/api/v1/clients", 200, 0.003);
+    obs::record_http_request("/api/v1/clients", 200, 0.2);
+    obs::record_stage("read", 1.2);
+    obs::record_document("review", {"low_confidence", "residual"});
+    obs::record_document("accepted", {});
+    std::string page = obs::metrics_page(*c);
+    for (const char* line : {"linkage_store_up 1\n",
+                             "linkage_http_requests_total{route=\"/api/v1/clients\",status=\"200\"} 2\n",
+                             "linkage_http_request_seconds_bucket{route=\"/api/v1/clients\",le=\"0.005\"} 1\n",
+                             "linkage_http_request_seconds_count{route=\"/api/v1/clients\"} 2\n",
+                             "linkage_stage_seconds_bucket{stage=\"read\",le=\"2.5\"} 1\n",
+                             "linkage_documents_processed_total{outcome=\"review\",reason=\"residual\"} 1\n",
+                             "linkage_documents_processed_total{outcome=\"accepted\",reason=\"none\"} 1\n"})
+        BOOST_TEST(page.find(line) != std::string::npos, line << " missing from\n" << page);
+    c->exec("DROP TABLE mail_queue");
+    BOOST_TEST(obs::metrics_page(*c).find("linkage_store_up 0\n") != std::string::npos);  // no throw
 }
 
 BOOST_AUTO_TEST_SUITE_END()
