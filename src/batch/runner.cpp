@@ -329,7 +329,7 @@ Summary Runner::run_once() {
     pass(s, nullptr);
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s.finished_at = core::format_utc(m_clock.now());
-    write_report(s, m_opt.reports);
+    write_report(s, m_opt.reports, m_opt.templates);
     return s;
 }
 
@@ -348,7 +348,7 @@ void Runner::watch(const std::atomic<bool>& stop) {
         std::string now = core::format_utc(m_clock.now());
         if (day_of(now) != day_of(day.started_at)) {
             day.finished_at = now;
-            write_report(day, m_opt.reports);
+            write_report(day, m_opt.reports, m_opt.templates);
             day = Summary{};
             day.kind = "watch";
             day.started_at = now;
@@ -370,7 +370,7 @@ void Runner::watch(const std::atomic<bool>& stop) {
     }
     if (fd >= 0) close(fd);
     day.finished_at = core::format_utc(m_clock.now());
-    write_report(day, m_opt.reports);
+    write_report(day, m_opt.reports, m_opt.templates);
 }
 
 }  // namespace batch

@@ -26,6 +26,7 @@ struct RunOptions {
     intake::Folders folders;
     std::filesystem::path crops;
     std::filesystem::path reports;
+    std::filesystem::path templates;  // for the readable report
     store::StoreConfig store;
     int workers = 0;  // 0: one per core
     intake::ReadyOptions ready;

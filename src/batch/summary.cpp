@@ -1,6 +1,13 @@
 #include "batch/summary.hpp"
 
+#include "batch/reason_texts.hpp"
 #include "intake/files.hpp"
+
+#include <kainjow/mustache.hpp>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <fstream>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -78,14 +85,146 @@ void Summary::print(std::ostream& o) const {
     if (!review.empty()) o << "  " << review.size() << " document(s) wait for review: linkage review list\n";
 }
 
-std::filesystem::path write_report(const Summary& s, const std::filesystem::path& reports_dir) {
+namespace {
+
+std::vector<std::filesystem::path> report_files(const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> out;
+    std::error_code ec;
+    for (auto& e : std::filesystem::directory_iterator(dir, ec))
+        if (e.path().extension() == ".json" && e.path().filename().string()[0] != '.') out.push_back(e.path());
+    // Oldest first, by when each was written (names of two reports in one second differ only by a suffix).
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
+        std::error_code e1, e2;
+        auto ta = std::filesystem::last_write_time(a, e1), tb = std::filesystem::last_write_time(b, e2);
+        return ta != tb ? ta < tb : a < b;
+    });
+    return out;
+}
+
+// "2026-11-26T23:03:17Z" → "2026-11-26 23:03" for people.
+std::string human_time(const std::string& utc) {
+    return utc.size() >= 16 ? utc.substr(0, 10) + " " + utc.substr(11, 5) : utc;
+}
+
+std::string fmt(double v, int decimals) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(decimals) << v;
+    return s.str();
+}
+
+std::string render_html(const Summary& s, const std::filesystem::path& reports_dir,
+                        const std::filesystem::path& templates_dir) {
+    using kainjow::mustache::data;
+    std::ifstream in(templates_dir / "report" / "report.html.mustache", std::ios::binary);
+    if (!in) return {};
+    std::ostringstream text;
+    text << in.rdbuf();
+    kainjow::mustache::mustache tmpl{text.str()};
+    auto count = [&](const char* k) { return std::to_string(s.outcomes.count(k) ? s.outcomes.at(k) : 0); };
+    data d;
+    d.set("kind_sv", s.kind == "watch" ? std::string("dygnets bevakning") : std::string("nattens körning"));
+    d.set("started_at", human_time(s.started_at));
+    d.set("finished_at", human_time(s.finished_at));
+    d.set("files", std::to_string(s.files));
+    d.set("documents", std::to_string(s.documents));
+    d.set("seconds", fmt(s.seconds, 1));
+    d.set("rate", fmt(s.seconds > 0 ? s.documents / s.seconds : 0, 2));
+    for (const char* k : {"accepted", "review", "rejected", "duplicate"}) d.set(k, count(k));
+    d.set("ignored_pages", std::to_string(s.ignored_pages));
+    data reasons{data::type::list};
+    for (auto& [code, n] : s.reasons) {
+        data r;
+        r.set("code", code);
+        r.set("text", reason_text_sv(code));
+        r.set("count", std::to_string(n));
+        reasons.push_back(r);
+    }
+    d.set("reasons", reasons);
+    d.set("has_reasons", s.reasons.empty() ? data::type::bool_false : data::type::bool_true);
+    data review{data::type::list};
+    for (auto& r : s.review) {
+        data x;
+        x.set("document_id", std::to_string(r.document_id));
+        x.set("file", r.file);
+        std::string rs;
+        for (auto& c : r.reasons) rs += (rs.empty() ? "" : ", ") + c;
+        x.set("reasons", rs);
+        review.push_back(x);
+    }
+    d.set("review_items", review);
+    d.set("has_review", s.review.empty() ? data::type::bool_false : data::type::bool_true);
+    data rejected{data::type::list};
+    for (auto& r : s.rejected) {
+        data x;
+        x.set("file", r.file);
+        x.set("note", r.note);
+        x.set("stored_path", r.stored_path);
+        rejected.push_back(x);
+    }
+    d.set("rejected_items", rejected);
+    d.set("has_rejected", s.rejected.empty() ? data::type::bool_false : data::type::bool_true);
+    d.set("decode_ms", fmt(s.decode_ms, 0));
+    d.set("align_ms", fmt(s.align_ms, 0));
+    d.set("read_ms", fmt(s.read_ms, 0));
+    d.set("validate_ms", fmt(s.validate_ms, 0));
+    // Trend: this run and the 13 before it.
+    auto files = report_files(reports_dir);
+    if (files.size() > 13) files.erase(files.begin(), files.end() - 13);
+    data trend{data::type::list};
+    auto add_row = [&](const std::string& fin, int fl, int acc, int rev, int rej, int dup, double rate) {
+        data t;
+        t.set("finished_at", human_time(fin));
+        t.set("files", std::to_string(fl));
+        t.set("accepted", std::to_string(acc));
+        t.set("review", std::to_string(rev));
+        t.set("rejected", std::to_string(rej));
+        t.set("duplicate", std::to_string(dup));
+        t.set("rate", fmt(rate, 2));
+        trend.push_back(t);
+    };
+    int rows = 0;
+    for (auto& f : files) {
+        try {
+            std::ifstream fin(f);
+            std::ostringstream js;
+            js << fin.rdbuf();
+            auto o = Poco::JSON::Parser().parse(js.str()).extract<Poco::JSON::Object::Ptr>();
+            auto oc = o->getObject("outcomes");
+            auto t = o->getObject("timing");
+            add_row(o->getValue<std::string>("finished_at"), o->getValue<int>("files"), oc->getValue<int>("accepted"),
+                    oc->getValue<int>("review"), oc->getValue<int>("rejected"), oc->getValue<int>("duplicate"),
+                    t->getValue<double>("documents_per_second"));
+            ++rows;
+        } catch (const std::exception&) {
+            // A damaged old report leaves a gap in the trend, nothing more.
+        }
+    }
+    add_row(s.finished_at, s.files, std::stoi(count("accepted")), std::stoi(count("review")),
+            std::stoi(count("rejected")), std::stoi(count("duplicate")), s.seconds > 0 ? s.documents / s.seconds : 0);
+    d.set("trend", trend);
+    d.set("trend_count", std::to_string(rows + 1));
+    return tmpl.render(d);
+}
+
+}  // namespace
+
+std::optional<std::filesystem::path> latest_report(const std::filesystem::path& reports_dir) {
+    auto files = report_files(reports_dir);
+    if (files.empty()) return std::nullopt;
+    return files.back();
+}
+
+std::filesystem::path write_report(const Summary& s, const std::filesystem::path& reports_dir,
+                                   const std::filesystem::path& templates_dir) {
     std::filesystem::create_directories(reports_dir);
+    std::string html = render_html(s, reports_dir, templates_dir);
     std::string stamp = s.finished_at;
     for (auto& c : stamp)
         if (c == ':') c = '-';
     auto path = reports_dir / (s.kind + "-" + stamp + ".json");
     for (int i = 2; std::filesystem::exists(path); ++i)
         path = reports_dir / (s.kind + "-" + stamp + "-" + std::to_string(i) + ".json");
+    if (!html.empty()) intake::write_file_atomic(std::filesystem::path(path).replace_extension(".html"), html);
     intake::write_file_atomic(path, s.to_json() + "\n");
     return path;
 }

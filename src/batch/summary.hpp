@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iosfwd>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,13 @@ struct Summary {
     void print(std::ostream& o) const;
 };
 
-// Writes reports/<kind>-<UTC timestamp>.json atomically and returns its path.
-std::filesystem::path write_report(const Summary& s, const std::filesystem::path& reports_dir);
+// Writes reports/<kind>-<UTC timestamp>.json and, beside it, the readable
+// .html (from templates/report/report.html.mustache, with the trend of the last
+// 14 runs found in reports/), both atomically. Returns the JSON's path.
+std::filesystem::path write_report(const Summary& s, const std::filesystem::path& reports_dir,
+                                   const std::filesystem::path& templates_dir);
+
+// The newest report JSON in reports_dir, if any.
+std::optional<std::filesystem::path> latest_report(const std::filesystem::path& reports_dir);
 
 }  // namespace batch

@@ -47,6 +47,7 @@ batch::RunOptions make_run_options(Context& ctx) {
                  s.get_path("paths.rejected")};
     o.crops = s.get_path("paths.crops");
     o.reports = s.get_path("paths.reports");
+    o.templates = ctx.share_dir() / "templates";
     o.store.url = ctx.store_url();
     o.store.busy_timeout_ms = s.get_int("store.busy_timeout_ms", 100, 600000);
     o.workers = s.get_int("batch.workers", 0, 256);
