@@ -56,6 +56,12 @@ const std::vector<Command>& commands() {
          "are validated by the pipeline's rules; rules that still fail need --override with a reason;\n"
          "the linkage is approved once (a second approver is told who decided). Exit 6 when refused.\n",
          cmd_review, true},
+        {"report", "the latest batch or watch report (counts, reasons, review, rejected, trend)",
+         "usage: linkage report [--json | --open]\n\n"
+         "Prints the latest run's summary. --json prints its JSON; --open prints the path of the\n"
+         "readable HTML report (counts per outcome and reason, documents waiting for review, rejected\n"
+         "files and where they are, timings, the trend over the last 14 runs).\n",
+         cmd_report, true},
         {"demo", "the README's main job: set up a home, import the sample registry, show it",
          "usage: linkage [--home DIR] demo\n\n"
          "Initialises the state directory, imports data/sample-registry.json, drops the sample scans of\n"
