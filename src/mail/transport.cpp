@@ -80,7 +80,7 @@ void SmtpTransport::deliver(const std::string&, const std::string& from, const s
             if (!session.startTLS(ctx)) throw TransportError("the relay does not offer STARTTLS");
         }
         if (!m_o.user.empty())
-            session.login(Poco::Net::SMTPClientSession::AUTH_LOGIN, m_o.user, m_o.password);
+            session.login(Poco::Net::SMTPClientSession::AUTH_PLAIN, m_o.user, m_o.password);
         session.sendAddresses(from, {to});
         session.sendData();
         std::istringstream in(message);

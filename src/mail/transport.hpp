@@ -5,7 +5,8 @@
 //                    already there counts as delivered, so a crash between
 //                    writing and marking the message sent never duplicates it.
 //   SmtpTransport    Poco::Net::SMTPClientSession to a relay, optional
-//                    STARTTLS (Poco NetSSL) and AUTH LOGIN.
+//                    STARTTLS (Poco NetSSL) and AUTH PLAIN (one step; Poco 1.11
+//                    misreads some servers' AUTH LOGIN prompts).
 // deliver() returns nothing on success and throws TransportError when the
 // message could not be delivered now (the sender retries later).
 //

@@ -20,12 +20,12 @@ std::string read_if_there(const std::filesystem::path& p) {
     return std::filesystem::exists(p) ? read_file(p) : std::string();
 }
 
-std::unique_ptr<ChildProcess> start_sink(const TempDir& dir, int port) {
+std::unique_ptr<ChildProcess> start_sink(const TempDir& dir, int port, const std::string& credentials = {}) {
     std::filesystem::remove(dir.path() / "sink.out");
-    auto p = std::make_unique<ChildProcess>(
-        std::vector<std::string>{"/usr/bin/python3", (source_dir() / "tests/support/smtp_sink.py").string(),
-                                 "127.0.0.1", std::to_string(port), (dir.path() / "received").string()},
-        dir.path() / "sink.out", dir.path() / "sink.err");
+    std::vector<std::string> argv{"/usr/bin/python3", (source_dir() / "tests/support/smtp_sink.py").string(),
+                                  "127.0.0.1", std::to_string(port), (dir.path() / "received").string()};
+    if (!credentials.empty()) argv.push_back(credentials);
+    auto p = std::make_unique<ChildProcess>(argv, dir.path() / "sink.out", dir.path() / "sink.err");
     for (int i = 0; i < 300 && read_if_there(dir.path() / "sink.out").find("ready") == std::string::npos; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     BOOST_REQUIRE_MESSAGE(read_if_there(dir.path() / "sink.out").find("ready") != std::string::npos,
@@ -120,6 +120,34 @@ BOOST_AUTO_TEST_CASE(html_in_names_reaches_the_mail_as_plain_text) {
     BOOST_TEST(got[0].body.find(std::string("Hej Ebba <b>Fet</b>!")) != std::string::npos);
     auto raw = read_file(std::filesystem::directory_iterator(out.path())->path());
     BOOST_TEST(raw.substr(0, raw.find("\r\n\r\n")).find("<script>") == std::string::npos);  // headers encoded
+}
+
+BOOST_AUTO_TEST_CASE(smtp_auth_wrong_password_waits_right_password_delivers) {
+    DigitalFixture f;
+    TempDir sink_dir;
+    const int port = free_port();
+    auto sink = start_sink(sink_dir, port, "desk:rätt-lösen");
+    f.desk().request(f.principal("anna.norrsken"), "556612-3450");
+    mail::SmtpOptions o;
+    o.host = "127.0.0.1";
+    o.port = port;
+    o.user = "desk";
+    o.password = "fel";
+    o.timeout_seconds = 2;  // the sink answers a failed AUTH slowly
+    mail::SmtpTransport wrong(o);
+    auto s1 = mail::send_due(*f.db, wrong, f.clock, k_from);
+    BOOST_TEST(s1.failed == 1);
+    BOOST_TEST(store::MailQueue(*f.db).status().queued == 1);
+    o.password = "rätt-lösen";
+    mail::SmtpTransport right(o);
+    f.clock.advance(std::chrono::seconds(30));
+    auto s2 = mail::send_due(*f.db, right, f.clock, k_from);
+    BOOST_TEST(s2.sent == 1);
+    auto got = received(sink_dir.path() / "received");
+    BOOST_REQUIRE(got.size() == 1u);
+    BOOST_TEST(got[0].headers["X-Envelope-To"] == "goran@oresundsfisk.example");
+    sink->signal(SIGTERM);
+    sink->wait_for(std::chrono::seconds(10));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

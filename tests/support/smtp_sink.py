@@ -3,14 +3,16 @@
 is written to OUT_DIR/<n>.eml (temp file, then rename), envelope sender and
 recipients as X-Envelope-* lines first. Runs until SIGTERM/SIGINT.
 
-usage: smtp_sink.py HOST PORT OUT_DIR
-Prints "ready" on stdout once listening."""
+usage: smtp_sink.py HOST PORT OUT_DIR [USER:PASSWORD]
+With USER:PASSWORD the server requires AUTH (LOGIN or PLAIN; without TLS,
+for tests only). Prints "ready" on stdout once listening."""
 import os
 import signal
 import sys
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 class Sink:
@@ -36,7 +38,15 @@ class Sink:
 def main():
     host, port, out_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     os.makedirs(out_dir, exist_ok=True)
-    controller = Controller(Sink(out_dir), hostname=host, port=port, decode_data=False)
+    auth = {}
+    if len(sys.argv) > 4:
+        user, password = sys.argv[4].split(':', 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = getattr(auth_data, 'login', None) == user.encode() and auth_data.password == password.encode()
+            return AuthResult(success=ok)
+        auth = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+    controller = Controller(Sink(out_dir), hostname=host, port=port, decode_data=False, **auth)
     controller.start()
     print('ready', flush=True)
     stop = threading.Event()
