@@ -81,6 +81,8 @@ void SmtpTransport::deliver(const std::string&, const std::string& from, const s
         }
         if (!m_o.user.empty())
             session.login(Poco::Net::SMTPClientSession::AUTH_PLAIN, m_o.user, m_o.password);
+        else if (m_o.starttls)
+            session.login();  // EHLO again over TLS (RFC 3207)
         session.sendAddresses(from, {to});
         session.sendData();
         std::istringstream in(message);

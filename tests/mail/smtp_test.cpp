@@ -20,11 +20,16 @@ std::string read_if_there(const std::filesystem::path& p) {
     return std::filesystem::exists(p) ? read_file(p) : std::string();
 }
 
-std::unique_ptr<ChildProcess> start_sink(const TempDir& dir, int port, const std::string& credentials = {}) {
+std::unique_ptr<ChildProcess> start_sink(const TempDir& dir, int port, const std::string& credentials = {},
+                                        bool tls = false) {
     std::filesystem::remove(dir.path() / "sink.out");
     std::vector<std::string> argv{"/usr/bin/python3", (source_dir() / "tests/support/smtp_sink.py").string(),
                                   "127.0.0.1", std::to_string(port), (dir.path() / "received").string()};
-    if (!credentials.empty()) argv.push_back(credentials);
+    if (!credentials.empty() || tls) argv.push_back(credentials.empty() ? "-" : credentials);
+    if (tls) {
+        argv.push_back((source_dir() / "tests/support/tls/smtp-test-cert.pem").string());
+        argv.push_back((source_dir() / "tests/support/tls/smtp-test-key.pem").string());
+    }
     auto p = std::make_unique<ChildProcess>(argv, dir.path() / "sink.out", dir.path() / "sink.err");
     for (int i = 0; i < 300 && read_if_there(dir.path() / "sink.out").find("ready") == std::string::npos; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -146,6 +151,43 @@ BOOST_AUTO_TEST_CASE(smtp_auth_wrong_password_waits_right_password_delivers) {
     auto got = received(sink_dir.path() / "received");
     BOOST_REQUIRE(got.size() == 1u);
     BOOST_TEST(got[0].headers["X-Envelope-To"] == "goran@oresundsfisk.example");
+    sink->signal(SIGTERM);
+    sink->wait_for(std::chrono::seconds(10));
+}
+
+BOOST_AUTO_TEST_CASE(starttls_with_auth_and_a_relay_that_requires_it) {
+    // The sink's self-signed certificate is made the trusted CA for this
+    // process (OpenSSL reads SSL_CERT_FILE for its default verify paths).
+    DigitalFixture f;
+    TempDir sink_dir;
+    const int port = free_port();
+    auto sink = start_sink(sink_dir, port, "desk:hemligt", true);
+    f.desk().request(f.principal("anna.norrsken"), "559567-8904");
+    mail::SmtpOptions o;
+    o.host = "127.0.0.1";
+    o.port = port;
+    o.user = "desk";
+    o.password = "hemligt";
+    o.timeout_seconds = 5;
+    mail::SmtpTransport plain(o);  // no STARTTLS: the relay refuses, the message waits
+    BOOST_TEST(mail::send_due(*f.db, plain, f.clock, k_from).failed == 1);
+    o.starttls = true;
+    mail::SmtpTransport secure(o);
+    // An untrusted certificate is refused; the message still waits.
+    setenv("SSL_CERT_FILE", (sink_dir.path() / "no-such-ca.pem").c_str(), 1);
+    f.clock.advance(std::chrono::seconds(30));
+    auto refused = mail::send_due(*f.db, secure, f.clock, k_from);
+    BOOST_TEST(refused.failed == 1);
+    BOOST_TEST_MESSAGE("untrusted: " << refused.last_error);
+    setenv("SSL_CERT_FILE", (source_dir() / "tests/support/tls/smtp-test-cert.pem").c_str(), 1);
+    f.clock.advance(std::chrono::seconds(60));
+    auto s = mail::send_due(*f.db, secure, f.clock, k_from);
+    BOOST_TEST(s.sent == 1);
+    BOOST_TEST_INFO(s.last_error);
+    auto got = received(sink_dir.path() / "received");
+    BOOST_REQUIRE(got.size() == 1u);
+    BOOST_TEST(got[0].headers["X-Envelope-To"] == "elin@angsbacka.example");
+    unsetenv("SSL_CERT_FILE");
     sink->signal(SIGTERM);
     sink->wait_for(std::chrono::seconds(10));
 }

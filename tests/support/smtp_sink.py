@@ -3,11 +3,13 @@
 is written to OUT_DIR/<n>.eml (temp file, then rename), envelope sender and
 recipients as X-Envelope-* lines first. Runs until SIGTERM/SIGINT.
 
-usage: smtp_sink.py HOST PORT OUT_DIR [USER:PASSWORD]
+usage: smtp_sink.py HOST PORT OUT_DIR [USER:PASSWORD|-] [CERT.pem KEY.pem]
 With USER:PASSWORD the server requires AUTH (LOGIN or PLAIN; without TLS,
-for tests only). Prints "ready" on stdout once listening."""
+for tests only). With CERT and KEY it offers and requires STARTTLS.
+Prints "ready" on stdout once listening."""
 import os
 import signal
+import ssl
 import sys
 import threading
 
@@ -39,13 +41,17 @@ def main():
     host, port, out_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     os.makedirs(out_dir, exist_ok=True)
     auth = {}
-    if len(sys.argv) > 4:
+    if len(sys.argv) > 4 and sys.argv[4] != '-':
         user, password = sys.argv[4].split(':', 1)
 
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = getattr(auth_data, 'login', None) == user.encode() and auth_data.password == password.encode()
             return AuthResult(success=ok)
         auth = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+    if len(sys.argv) > 6:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[5], sys.argv[6])
+        auth.update(tls_context=context, require_starttls=True)
     controller = Controller(Sink(out_dir), hostname=host, port=port, decode_data=False, **auth)
     controller.start()
     print('ready', flush=True)
