@@ -31,7 +31,7 @@ std::unique_ptr<ChildProcess> start_sink(const TempDir& dir, int port, const std
         argv.push_back((source_dir() / "tests/support/tls/smtp-test-key.pem").string());
     }
     auto p = std::make_unique<ChildProcess>(argv, dir.path() / "sink.out", dir.path() / "sink.err");
-    for (int i = 0; i < 300 && read_if_there(dir.path() / "sink.out").find("ready") == std::string::npos; ++i)
+    for (int i = 0; i < 750 && read_if_there(dir.path() / "sink.out").find("ready") == std::string::npos; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     BOOST_REQUIRE_MESSAGE(read_if_there(dir.path() / "sink.out").find("ready") != std::string::npos,
                           "SMTP sink did not start: " + read_if_there(dir.path() / "sink.err"));
