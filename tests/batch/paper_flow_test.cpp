@@ -1,0 +1,146 @@
+#include <boost/test/unit_test.hpp>
+
+#include "test_support.hpp"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+namespace fs = std::filesystem;
+using test_support::run_linkage;
+
+namespace {
+
+struct Home {
+    test_support::TempDir dir;
+    std::string home = (dir.path() / "home").string();
+    Home() {
+        BOOST_TEST_REQUIRE(run_linkage({"--home", home, "init"}).exit_code == 0);
+        BOOST_TEST_REQUIRE(run_linkage({"--home", home, "registry", "import",
+                                        (test_support::source_dir() / "data/sample-registry.json").string()})
+                               .exit_code == 0);
+    }
+    // Puts a file into the inbox as a scanner would: a temp name, then a rename; old enough to be taken.
+    void drop(const fs::path& file, const std::string& name) {
+        auto tmp = fs::path(home) / "inbox" / ("." + name + ".part");
+        fs::copy_file(file, tmp);
+        fs::last_write_time(tmp, fs::file_time_type::clock::now() - std::chrono::minutes(2));
+        fs::rename(tmp, fs::path(home) / "inbox" / name);
+    }
+    std::vector<Poco::JSON::Object::Ptr> batch() {
+        auto r = run_linkage({"--home", home, "batch", "--json", "--no-progress"});
+        BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+        std::vector<Poco::JSON::Object::Ptr> out;
+        std::istringstream in(r.out);
+        std::string line;
+        while (std::getline(in, line))
+            if (!line.empty()) out.push_back(Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>());
+        return out;
+    }
+    std::string scalar_text(const std::string& sql) {
+        auto c = test_support::open_test_store(home);
+        auto s = c->prepare(sql);
+        return s->step() ? s->get_text(0) : std::string();
+    }
+    std::string prefill(const std::string& client, const fs::path& out) {
+        auto r = run_linkage({"--home", home, "form", "prefill", "--bureau", "559123-4561", "--client", client, "-o",
+                              out.string()});
+        BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+        return scalar_text("SELECT reference_code FROM linkages ORDER BY id DESC LIMIT 1");
+    }
+    void sign(const fs::path& pdf, const fs::path& jpg, const std::string& place, int quality = 85) {
+        auto cmd = "/usr/bin/python3 " + (test_support::source_dir() / "tests/support/sign_prefilled.py").string() +
+                   " '" + pdf.string() + "' '" + jpg.string() + "' 'Göran Fiskare' goran@oresundsfisk.example '" +
+                   place + "' " + core_date() + " --quality " + std::to_string(quality);
+        BOOST_TEST_REQUIRE(test_support::run_shell(cmd) == 0);
+    }
+    static std::string core_date() {
+        auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() - std::chrono::hours(48));
+        char buf[16];
+        std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&t));
+        return buf;
+    }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(paper_flow, Home)
+
+BOOST_AUTO_TEST_CASE(born_digital_form_is_read_from_its_fields_without_ocr) {
+    auto pdf = dir.path() / "prefilled.pdf";
+    prefill("556612-3450", pdf);
+    drop(pdf, "ifylld.pdf");
+    auto out = batch();
+    BOOST_TEST_REQUIRE(out.size() == 1u);
+    // Read from the AcroForm: exact values, confidence 100; still validated: no signature → rejected.
+    BOOST_TEST(out[0]->getValue<std::string>("outcome") == "rejected");
+    BOOST_TEST(out[0]->getArray("reasons")->getElement<std::string>(0) == "unsigned");
+    BOOST_TEST(out[0]->getObject("fields")->getValue<std::string>("client_name") == "Öresunds Fisk AB");
+    BOOST_TEST(out[0]->getObject("confidence")->getValue<double>("client_orgnr") == 100.0);
+    BOOST_TEST(out[0]->getObject("timing_ms")->getValue<double>("read") == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(signed_prefilled_form_approves_its_own_linkage_and_a_rescan_is_evidence) {
+    auto pdf = dir.path() / "prefilled.pdf";
+    auto ref = prefill("100871", pdf);  // by subscription number
+    BOOST_TEST_REQUIRE(!ref.empty());
+    auto linkage = scalar_text("SELECT id FROM linkages WHERE reference_code = '" + ref + "'");
+    sign(pdf, dir.path() / "scan1.jpg", "Malmö");
+    drop(dir.path() / "scan1.jpg", "scan1.jpg");
+    auto first = batch();
+    BOOST_TEST_REQUIRE(first.size() == 1u);
+    BOOST_TEST(first[0]->getValue<std::string>("outcome") == "accepted");
+    BOOST_TEST(std::to_string(first[0]->getValue<std::int64_t>("linkage_id")) == linkage);
+    BOOST_TEST(scalar_text("SELECT state || '/' || approved_via FROM linkages WHERE id = " + linkage) == "approved/paper");
+    BOOST_TEST(scalar_text("SELECT reference_code FROM documents ORDER BY id LIMIT 1") == ref);
+
+    // The same form scanned again (other bytes, same values): evidence, nothing changes.
+    sign(pdf, dir.path() / "scan2.jpg", "Malmö", 70);
+    drop(dir.path() / "scan2.jpg", "scan2.jpg");
+    auto second = batch();
+    BOOST_TEST_REQUIRE(second.size() == 1u);
+    BOOST_TEST(second[0]->getValue<std::string>("outcome") == "accepted");
+    BOOST_TEST(second[0]->getArray("reasons")->getElement<std::string>(0) == "already_linked");
+    BOOST_TEST(scalar_text("SELECT count(*) FROM evidence WHERE linkage_id = " + linkage + " AND kind = 'paper_form'") == "2");
+
+    // A rescan that says something else goes to a person.
+    sign(pdf, dir.path() / "scan3.jpg", "Umeå");
+    drop(dir.path() / "scan3.jpg", "scan3.jpg");
+    auto third = batch();
+    BOOST_TEST_REQUIRE(third.size() == 1u);
+    BOOST_TEST(third[0]->getValue<std::string>("outcome") == "review");
+    BOOST_TEST(third[0]->getArray("reasons")->getElement<std::string>(0) == "rescan_differs");
+    BOOST_TEST(scalar_text("SELECT count(*) FROM linkages") == "1");
+}
+
+BOOST_AUTO_TEST_CASE(watch_takes_a_dropped_file_and_stops_on_sigterm) {
+    int pid = test_support::spawn_linkage({"--home", home, "watch", "--json"}, dir.path() / "w.out", dir.path() / "w.err");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto pdf = dir.path() / "prefilled.pdf";
+    prefill("559567-8904", pdf);
+    drop(pdf, "ifylld.pdf");
+    bool taken = false;
+    for (int i = 0; i < 150 && !taken; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        taken = fs::is_empty(fs::path(home) / "inbox") &&
+                test_support::read_file(dir.path() / "w.out").find("\"outcome\"") != std::string::npos;
+    }
+    BOOST_TEST(taken);
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    BOOST_TEST(WIFEXITED(status));
+    BOOST_TEST(WEXITSTATUS(status) == 0);
+    bool report = false;
+    for (auto& e : fs::directory_iterator(fs::path(home) / "reports"))
+        report |= e.path().filename().string().rfind("watch-", 0) == 0;
+    BOOST_TEST(report);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
