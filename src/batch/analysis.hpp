@@ -33,8 +33,9 @@ struct FormResult {
     int marks_found = 0;
     double rotation_deg = 0;
     std::optional<std::string> qr_text;
-    std::map<std::string, core::GrayImage> crops;  // field → crop (written by the writer)
-    core::GrayImage page_preview;                  // reduced page image for review
+    std::map<std::string, core::GrayImage> crops;  // field → crop, until written to disk
+    core::GrayImage page_preview;                  // reduced page image for review, likewise
+    std::string crops_dir;                         // where they were written, relative to home
 };
 
 struct IgnoredPage {

@@ -1,6 +1,8 @@
 #include "batch/runner.hpp"
 
+#include "batch/crops.hpp"
 #include "batch/reason_texts.hpp"
+#include "batch/worker_pool.hpp"
 #include "batch/store_registry_view.hpp"
 #include "batch/writer.hpp"
 #include "intake/files.hpp"
@@ -28,20 +30,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Job {
-    std::uint64_t seq = 0;
-    intake::Claimed claimed;
-};
-struct Done {
-    std::uint64_t seq = 0;
-    intake::Claimed claimed;
-    FileAnalysis analysis;
-};
+using Job = PoolJob;
+using Done = PoolDone;
 
-// The worker pool: bounded in flight by the caller, results in completion order.
-class Pool {
+// In-process worker threads (used when no worker command is configured, e.g.
+// in tests of the runner itself): bounded in flight by the caller, results in
+// completion order. The product uses worker processes (worker_pool.hpp).
+class ThreadPool final : public Executor {
 public:
-    Pool(int n, const std::function<std::unique_ptr<Analyser>()>& make) {
+    ThreadPool(int n, const std::function<std::unique_ptr<Analyser>()>& make, fs::path home, fs::path crops)
+        : m_home(std::move(home)), m_crops(std::move(crops)) {
         for (int i = 0; i < n; ++i)
             m_threads.emplace_back([this, make] {
                 std::unique_ptr<Analyser> analyser;
@@ -56,7 +54,7 @@ public:
                 work(*analyser);
             });
     }
-    ~Pool() {
+    ~ThreadPool() override {
         {
             std::lock_guard lock(m_mu);
             m_closing = true;
@@ -64,13 +62,13 @@ public:
         m_cv_jobs.notify_all();
         for (auto& t : m_threads) t.join();
     }
-    void submit(Job j) {
+    void submit(Job j) override {
         std::lock_guard lock(m_mu);
         m_jobs.push_back(std::move(j));
         m_cv_jobs.notify_one();
     }
     // Blocks for the next result. Throws when a worker could not start (broken installation).
-    Done next() {
+    Done next() override {
         std::unique_lock lock(m_mu);
         m_cv_done.wait(lock, [&] { return !m_done.empty() || !m_fatal.empty(); });
         if (m_done.empty()) throw std::runtime_error(m_fatal);
@@ -91,10 +89,12 @@ private:
                 m_jobs.pop_front();
             }
             Done d{job.seq, job.claimed, {}};
+            // In-process: crops are written here, in the worker thread.
             // The per-document boundary: whatever breaks on this file stays with this file.
             try {
                 std::string bytes = intake::read_all(job.claimed.work_path);
                 d.analysis = analyser.analyse(bytes);
+                for (auto& f : d.analysis.forms) write_crops(m_home, m_crops, job.claimed.sha256, f);
             } catch (const std::exception& e) {
                 d.analysis = FileAnalysis{};
                 d.analysis.file_reason = std::string(core::reason::internal_error);
@@ -112,6 +112,7 @@ private:
     std::deque<Done> m_done;
     std::string m_fatal;
     bool m_closing = false;
+    fs::path m_home, m_crops;
     std::vector<std::thread> m_threads;
 };
 
@@ -242,7 +243,7 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
         emit(f, s, note, times);
     };
 
-    std::unique_ptr<Pool> pool;
+    std::unique_ptr<Executor> pool;
     auto make_analyser = [this] {
         return std::make_unique<Analyser>(m_template, m_rules, m_clock, ocr::make_tesseract_engine(),
                                           make_store_registry_view(store::open_store(m_opt.store), m_clock),
@@ -289,8 +290,13 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
                 ++done;
                 continue;
             }
-            if (!pool) pool = std::make_unique<Pool>(m_opt.workers, make_analyser);
-            pool->submit({next_seq++, std::move(*c)});
+            if (!pool) {
+                if (m_opt.worker.command.empty())
+                    pool = std::make_unique<ThreadPool>(m_opt.workers, make_analyser, m_opt.home, m_opt.crops);
+                else
+                    pool = make_process_pool(m_opt.workers, m_opt.worker);
+            }
+            pool->submit({next_seq++, std::move(*c), 0});
             ++in_flight;
         }
         if (in_flight == 0) break;

@@ -11,6 +11,7 @@
 
 #include "batch/analyser.hpp"
 #include "batch/summary.hpp"
+#include "batch/worker_pool.hpp"
 #include "intake/inbox.hpp"
 #include "store/store.hpp"
 
@@ -34,6 +35,8 @@ struct RunOptions {
     bool json = false;       // one JSON object per document on `out`
     bool progress = false;   // live progress line on `err`
     std::chrono::seconds watch_interval{2};
+    // Worker processes (the product): empty command → in-process threads.
+    WorkerSpec worker;
 };
 
 class Runner {

@@ -1,6 +1,6 @@
 #include "batch/writer.hpp"
 
-#include "image/lept.hpp"
+#include "batch/crops.hpp"
 #include "store/document_repo.hpp"
 #include "store/event_log.hpp"
 #include "store/linkage_merge.hpp"
@@ -62,17 +62,6 @@ Poco::JSON::Object evidence_json(const FormResult& f, const FileAnalysis& a) {
 
 }  // namespace
 
-void Writer::write_crops(const std::string& sha, FormResult& form, std::string& crops_dir) {
-    if (form.crops.empty()) return;
-    fs::path dir = m_crops / (sha.substr(0, 16) + "-" + std::to_string(form.form_index));
-    fs::create_directories(dir);
-    for (auto& [name, img] : form.crops) image::write_png(img, dir / (name + ".png"));
-    if (!form.page_preview.empty()) image::write_png(form.page_preview, dir / "page.png");
-    crops_dir = home_relative(dir, m_home);
-    form.crops.clear();
-    form.page_preview = {};
-}
-
 std::optional<CommittedFile> Writer::already_committed(const intake::Claimed& claimed) {
     store::DocumentRepo docs(m_c);
     auto in = docs.input(claimed.sha256);
@@ -119,7 +108,10 @@ CommittedFile Writer::commit(const intake::Claimed& claimed, FileAnalysis& analy
     out.stored_path = keep ? inbox.archive_path(claimed) : inbox.reject_path(claimed);
 
     std::vector<std::string> crops_dirs(analysis.forms.size());
-    for (size_t i = 0; i < analysis.forms.size(); ++i) write_crops(claimed.sha256, analysis.forms[i], crops_dirs[i]);
+    for (size_t i = 0; i < analysis.forms.size(); ++i) {
+        write_crops(m_home, m_crops, claimed.sha256, analysis.forms[i]);  // already done by a worker process
+        crops_dirs[i] = analysis.forms[i].crops_dir;
+    }
 
     store::LinkageRepo links(m_c, m_clock);
     store::EventLog log(m_c);

@@ -57,8 +57,6 @@ public:
     std::optional<CommittedFile> already_committed(const intake::Claimed& claimed);
 
 private:
-    void write_crops(const std::string& sha, FormResult& form, std::string& crops_dir);
-
     store::Connection& m_c;
     const core::Clock& m_clock;
     std::filesystem::path m_home;

@@ -61,6 +61,14 @@ batch::RunOptions make_run_options(Context& ctx) {
     o.analysis.thresholds.max_form_age_days = s.get_int("thresholds.max_form_age_days", 1, 3650);
     o.analysis.read.min_ink_percent = s.get_double("thresholds.min_ink_percent", 0, 100);
     o.analysis.decide.max_residual_mm = s.get_double("thresholds.max_residual_mm", 0, 50);
+    // Each file is analysed in a worker process of this same program (worker_pool.hpp).
+    o.worker.command = {"/proc/self/exe", "--home", ctx.home().string()};
+    if (s.file()) {
+        o.worker.command.push_back("--config");
+        o.worker.command.push_back(s.file()->string());
+    }
+    o.worker.command.push_back("worker");
+    o.worker.time_limit = std::chrono::seconds(s.get_int("limits.max_seconds_per_file", 5, 86400));
     return o;
 }
 

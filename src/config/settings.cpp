@@ -45,6 +45,8 @@ const std::map<std::string, std::string>& Settings::defaults() {
         {"limits.max_pages", "50"},
         {"limits.max_megapixels", "60"},
         {"limits.max_body_kb", "64"},
+        {"limits.max_worker_memory_mb", "2048"},
+        {"limits.max_seconds_per_file", "120"},
         {"log.level", "information"},
     };
     return k_defaults;

@@ -1,0 +1,203 @@
+#include "batch/worker_pool.hpp"
+
+#include "batch/analysis_json.hpp"
+#include "core/outcome.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <stdexcept>
+
+namespace batch {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Worker {
+    pid_t pid = -1;
+    int to = -1;    // its stdin
+    int from = -1;  // its stdout
+    std::string buffer;
+    bool ready = false;
+    std::optional<PoolJob> job;
+    Clock::time_point started;
+};
+
+class ProcessPool final : public Executor {
+public:
+    ProcessPool(int n, WorkerSpec spec) : m_spec(std::move(spec)) {
+        signal(SIGPIPE, SIG_IGN);  // a dead worker's pipe must not kill the batch
+        m_workers.resize(static_cast<size_t>(std::max(1, n)));
+        for (auto& w : m_workers) spawn(w);
+    }
+    ~ProcessPool() override {
+        for (auto& w : m_workers) stop(w, false);
+    }
+
+    void submit(PoolJob job) override { m_queue.push_back(std::move(job)); }
+
+    PoolDone next() override {
+        for (;;) {
+            if (!m_done.empty()) {
+                PoolDone d = std::move(m_done.front());
+                m_done.pop_front();
+                return d;
+            }
+            dispatch();
+            wait_for_output();
+        }
+    }
+
+private:
+    void spawn(Worker& w) {
+        int in[2], out[2];
+        if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0)
+            throw std::runtime_error(std::string("cannot create a pipe for an analysis worker: ") + std::strerror(errno));
+        pid_t pid = fork();
+        if (pid < 0) throw std::runtime_error(std::string("cannot start an analysis worker: ") + std::strerror(errno));
+        if (pid == 0) {
+            dup2(in[0], 0);
+            dup2(out[1], 1);
+            std::vector<char*> argv;
+            for (auto& a : m_spec.command) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            execv(argv[0], argv.data());
+            _exit(127);
+        }
+        close(in[0]);
+        close(out[1]);
+        w = Worker{};
+        w.pid = pid;
+        w.to = in[1];
+        w.from = out[0];
+        w.started = Clock::now();
+    }
+
+    void stop(Worker& w, bool kill_it) {
+        if (w.pid <= 0) return;
+        if (kill_it) kill(w.pid, SIGKILL);
+        close(w.to);  // EOF on its stdin: a healthy worker exits
+        close(w.from);
+        int status = 0;
+        waitpid(w.pid, &status, 0);
+        w.pid = -1;
+    }
+
+    void dispatch() {
+        for (auto& w : m_workers) {
+            if (m_queue.empty()) return;
+            if (w.pid <= 0 || w.job || !w.ready) continue;
+            PoolJob job = std::move(m_queue.front());
+            m_queue.pop_front();
+            std::string line = job.claimed.sha256 + "\t" + job.claimed.work_path.string() + "\n";
+            w.started = Clock::now();
+            w.job = std::move(job);
+            if (write(w.to, line.data(), line.size()) != static_cast<ssize_t>(line.size())) died(w, "it stopped accepting work");
+        }
+    }
+
+    void wait_for_output() {
+        std::vector<pollfd> fds;
+        std::vector<Worker*> who;
+        int timeout_ms = 1000;
+        for (auto& w : m_workers) {
+            if (w.pid <= 0) continue;
+            fds.push_back({w.from, POLLIN, 0});
+            who.push_back(&w);
+            if (w.job) {
+                auto left = m_spec.time_limit - (Clock::now() - w.started);
+                timeout_ms = std::min<int>(timeout_ms, static_cast<int>(std::max<long>(
+                    0, std::chrono::duration_cast<std::chrono::milliseconds>(left).count())));
+            }
+        }
+        if (fds.empty()) throw std::runtime_error("no analysis worker is running");
+        int n = poll(fds.data(), fds.size(), timeout_ms);
+        if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("poll failed: ") + std::strerror(errno));
+        for (size_t i = 0; i < fds.size(); ++i) {
+            Worker& w = *who[i];
+            if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_from(w);
+            if (w.pid > 0 && w.job && Clock::now() - w.started > m_spec.time_limit)
+                died(w, "it took longer than " + std::to_string(m_spec.time_limit.count()) + " s");
+            // A worker that never says ready (stopped, stuck loading its models) is replaced too.
+            if (w.pid > 0 && !w.ready && Clock::now() - w.started > m_spec.time_limit) {
+                if (++m_failed_starts > 3) throw std::runtime_error("analysis workers do not start (see the messages above)");
+                stop(w, true);
+                spawn(w);
+            }
+        }
+    }
+
+    void read_from(Worker& w) {
+        char buf[65536];
+        ssize_t got = read(w.from, buf, sizeof buf);
+        if (got <= 0) {
+            if (got < 0 && errno == EINTR) return;
+            if (!w.ready) {
+                // It died before saying ready: the installation is broken (its stderr says why).
+                stop(w, true);
+                throw std::runtime_error("an analysis worker could not start (see the message above)");
+            }
+            died(w, "the worker process died");
+            return;
+        }
+        w.buffer.append(buf, static_cast<size_t>(got));
+        size_t nl;
+        while ((nl = w.buffer.find('\n')) != std::string::npos) {
+            std::string line = w.buffer.substr(0, nl);
+            w.buffer.erase(0, nl + 1);
+            if (!w.ready) {
+                w.ready = (line == "ready");
+                if (w.ready) m_failed_starts = 0;
+                continue;
+            }
+            if (!w.job) continue;  // nothing asked: ignore
+            auto a = analysis_from_json(line);
+            if (!a) {
+                died(w, "the worker sent an unreadable answer");
+                return;
+            }
+            m_done.push_back({w.job->seq, w.job->claimed, std::move(*a)});
+            w.job.reset();
+        }
+    }
+
+    // The worker crashed, hung or misbehaved: replace it; retry its file once in a fresh worker.
+    void died(Worker& w, const std::string& why) {
+        std::optional<PoolJob> job = std::move(w.job);
+        w.job.reset();
+        stop(w, true);
+        spawn(w);
+        if (!job) return;
+        if (job->attempt < m_spec.retries) {
+            ++job->attempt;
+            m_queue.push_front(std::move(*job));
+            return;
+        }
+        PoolDone d{job->seq, job->claimed, {}};
+        d.analysis.file_reason = std::string(core::reason::internal_error);
+        d.analysis.file_detail = "analysing this file stopped its worker twice (" + why +
+                                 "); the file is kept for inspection";
+        m_done.push_back(std::move(d));
+    }
+
+    WorkerSpec m_spec;
+    std::vector<Worker> m_workers;
+    std::deque<PoolJob> m_queue;
+    std::deque<PoolDone> m_done;
+    int m_failed_starts = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Executor> make_process_pool(int workers, WorkerSpec spec) {
+    return std::make_unique<ProcessPool>(workers, std::move(spec));
+}
+
+}  // namespace batch

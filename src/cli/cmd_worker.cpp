@@ -1,0 +1,61 @@
+// `linkage worker`: one analysis worker process of the batch (worker_pool.hpp).
+// Not for people: batch and watch start these themselves.
+#include "batch/analyser.hpp"
+#include "batch/analysis_json.hpp"
+#include "batch/crops.hpp"
+#include "batch/runner.hpp"
+#include "batch/store_registry_view.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "core/form_template.hpp"
+#include "intake/files.hpp"
+#include "read/ocr_engine.hpp"
+#include "store/store.hpp"
+
+#include <sys/resource.h>
+
+#include <iostream>
+
+namespace cli {
+
+batch::RunOptions make_run_options(Context& ctx);
+
+int cmd_worker(Context& ctx, const std::vector<std::string>& argv) {
+    Args args(argv, {}, {});
+    auto opts = make_run_options(ctx);
+    // A hostile file may make a library allocate without bound: the limit turns
+    // that into a failed allocation in this process only.
+    const rlim_t mb = static_cast<rlim_t>(ctx.settings().get_int("limits.max_worker_memory_mb", 64, 1 << 20));
+    rlimit lim{mb << 20, mb << 20};
+    setrlimit(RLIMIT_AS, &lim);
+
+    auto tmpl = core::FormTemplate::load(core::template_path(ctx.share_dir() / "templates", 1));
+    batch::Analyser analyser(tmpl, ctx.rules(), ctx.clock(), ocr::make_tesseract_engine(),
+                             batch::make_store_registry_view(store::open_store(opts.store), ctx.clock()), opts.analysis);
+    std::cout << "ready\n" << std::flush;
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        auto tab = line.find('\t');
+        if (tab == std::string::npos) continue;
+        const std::string sha = line.substr(0, tab);
+        const std::filesystem::path file = line.substr(tab + 1);
+        batch::FileAnalysis a;
+        try {
+            a = analyser.analyse(intake::read_all(file));
+            for (auto& f : a.forms) batch::write_crops(ctx.home(), opts.crops, sha, f);
+        } catch (const std::bad_alloc&) {
+            a = {};
+            a.file_reason = std::string(core::reason::too_large);
+            a.file_detail = "analysing this file needs more memory than the worker's limit (limits.max_worker_memory_mb)";
+        } catch (const std::exception& e) {
+            a = {};
+            a.file_reason = std::string(core::reason::internal_error);
+            a.file_detail = std::string("internal error while analysing: ") + e.what();
+        }
+        std::cout << batch::analysis_to_json(a) << '\n' << std::flush;
+    }
+    return k_exit_ok;
+}
+
+}  // namespace cli
