@@ -62,6 +62,10 @@ const std::vector<Command>& commands() {
          "readable HTML report (counts per outcome and reason, documents waiting for review, rejected\n"
          "files and where they are, timings, the trend over the last 14 runs).\n",
          cmd_report, true},
+        {"worker", "internal: one analysis worker process of batch/watch",
+         "usage: (started by batch and watch; not for people)\n\n"
+         "Reads '<sha256><TAB><path>' lines on stdin and answers each with one JSON line.\n",
+         cmd_worker, true},
         {"demo", "the README's main job: set up a home, import the sample registry, show it",
          "usage: linkage [--home DIR] demo\n\n"
          "Initialises the state directory, imports data/sample-registry.json, drops the sample scans of\n"

@@ -36,6 +36,7 @@ int cmd_batch(Context&, const std::vector<std::string>&);
 int cmd_watch(Context&, const std::vector<std::string>&);
 int cmd_review(Context&, const std::vector<std::string>&);
 int cmd_report(Context&, const std::vector<std::string>&);
+int cmd_worker(Context&, const std::vector<std::string>&);
 int cmd_backup(Context&, const std::vector<std::string>&);
 int cmd_restore(Context&, const std::vector<std::string>&);
 int cmd_health(Context&, const std::vector<std::string>&);
