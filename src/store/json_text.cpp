@@ -8,7 +8,11 @@ namespace store {
 
 std::string json_object(std::initializer_list<std::pair<const char*, JsonScalar>> fields) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-    for (auto& [k, v] : fields) {
+    // Not a structured binding: clang < 16 cannot capture one in a lambda
+    // (the fuzz build, cmake/Fuzz.cmake, compiles this file with clang 14).
+    for (const auto& field : fields) {
+        const char* k = field.first;
+        const JsonScalar& v = field.second;
         std::visit(
             [&](auto&& x) {
                 using T = std::decay_t<decltype(x)>;
