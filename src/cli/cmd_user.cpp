@@ -12,6 +12,7 @@
 namespace cli {
 
 int cmd_user(Context& ctx, const std::vector<std::string>& argv) {
+    if (!argv.empty() && argv[0] == "add-staff") return cmd_user_add_staff(ctx, argv);
     Args args(argv, {}, {});
     const auto& pos = args.positionals();
     if (pos.size() != 2 || (pos[0] != "token" && pos[0] != "password"))

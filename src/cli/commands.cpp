@@ -82,7 +82,8 @@ const std::vector<Command>& commands() {
          cmd_serve, true},
         {"user", "create a bureau user's API token or set their sign-in password",
          "usage: linkage user token USERNAME\n"
-         "       linkage user password USERNAME   (password: first line of standard input)\n\n"
+         "       linkage user password USERNAME   (password: first line of standard input)\n"
+         "       linkage user add-staff USERNAME [--name NAME]   (back-office staff for /review; password on stdin)\n\n"
          "token: prints a new personal API token once (Authorization: Bearer TOKEN); only its hash is\n"
          "stored. password: sets the password for the web pages (at least 10 characters; PBKDF2).\n"
          "Exit 6 when the user is not an active bureau user in the registry.\n",
@@ -130,6 +131,36 @@ const std::vector<Command>& commands() {
          "failures, health, in Prometheus text format 0.0.4. -o FILE writes atomically (for\n"
          "node_exporter's textfile collector).\n",
          cmd_metrics, true},
+        {"activation-list", "a bureau's approved linkages waiting for activation (both paths)",
+         "usage: linkage activation-list --bureau ORGNR [--json]\n\n"
+         "Approved, not yet activated linkages of the bureau, from paper forms and digital requests\n"
+         "alike: client, source, approved when, how (digital, paper, review) and by whom.\n",
+         cmd_activation_list, true},
+        {"activate", "activate an approved linkage: consultants and their permissions",
+         "usage: linkage activate ID --consultant USER=PERM[,PERM...] [--consultant ...] [--bureau ORGNR] [--json]\n\n"
+         "Assigns one or more of the bureau's active users (role consultant or admin), each with\n"
+         "permissions from data/permissions.json, and activates the linkage, in one transaction.\n"
+         "Exit 6 with a reason code for each mistake (unknown_user, unknown_permission, wrong_state, ...).\n",
+         cmd_activate, true},
+        {"permissions", "change the consultants and permissions of an activated linkage",
+         "usage: linkage permissions ID --consultant USER=PERM[,PERM...] [--consultant ...] [--bureau ORGNR]\n\n"
+         "Replaces the whole consultant set: users not listed lose their assignment. Each change is an event.\n",
+         cmd_permissions, true},
+        {"client-list", "a bureau's activated clients with each consultant's permissions",
+         "usage: linkage client-list --bureau ORGNR [--json]\n",
+         cmd_client_list, true},
+        {"revoke", "revoke a live linkage, by the bureau or by a client administrator",
+         "usage: linkage revoke ID [--bureau ORGNR] [--reason TEXT]\n"
+         "       linkage revoke ID --client-admin EMAIL [--reason TEXT]\n\n"
+         "--client-admin records a revocation asked for by that system administrator of the client\n"
+         "(exit 6 when the address is not one). Consultants lose their assignments; nothing is deleted.\n",
+         cmd_revoke, true},
+        {"show", "the whole story of one linkage",
+         "usage: linkage show ID [--json]\n\n"
+         "From the store's events and evidence: requested by whom, mails sent, approved by whom or by\n"
+         "which paper form (archived file and SHA-256), reviewed by whom with which corrections,\n"
+         "activated by whom with which permissions, revoked.\n",
+         cmd_show, true},
     };
     return k_commands;
 }

@@ -41,5 +41,12 @@ int cmd_backup(Context&, const std::vector<std::string>&);
 int cmd_restore(Context&, const std::vector<std::string>&);
 int cmd_health(Context&, const std::vector<std::string>&);
 int cmd_metrics(Context&, const std::vector<std::string>&);
+int cmd_activation_list(Context&, const std::vector<std::string>&);
+int cmd_activate(Context&, const std::vector<std::string>&);
+int cmd_permissions(Context&, const std::vector<std::string>&);
+int cmd_client_list(Context&, const std::vector<std::string>&);
+int cmd_revoke(Context&, const std::vector<std::string>&);
+int cmd_show(Context&, const std::vector<std::string>&);
+int cmd_user_add_staff(Context&, const std::vector<std::string>&);
 
 }  // namespace cli
