@@ -7,6 +7,7 @@
 #include "cli/exit_codes.hpp"
 #include "digital/desk.hpp"
 #include "mail/sender.hpp"
+#include "obs/health.hpp"
 #include "store/store.hpp"
 #include "web/server.hpp"
 
@@ -41,6 +42,11 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     cfg.url = ctx.store_url();
     cfg.busy_timeout_ms = s.get_int("store.busy_timeout_ms", 100, 600000);
     o.open_store = [cfg] { return store::open_store(cfg); };
+    o.home = ctx.home();
+    o.review_thresholds.min_confidence = s.get_double("thresholds.min_confidence", 0, 100);
+    o.review_thresholds.min_confidence_checked = s.get_double("thresholds.min_confidence_checked", 0, 100);
+    o.review_thresholds.max_form_age_days = s.get_int("thresholds.max_form_age_days", 1, 3650);
+    o.health = obs::health_targets(s);
     ctx.store();  // opens and migrates once, before any thread starts
     const core::Rules& rules = ctx.rules();
     mail::MailTemplates templates(o.share_dir / "templates" / "mail");

@@ -46,6 +46,8 @@ Object linkage_json(const store::Linkage& l) {
     return o;
 }
 
+}  // namespace
+
 std::optional<store::Principal> require_bearer(Exchange& x) {
     auto p = bearer_principal(x);
     if (!p) {
@@ -55,8 +57,6 @@ std::optional<store::Principal> require_bearer(Exchange& x) {
     }
     return p;
 }
-
-}  // namespace
 
 void send_api_error(Exchange& x, int status, const std::string& code, const std::string& message) {
     Object o(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -68,6 +68,7 @@ public:
     std::map<std::string, std::string> query;
     int status = 0;             // for the access log
     std::string log_user = "-"; // username once known
+    std::string route = "unmatched";  // the route PATTERN (metrics label), never the raw path
 
     // The store connection leased for this request.
     store::Connection& db();

@@ -61,6 +61,7 @@ LayoutInfo layout_for(const store::WebSession& s, const std::string& bureau_name
     l.user_name = s.user.name;
     l.bureau_name = bureau_name;
     l.csrf = s.csrf_token;
+    l.bureau_nav = true;
     return l;
 }
 

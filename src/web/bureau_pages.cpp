@@ -68,17 +68,24 @@ void handle_clients(Exchange& x) {
     set_bureau_notice(d, digital::bureau_refusal(s->bureau, x.app.rules), s->bureau);
     store::LinkageFilter f;
     f.bureau_id = s->bureau.id;  // only this bureau's linkages, ever
-    Data active{Data::type::list}, other{Data::type::list};
+    Data active = client_list_data(x, s->bureau.id), other{Data::type::list};
+    int waiting = 0;
     for (auto& l : store::LinkageRepo(x.db(), x.app.clock).list(f)) {
+        if (l.state == core::LinkageState::activated) continue;  // in the client list above
+        if (l.state == core::LinkageState::approved) ++waiting;
         Data row;
+        row.set("id", std::to_string(l.id));
         row.set("client", l.client_name);
         row.set("orgnr", l.client_orgnr);
         row.set("state", digital::state_sv(l.state));
         row.set("state_code", std::string(core::to_string(l.state)));
         row.set("source", l.source == core::LinkageSource::paper ? "blankett" : "digital");
         row.set("since", mail::swedish_datetime(l.activated_at.value_or(l.decided_at.value_or(l.created_at))));
-        (l.state == core::LinkageState::activated ? active : other).push_back(row);
+        other.push_back(row);
     }
+    d.set("has_waiting", waiting > 0);
+    d.set("waiting", std::to_string(waiting));
+    d.set("activated", x.query.count("activated") > 0);
     d.set("has_active", !active.is_empty_list());
     d.set("active", active);
     d.set("has_other", !other.is_empty_list());

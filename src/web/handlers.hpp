@@ -3,6 +3,9 @@
 //   api.cpp       /api/v1/... (JSON)
 //   bureau_pages.cpp bureau pages: client list, Koppla klient (search, result, send)
 //   approval.cpp  /approve/{token} (GET page, POST decision)
+//   activation_api.cpp, activation_pages.cpp  activation list, activate, client list, history
+//   review_pages.cpp  the staff review queue (sign-in, queue, document, crops, decision)
+//   ops.cpp       /healthz, /metrics
 // Each handler is thin: parse, call digital::Desk, map the outcome to a
 // status and a body. Internal to the web module; thread-safety as Exchange.
 #pragma once
@@ -31,6 +34,8 @@ void handle_logout(Exchange& x);
 LayoutInfo layout_for(const store::WebSession& s, const std::string& bureau_name, const std::string& title);
 
 // --- api.cpp
+// The Bearer principal, or 401 sent (with WWW-Authenticate).
+std::optional<store::Principal> require_bearer(Exchange& x);
 void handle_api_search(Exchange& x);
 void handle_api_request(Exchange& x);
 void handle_api_linkages(Exchange& x);
@@ -48,6 +53,35 @@ void send_message_page(Exchange& x, int status, const std::string& title, const 
 // --- approval.cpp
 void handle_approve_get(Exchange& x, const std::string& token);
 void handle_approve_post(Exchange& x, const std::string& token);
+
+// --- activation_api.cpp (issue 7; bureau isolation: another bureau's id is 404)
+void handle_api_activation_list(Exchange& x);
+void handle_api_client_list(Exchange& x);
+// POST /api/v1/linkages/{id}/{activation|permissions|revocation}, GET …/{id}/history
+void handle_api_linkage_action(Exchange& x, store::Id id, const std::string& action);
+// Digits only, no sign, no overflow; nullopt otherwise.
+std::optional<store::Id> parse_id(std::string_view text);
+
+// --- activation_pages.cpp (bureau pages, Swedish)
+void handle_activation_page(Exchange& x);
+void handle_activation_post(Exchange& x, store::Id id);
+void handle_history_page(Exchange& x, store::Id id);
+// The bureau's client list with consultants and permissions (the /clients page's first table).
+Data client_list_data(Exchange& x, store::Id bureau_id);
+
+// --- review_pages.cpp (staff only; review::Reviewer does the work)
+void handle_review_login_page(Exchange& x);
+void handle_review_login(Exchange& x);
+void handle_review_logout(Exchange& x);
+void handle_review_queue(Exchange& x);
+void handle_review_document(Exchange& x, store::Id id);
+void handle_review_post(Exchange& x, store::Id id);
+// `which`: a field index ("0".."n"), "signature" or "page" of the DocumentView.
+void handle_review_image(Exchange& x, store::Id id, const std::string& which);
+
+// --- ops.cpp (issue 9)
+void handle_healthz(Exchange& x);
+void handle_metrics(Exchange& x);
 
 // A Desk for this request (its own connection, the app's rules and clock).
 digital::Desk desk_for(Exchange& x);

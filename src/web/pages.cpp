@@ -57,6 +57,8 @@ std::string Pages::render(const std::string& name, const Data& data, const Layou
         user.set("name", *layout.user_name);
         user.set("bureau", layout.bureau_name.value_or(""));
         user.set("csrf", layout.csrf);
+        user.set("logout_action", layout.logout_action);
+        user.set("bureau_nav", layout.bureau_nav);
         outer.set("user", user);
     }
     if (layout.request_id) outer.set("request_id", *layout.request_id);

@@ -25,6 +25,8 @@ struct LayoutInfo {
     std::optional<std::string> bureau_name;
     std::string csrf;                        // for the sign-out form
     std::optional<std::string> request_id;   // shown on error pages
+    bool bureau_nav = false;                 // the bureau menu (Klienter, Aktiveringslista)
+    std::string logout_action = "/logout";   // staff sign out at /review/logout
 };
 
 class Pages {

@@ -15,12 +15,15 @@
 
 #include "core/clock.hpp"
 #include "core/rules.hpp"
+#include "obs/health.hpp"
+#include "validate/validate.hpp"
 #include "store/connection.hpp"
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -34,6 +37,13 @@ struct ServerOptions {
     std::filesystem::path share_dir;                 // holds templates/web, templates/mail
     int valid_days = 7;                              // approval links
     int max_body_kb = 64;                            // request bodies beyond this get 413
+    // The state directory: the review pages read crops and page images
+    // only through review::DocumentView, which names files under it.
+    std::filesystem::path home;
+    validate::Thresholds review_thresholds;  // the pipeline's, for re-validating corrections
+    // GET /healthz: these targets (obs::check_health); unset: only the
+    // store, through the request's own connection.
+    std::optional<obs::HealthTargets> health;
     // Opens a new connection to the store (called once per pooled connection).
     std::function<std::unique_ptr<store::Connection>()> open_store;
 };

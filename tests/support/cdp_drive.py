@@ -5,7 +5,7 @@ dump the page text.
 
 usage: cdp_drive.py STEPS.json
 STEPS.json: {"chromium": "/usr/bin/chromium", "width": 1200, "height": 900,
-             "steps": [{"goto": URL} | {"fill": {CSS: VALUE}} | {"click": CSS}
+             "steps": [{"goto": URL} | {"fill": {CSS: VALUE}} | {"click": CSS} | {"enter": CSS}
                        | {"shot": FILE.png} | {"text": FILE.txt} | {"html": FILE.html}]}
 A click waits for the page it loads (when it loads one). Exit 0 when every
 step worked; otherwise one line on stderr naming the step."""
@@ -165,6 +165,13 @@ def main():
                 elif 'click' in step:
                     b.events.clear()
                     b.evaluate(f'document.querySelector({json.dumps(step["click"])}).click()')
+                    b.wait_event('Page.loadEventFired')
+                elif 'enter' in step:  # focus an element and press Enter on the keyboard
+                    b.events.clear()
+                    b.evaluate(f'document.querySelector({json.dumps(step["enter"])}).focus()')
+                    for t in ('rawKeyDown', 'char', 'keyUp'):
+                        b.call('Input.dispatchKeyEvent', {'type': t, 'key': 'Enter', 'code': 'Enter',
+                                                          'windowsVirtualKeyCode': 13, 'text': '\r'})
                     b.wait_event('Page.loadEventFired')
                 elif 'shot' in step:
                     data = b.call('Page.captureScreenshot', {'format': 'png', 'captureBeyondViewport': False})
