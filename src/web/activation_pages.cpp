@@ -37,6 +37,20 @@ std::string via_sv(const std::optional<std::string>& via) {
     return *via;
 }
 
+// decided_by as recorded ("client_user:7", "stina (review of signed paper
+// form)", "signed paper form (Karin Åkesson)") in words for the bureau.
+std::string decided_by_sv(Exchange& x, const store::Linkage& l) {
+    const std::string by = l.decided_by.value_or("");
+    constexpr std::string_view k_review = " (review of signed paper form)", k_form = "signed paper form (";
+    if (by.size() > k_review.size() && by.ends_with(k_review))
+        return by.substr(0, by.size() - k_review.size()) + " (granskning av undertecknad blankett)";
+    if (by.starts_with(k_form)) return "undertecknad blankett (" + by.substr(k_form.size());
+    if (by.starts_with("client_user:"))
+        for (auto& u : store::RegistryRepo(x.db(), x.app.clock).client_users(l.client_id))
+            if ("client_user:" + std::to_string(u.id) == by) return u.name + " <" + u.email + ">";
+    return by;
+}
+
 std::string permission_names(const core::Rules& rules, const std::vector<std::string>& codes) {
     std::string out;
     for (auto& c : codes) {
@@ -65,7 +79,7 @@ void render_activation(Exchange& x, const Signed& s, int status, const std::stri
         row.set("source", l.source == core::LinkageSource::paper ? "blankett" : "digital");
         row.set("approved_at", l.decided_at ? mail::swedish_datetime(*l.decided_at) : "");
         row.set("approved_via", via_sv(l.approved_via));
-        row.set("decided_by", l.decided_by.value_or(""));
+        row.set("decided_by", decided_by_sv(x, l));
         row.set("csrf", s.session.csrf_token);
         if (l.id == error_id) row.set("error", error);
         Data people{Data::type::list};

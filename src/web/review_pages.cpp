@@ -85,11 +85,14 @@ Data reasons_data(const std::vector<std::string>& codes) {
 
 std::string confidence_text(double c) { return std::to_string(static_cast<int>(c + 0.5)) + " %"; }
 
-std::string format_mm(double v) {
+std::string decimal_sv(double v) {
     std::ostringstream o;
     o.precision(2);
     o << std::fixed << v;
-    return o.str();
+    std::string text = o.str();
+    for (char& c : text)
+        if (c == '.') c = ',';  // Swedish decimal comma
+    return text;
 }
 
 // `values`: what the form showed last time (after a refused approval), else the stored values.
@@ -110,8 +113,15 @@ void render_document(Exchange& x, const store::StaffSession& s, const review::Do
         d.set("decided", "Dokumentet är redan avgjort (" + v.review_state.value_or(v.outcome) + ") av " +
                              v.reviewed_by.value_or("pipeline") +
                              (v.reviewed_at ? " " + mail::swedish_datetime(*v.reviewed_at) : std::string()) + ".");
+    // Focus goes where a person has to act: the first failed field, else the
+    // first uncertain one, else the first field.
+    std::size_t focus = v.fields.size();
+    for (std::size_t i = 0; i < v.fields.size() && focus == v.fields.size(); ++i)
+        if (!v.fields[i].failures.empty()) focus = i;
+    for (std::size_t i = 0; i < v.fields.size() && focus == v.fields.size(); ++i)
+        if (v.fields[i].confidence < x.app.options.review_thresholds.min_confidence) focus = i;
+    if (focus == v.fields.size()) focus = 0;
     Data fields{Data::type::list};
-    bool first = true;
     for (std::size_t i = 0; i < v.fields.size(); ++i) {
         const auto& f = v.fields[i];
         Data row;
@@ -124,15 +134,14 @@ void render_document(Exchange& x, const store::StaffSession& s, const review::Do
         row.set("failed", !f.failures.empty());
         row.set("failures", reasons_data(f.failures));
         if (f.crop) row.set("crop", "/review/" + std::to_string(v.document_id) + "/image/" + std::to_string(i));
-        row.set("autofocus", first);
-        first = false;
+        row.set("autofocus", i == focus);
         fields.push_back(row);
     }
     d.set("fields", fields);
     if (v.signature_crop) d.set("signature", "/review/" + std::to_string(v.document_id) + "/image/signature");
-    d.set("ink", format_mm(v.ink_percent) + " %");
+    d.set("ink", decimal_sv(v.ink_percent) + " %");
     if (v.page_image) d.set("page_image", "/review/" + std::to_string(v.document_id) + "/image/page");
-    if (v.residual_mm >= 0) d.set("residual", format_mm(v.residual_mm) + " mm");
+    if (v.residual_mm >= 0) d.set("residual", decimal_sv(v.residual_mm) + " mm");
     Data other{Data::type::list};
     for (auto& [code, detail] : v.failures) {
         Data f;

@@ -5,7 +5,7 @@ dump the page text.
 
 usage: cdp_drive.py STEPS.json
 STEPS.json: {"chromium": "/usr/bin/chromium", "width": 1200, "height": 900,
-             "steps": [{"goto": URL} | {"fill": {CSS: VALUE}} | {"click": CSS} | {"enter": CSS}
+             "steps": [{"goto": URL} | {"fill": {CSS: VALUE}} | {"click": CSS} | {"enter": CSS} | {"check": CSS}
                        | {"shot": FILE.png} | {"text": FILE.txt} | {"html": FILE.html}]}
 A click waits for the page it loads (when it loads one). Exit 0 when every
 step worked; otherwise one line on stderr naming the step."""
@@ -166,6 +166,8 @@ def main():
                     b.events.clear()
                     b.evaluate(f'document.querySelector({json.dumps(step["click"])}).click()')
                     b.wait_event('Page.loadEventFired')
+                elif 'check' in step:  # tick a checkbox (no navigation)
+                    b.evaluate(f'document.querySelector({json.dumps(step["check"])}).checked = true')
                 elif 'enter' in step:  # focus an element and press Enter on the keyboard
                     b.events.clear()
                     b.evaluate(f'document.querySelector({json.dumps(step["enter"])}).focus()')

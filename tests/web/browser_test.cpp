@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "store/linkage_repo.hpp"
+#include "review_fixture.hpp"
 #include "web_fixture.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -170,6 +171,85 @@ BOOST_AUTO_TEST_CASE(koppla_klient_and_the_approval_pages_in_a_real_browser) {
     for (const char* png : {"web-clients.png", "web-koppla-klient.png", "web-request-sent.png", "web-clients-after-request.png",
                             "web-clients-excluded.png", "web-approval-pending.png", "web-approval-approved-self.png",
                             "web-approval-already-approved.png", "web-approval-expired.png"})
+        check_png(png);
+}
+
+// Issue 5: a person finishes a document the pipeline sent to review, on
+// the web, by keyboard: the queue, the document with its crops, fix the
+// signer, Enter approves; the bureau then finds the linkage in its
+// activation list and activates it with the checkboxes.
+BOOST_AUTO_TEST_CASE(review_page_fix_a_value_approve_with_enter_then_activate) {
+    ReviewFixture f;
+    TempDir work;
+    const std::string home = f.home.string();
+    // The demo approved this pair with an earlier form; revoke that linkage so
+    // the reviewed form decides a new one.
+    std::string approved;
+    {
+        auto s = f.db->prepare("SELECT CAST(l.id AS TEXT) FROM linkages l JOIN clients c ON c.id = l.client_id "
+                               "JOIN bureaus b ON b.id = l.bureau_id WHERE b.orgnr = '559123-4561' AND "
+                               "c.orgnr = '559456-7892' AND l.state = 'approved'");
+        if (s->step()) approved = s->get_text(0);
+    }
+    if (!approved.empty()) BOOST_REQUIRE(run_linkage({"--home", home, "revoke", approved}).exit_code == 0);
+    BOOST_REQUIRE(run_linkage({"--home", home, "user", "password", "anna.norrsken"}, "lösenord-anna-1\n").exit_code == 0);
+    const std::string id = f.open_document();
+    BOOST_REQUIRE(!id.empty());
+    const auto started = std::chrono::steady_clock::now();
+    Steps review;
+    review.go(f.base_url + "/review/login")
+        .fill("#username", "stina")
+        .fill("#password", "granska-noga-1")
+        .click("#logga-in")
+        .shot("review-queue.png")
+        .click("#borja")
+        .shot("review-document.png")
+        .text(work.path() / "document.txt")
+        .fill("#f-signer_name", "Karin Åkesson")
+        .fill("#f-signer_email", "karin@akessonbygg.example")
+        .add("enter", "#f-signer_email")
+        .shot("review-done.png")
+        .text(work.path() / "done.txt");
+    {
+        auto e = drive(work, review);
+        BOOST_REQUIRE_MESSAGE(e.empty(), e);
+    }
+    BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::minutes(1)));
+    const auto doc = read_file(work.path() / "document.txt");
+    BOOST_TEST(doc.find("Undertecknaren är inte registrerad systemadministratör") != std::string::npos);
+    const auto done = read_file(work.path() / "done.txt");
+    BOOST_TEST(done.find("/review\n") == 0u, done);
+    BOOST_TEST(done.find("Dokument " + id + " är klart") != std::string::npos);
+    BOOST_TEST(f.scalar("SELECT count(*) FROM documents WHERE id = " + id + " AND review_state = 'approved' AND "
+                        "reviewed_by = 'stina'") == 1);
+
+    Steps bureau;
+    bureau.go(f.base_url + "/login")
+        .fill("#username", "anna.norrsken")
+        .fill("#password", "lösenord-anna-1")
+        .click("#logga-in")
+        .go(f.base_url + "/activation")
+        .shot("review-activation-list.png")
+        .text(work.path() / "activation.txt")
+        .add("check", "input[name='perm.per.norrsken.bookkeeping']")
+        .add("check", "input[name='perm.per.norrsken.reports']")
+        .add("check", "input[name='perm.sara.norrsken.payroll']")
+        .click("form[action^='/activation/'] button")
+        .shot("review-client-list.png")
+        .text(work.path() / "clients.txt");
+    {
+        auto e = drive(work, bureau);
+        BOOST_REQUIRE_MESSAGE(e.empty(), e);
+    }
+    const auto list = read_file(work.path() / "activation.txt");
+    BOOST_TEST(list.find("Åkesson Bygg & Måleri AB") != std::string::npos, list);
+    BOOST_TEST(list.find("efter manuell granskning") != std::string::npos);
+    const auto clients = read_file(work.path() / "clients.txt");
+    BOOST_TEST(clients.find("Klienten är aktiverad") != std::string::npos, clients);
+    BOOST_TEST(clients.find("Per Åström: Bokföring, Rapporter") != std::string::npos);
+    BOOST_TEST(f.scalar("SELECT count(*) FROM linkages WHERE state = 'activated' AND approved_via = 'review'") == 1);
+    for (const char* png : {"review-queue.png", "review-document.png", "review-done.png", "review-activation-list.png",
+                            "review-client-list.png"})
         check_png(png);
 }
 
