@@ -14,6 +14,9 @@
 #include "store/store.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include <iostream>
 
@@ -33,6 +36,18 @@ int cmd_worker(Context& ctx, const std::vector<std::string>& argv) {
     auto tmpl = core::FormTemplate::load(core::template_path(ctx.share_dir() / "templates", 1));
     batch::Analyser analyser(tmpl, ctx.rules(), ctx.clock(), ocr::make_tesseract_engine(),
                              batch::make_store_registry_view(store::open_store(opts.store), ctx.clock()), opts.analysis);
+    // Fault injection for the isolation tests (SQLite-style crash simulation):
+    // LINKAGE_FAULT_INJECT="crash:TEXT" or "hang:TEXT" makes this worker abort, or stop
+    // answering, on a file whose path contains TEXT. Unset in production.
+    std::string fault_kind, fault_match;
+    if (const char* f = std::getenv("LINKAGE_FAULT_INJECT")) {
+        std::string spec = f;
+        auto colon = spec.find(':');
+        if (colon != std::string::npos) {
+            fault_kind = spec.substr(0, colon);
+            fault_match = spec.substr(colon + 1);
+        }
+    }
     std::cout << "ready\n" << std::flush;
     std::string line;
     while (std::getline(std::cin, line)) {
@@ -40,6 +55,11 @@ int cmd_worker(Context& ctx, const std::vector<std::string>& argv) {
         if (tab == std::string::npos) continue;
         const std::string sha = line.substr(0, tab);
         const std::filesystem::path file = line.substr(tab + 1);
+        if (!fault_match.empty() && file.string().find(fault_match) != std::string::npos) {
+            if (fault_kind == "crash") std::abort();
+            if (fault_kind == "hang")
+                for (;;) pause();
+        }
         batch::FileAnalysis a;
         try {
             a = analyser.analyse(intake::read_all(file));
