@@ -88,6 +88,8 @@ std::optional<History> linkage_history(store::Connection& c, const core::Clock& 
             add(e.at, e.actor,
                 str(after, "source") == "paper" ? "Kopplingen skapades för en blankett (källa: blankett)."
                                                 : "Kopplingen skapades av en digital förfrågan.");
+        else if (e.action == "approved" && str(after, "approved_via") == "digital")
+            add(e.at, e.actor, "Kopplingen godkändes digitalt.");  // who: the digital_approval evidence line
         else if (e.action == "approved")
             add(e.at, e.actor, "Godkänd " + via_sv(str(after, "approved_via")) + " av " + e.actor + ".");
         else if (e.action == "activated")
@@ -137,7 +139,8 @@ std::optional<History> linkage_history(store::Connection& c, const core::Clock& 
     for (auto& m : story.mails(id)) {
         seq = request_seq + 0.5;  // queued in the request's transaction, right after it
         add(m.created_at, "mail", "E-post till " + m.recipient_name + " <" + m.recipient + "> köades.");
-        seq = 1e18;
+        // Sent after it was queued; within the same second the order is otherwise unknown.
+        seq = m.sent_at && m.sent_at->substr(0, 19) == m.created_at.substr(0, 19) ? request_seq + 0.6 : 0;
         if (m.sent_at) add(*m.sent_at, "mail", "E-post till " + m.recipient + " skickades.");
         else if (m.attempts > 0)
             add(m.created_at, "mail", "E-post till " + m.recipient + " ännu inte skickad efter " +

@@ -11,6 +11,7 @@ namespace cli {
 
 void initialise_home(Context& ctx);
 int import_registry_file(Context& ctx, const std::filesystem::path& file);
+int demo_digital_path_and_activation(Context& ctx);
 
 int cmd_demo(Context& ctx, const std::vector<std::string>& argv) {
     Args args(argv, {}, {});
@@ -42,7 +43,8 @@ int cmd_demo(Context& ctx, const std::vector<std::string>& argv) {
     ctx.out.flush();
     if (int rc = cmd_batch(ctx, {"--no-progress"}); rc != k_exit_ok) return rc;
     ctx.out << "\n== 6. Linkages now in the store\n";
-    return cmd_linkages(ctx, {});
+    if (int rc = cmd_linkages(ctx, {}); rc != k_exit_ok) return rc;
+    return demo_digital_path_and_activation(ctx);  // cmd_activation_demo.cpp
 }
 
 }  // namespace cli

@@ -70,7 +70,10 @@ const std::vector<Command>& commands() {
          "usage: linkage [--home DIR] demo\n\n"
          "Initialises the state directory, imports data/sample-registry.json, drops the sample scans of\n"
          "data/sample-scans/ into the inbox, runs a batch over them and prints the outcome and the\n"
-         "linkages. Safe to run again (the scans then come out as duplicates).\n",
+         "linkages; then a digital request through the Desk (its mail in outbox/), the administrator's\n"
+         "approval through the link in that mail, the bureau's activation list (paper and digital), one\n"
+         "activation, the client list and that linkage's history. No server needed. Safe to run again\n"
+         "(the scans then come out as duplicates).\n",
          cmd_demo, false},
         {"serve", "run the web endpoint of the digital path (JSON API, pages, approval links, mail sender)",
          "usage: linkage serve [--port N] [--address ADDR]\n\n"
