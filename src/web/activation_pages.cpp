@@ -6,8 +6,12 @@
 #include "activation/history.hpp"
 #include "digital/wording.hpp"
 #include "mail/swedish_time.hpp"
+#include "store/assignment_repo.hpp"
 #include "store/registry_repo.hpp"
 #include "web/handlers.hpp"
+
+#include <algorithm>
+#include <map>
 
 namespace web {
 
@@ -64,12 +68,73 @@ std::string permission_names(const core::Rules& rules, const std::vector<std::st
 // one value per name, so every box has its own name).
 std::string box_name(const std::string& username, const std::string& code) { return "perm." + username + "." + code; }
 
+// The bureau's users who may be consultants (active; consultant or admin).
+std::vector<store::BureauUser> possible_consultants(Exchange& x, store::Id bureau_id) {
+    std::vector<store::BureauUser> out;
+    for (auto& u : store::RegistryRepo(x.db(), x.app.clock).bureau_users(bureau_id))
+        if (u.active && (u.role == "consultant" || u.role == "admin")) out.push_back(u);
+    return out;
+}
+
+// One row per possible consultant with a checkbox per catalogue permission;
+// `current`: username → permissions already held (ticked).
+Data consultant_rows(Exchange& x, store::Id bureau_id, const std::map<std::string, std::vector<std::string>>& current) {
+    Data people{Data::type::list};
+    for (auto& u : possible_consultants(x, bureau_id)) {
+        Data p;
+        p.set("username", u.username);
+        p.set("name", u.name);
+        p.set("role", u.role == "admin" ? "administratör" : "konsult");
+        auto held = current.find(u.username);
+        Data boxes{Data::type::list};
+        for (auto& perm : x.app.rules.permissions.all()) {
+            Data b;
+            b.set("field", box_name(u.username, perm.code));
+            b.set("label", perm.name_sv);
+            b.set("code", perm.code);
+            b.set("checked", held != current.end() && std::find(held->second.begin(), held->second.end(),
+                                                                perm.code) != held->second.end());
+            boxes.push_back(b);
+        }
+        p.set("permissions", boxes);
+        people.push_back(p);
+    }
+    return people;
+}
+
+// The grants a submitted checkbox grid asks for: every user of the bureau
+// with at least one box ticked.
+std::vector<activation::Grant> grants_from_form(Exchange& x, store::Id bureau_id,
+                                                const std::map<std::string, std::string>& form) {
+    std::vector<activation::Grant> grants;
+    for (auto& u : store::RegistryRepo(x.db(), x.app.clock).bureau_users(bureau_id)) {
+        activation::Grant g{u.username, {}};
+        for (auto& perm : x.app.rules.permissions.all())
+            if (form.count(box_name(u.username, perm.code))) g.permissions.push_back(perm.code);
+        if (!g.permissions.empty()) grants.push_back(std::move(g));
+    }
+    return grants;
+}
+
+int status_of(const activation::Problem& p) {
+    using R = activation::Refusal;
+    return p.refusal == R::not_found ? 404 : p.refusal == R::wrong_state ? 409 : 400;
+}
+
+bool csrf_refused(Exchange& x, const Signed& s, const std::map<std::string, std::string>& form) {
+    auto c = form.find("csrf");
+    if (c != form.end() && session_csrf_ok(s.session, c->second)) return false;
+    send_message_page(x, 403, "Säkerhetskontrollen misslyckades",
+                      "Formuläret kunde inte skickas eftersom säkerhetskoden saknades eller var fel. "
+                      "Gå tillbaka, ladda om sidan och försök igen.");
+    return true;
+}
+
+void render_history(Exchange& x, const Signed& s, store::Id id, int status, const std::string& error,
+                    const std::string& notice);
+
 void render_activation(Exchange& x, const Signed& s, int status, const std::string& error, store::Id error_id) {
     activation::Activation act(x.db(), x.app.clock, x.app.rules);
-    store::RegistryRepo registry(x.db(), x.app.clock);
-    std::vector<store::BureauUser> consultants;
-    for (auto& u : registry.bureau_users(s.bureau.id))
-        if (u.active && (u.role == "consultant" || u.role == "admin")) consultants.push_back(u);
     Data rows{Data::type::list};
     for (auto& l : act.activation_list(s.bureau.id)) {
         Data row;
@@ -82,23 +147,7 @@ void render_activation(Exchange& x, const Signed& s, int status, const std::stri
         row.set("decided_by", decided_by_sv(x, l));
         row.set("csrf", s.session.csrf_token);
         if (l.id == error_id) row.set("error", error);
-        Data people{Data::type::list};
-        for (auto& u : consultants) {
-            Data p;
-            p.set("username", u.username);
-            p.set("name", u.name);
-            p.set("role", u.role == "admin" ? "administratör" : "konsult");
-            Data boxes{Data::type::list};
-            for (auto& perm : x.app.rules.permissions.all()) {
-                Data b;
-                b.set("field", box_name(u.username, perm.code));
-                b.set("label", perm.name_sv);
-                b.set("code", perm.code);
-                boxes.push_back(b);
-            }
-            p.set("permissions", boxes);
-            people.push_back(p);
-        }
+        Data people = consultant_rows(x, s.bureau.id, {});
         row.set("consultants", people);
         rows.push_back(row);
     }
@@ -145,41 +194,46 @@ void handle_activation_post(Exchange& x, store::Id id) {
     if (!s) return;
     auto f = x.form();
     if (!f) return;
-    if (!session_csrf_ok(s->session, (*f)["csrf"]))
-        return send_message_page(x, 403, "Säkerhetskontrollen misslyckades",
-                                 "Formuläret kunde inte skickas eftersom säkerhetskoden saknades eller var fel. "
-                                 "Gå tillbaka, ladda om sidan och försök igen.");
-    // Consultants = users with at least one box ticked, or with "use.USERNAME" ticked
-    // (so "a consultant without permissions" is reported, not silently dropped).
-    std::vector<activation::Grant> grants;
-    for (auto& u : store::RegistryRepo(x.db(), x.app.clock).bureau_users(s->bureau.id)) {
-        activation::Grant g{u.username, {}};
-        for (auto& perm : x.app.rules.permissions.all())
-            if (f->count(box_name(u.username, perm.code))) g.permissions.push_back(perm.code);
-        if (!g.permissions.empty() || f->count("use." + u.username)) grants.push_back(std::move(g));
-    }
+    if (csrf_refused(x, *s, *f)) return;
+    const auto grants = grants_from_form(x, s->bureau.id, *f);
     auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
                  .activate(s->bureau.id, id, grants, "bureau_user:" + s->session.user.username);
-    if (!r) {
-        using R = activation::Refusal;
-        const int status = r.error().refusal == R::not_found ? 404 : r.error().refusal == R::wrong_state ? 409 : 400;
-        return render_activation(x, *s, status, r.error().message, r.error().refusal == R::not_found ? 0 : id);
-    }
+    if (!r)
+        return render_activation(x, *s, status_of(r.error()), r.error().message,
+                                 r.error().refusal == activation::Refusal::not_found ? 0 : id);
     x.redirect("/clients?activated=" + std::to_string(id));
 }
 
 void handle_history_page(Exchange& x, store::Id id) {
     auto s = require_session(x);
     if (!s) return;
+    render_history(x, *s, id, 200, "", x.query.count("changed") ? "Ändringen är sparad." : "");
+}
+
+namespace {
+
+void render_history(Exchange& x, const Signed& s, store::Id id, int status, const std::string& error,
+                    const std::string& notice) {
     auto h = activation::linkage_history(x.db(), x.app.clock, x.app.rules, id);
-    if (!h || h->linkage.bureau_id != s->bureau.id)
+    if (!h || h->linkage.bureau_id != s.bureau.id)
         return send_message_page(x, 404, "Kopplingen finns inte", "Kopplingen finns inte hos er byrå.");
     Data d;
+    d.set("id", std::to_string(id));
+    d.set("csrf", s.session.csrf_token);
     d.set("client", h->linkage.client_name);
     d.set("orgnr", h->linkage.client_orgnr);
     d.set("state", digital::state_sv(h->linkage.state));
     d.set("state_code", std::string(core::to_string(h->linkage.state)));
     d.set("source", h->linkage.source == core::LinkageSource::paper ? "blankett" : "digital");
+    if (!error.empty()) d.set("error", error);
+    if (!notice.empty()) d.set("notice", notice);
+    d.set("live", core::is_live(h->linkage.state));
+    if (h->linkage.state == core::LinkageState::activated) {
+        std::map<std::string, std::vector<std::string>> current;
+        for (auto& a : store::AssignmentRepo(x.db(), x.app.clock).live(id)) current[a.username] = a.permissions;
+        d.set("activated", true);
+        d.set("consultants", consultant_rows(x, s.bureau.id, current));
+    }
     Data lines{Data::type::list};
     for (auto& l : h->lines) {
         Data line;
@@ -188,7 +242,34 @@ void handle_history_page(Exchange& x, store::Id id) {
         lines.push_back(line);
     }
     d.set("lines", lines);
-    x.send_html(200, x.app.pages.render("history", d, layout_for(s->session, s->bureau.name, "Historik")));
+    x.send_html(status, x.app.pages.render("history", d, layout_for(s.session, s.bureau.name, "Historik")));
+}
+
+}  // namespace
+
+void handle_permissions_post(Exchange& x, store::Id id) {
+    auto s = require_session(x);
+    if (!s) return;
+    auto f = x.form();
+    if (!f) return;
+    if (csrf_refused(x, *s, *f)) return;
+    auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
+                 .change_permissions(s->bureau.id, id, grants_from_form(x, s->bureau.id, *f),
+                                     "bureau_user:" + s->session.user.username);
+    if (!r) return render_history(x, *s, id, status_of(r.error()), r.error().message, "");
+    x.redirect("/linkages/" + std::to_string(id) + "?changed=1");
+}
+
+void handle_revocation_post(Exchange& x, store::Id id) {
+    auto s = require_session(x);
+    if (!s) return;
+    auto f = x.form();
+    if (!f) return;
+    if (csrf_refused(x, *s, *f)) return;
+    auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
+                 .revoke(s->bureau.id, id, "bureau_user:" + s->session.user.username, (*f)["reason"]);
+    if (!r) return render_history(x, *s, id, status_of(r.error()), r.error().message, "");
+    x.redirect("/linkages/" + std::to_string(id) + "?changed=1");
 }
 
 }  // namespace web

@@ -66,6 +66,8 @@ std::optional<store::Id> parse_id(std::string_view text);
 void handle_activation_page(Exchange& x);
 void handle_activation_post(Exchange& x, store::Id id);
 void handle_history_page(Exchange& x, store::Id id);
+void handle_permissions_post(Exchange& x, store::Id id);  // POST /linkages/{id}/permissions
+void handle_revocation_post(Exchange& x, store::Id id);   // POST /linkages/{id}/revocation
 // The bureau's client list with consultants and permissions (the /clients page's first table).
 Data client_list_data(Exchange& x, store::Id bureau_id);
 

@@ -92,9 +92,18 @@ void dispatch(Exchange& x) {
         if (auto id = parse_id(p.substr(12))) return handle_activation_post(x, *id);
     }
     if (starts_with(p, "/linkages/")) {
+        auto seg = segments_after(p, "/linkages/");
+        auto id = parse_id(seg[0]);
+        if (id && seg.size() == 1) {
+            route("/linkages/{id}");
+            return get ? handle_history_page(x, *id) : method_not_allowed();
+        }
+        if (id && seg.size() == 2 && (seg[1] == "permissions" || seg[1] == "revocation")) {
+            x.route = "/linkages/{id}/" + seg[1];
+            if (!post) return method_not_allowed();
+            return seg[1] == "permissions" ? handle_permissions_post(x, *id) : handle_revocation_post(x, *id);
+        }
         route("/linkages/{id}");
-        if (!get) return method_not_allowed();
-        if (auto id = parse_id(p.substr(10))) return handle_history_page(x, *id);
     }
     if (p == "/review") return route("/review"), get ? handle_review_queue(x) : method_not_allowed();
     if (p == "/review/login")

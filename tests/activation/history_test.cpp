@@ -25,6 +25,11 @@ BOOST_AUTO_TEST_CASE(paper_review_and_activation_read_completely_in_linkage_show
     const std::string home = (dir.path() / "home").string();
     auto demo = run_linkage({"--home", home, "demo"});
     BOOST_TEST_REQUIRE(demo.exit_code == 0, demo.err);
+    // README (a): the walkthrough shows the digital path beside the paper one, and one activation.
+    for (const char* step : {"mail written: ", "decision: approved by Göran Fiskare", "source paper, approved",
+                             "source digital, approved", "activated:", "per.norrsken: bookkeeping,reports",
+                             "Godkänd av Göran Fiskare <goran@oresundsfisk.example> via sin personliga länk."})
+        BOOST_TEST(demo.out.find(step) != std::string::npos, step);
     const std::string doc = sql_text(home, "SELECT CAST(min(id) AS TEXT) FROM documents WHERE review_state = 'open'");
     BOOST_TEST_REQUIRE(!doc.empty());
     // The demo's form is for a pair an earlier form linked already; that

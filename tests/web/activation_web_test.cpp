@@ -160,6 +160,27 @@ BOOST_AUTO_TEST_CASE(bureau_pages_activate_with_checkboxes_and_show_permissions_
     BOOST_TEST(history.has("Undertecknad blankett bifogad (undertecknare Karin Åkesson)"));
     BOOST_TEST(history.has("Aktiverad av bureau_user:anna.norrsken"));
     BOOST_TEST(history.has("Konsulten per.norrsken fick behörigheterna: Bokföring, Fakturering"));
+    // Current permissions are ticked; change them, then revoke — each with CSRF, each in the history.
+    BOOST_TEST(history.has("name=\"perm.per.norrsken.bookkeeping\" value=\"1\" checked"));
+    const std::string hcsrf = hidden_field(history.body, "csrf");
+    const std::string base = "/linkages/" + std::to_string(id);
+    BOOST_TEST(anna.post_form(base + "/permissions", {{"perm.per.norrsken.archive", "1"}}).status == 403);
+    BOOST_TEST(jonas.post_form(base + "/permissions", {{"csrf", hidden_field(jpage.body, "csrf")},
+                                                       {"perm.jonas.vast.archive", "1"}})
+                   .status == 404);
+    auto changed = anna.post_form(base + "/permissions", {{"csrf", hcsrf}, {"perm.per.norrsken.archive", "1"}});
+    BOOST_TEST(changed.status == 303);
+    auto after = anna.get(changed.headers["Location"]);
+    BOOST_TEST(after.has("Ändringen är sparad"));
+    BOOST_TEST(after.has("Konsulten sara.norrsken förlorade behörigheterna: Lön"));
+    BOOST_TEST(after.has("Konsulten per.norrsken fick behörigheterna: Arkiv"));
+    BOOST_TEST(anna.post_form(base + "/permissions", {{"csrf", hcsrf}}).status == 400);  // nobody left: refused
+    BOOST_TEST(jonas.post_form(base + "/revocation", {{"csrf", hidden_field(jpage.body, "csrf")}}).status == 404);
+    BOOST_TEST(anna.post_form(base + "/revocation", {{"csrf", hcsrf}, {"reason", "uppdraget avslutat"}}).status == 303);
+    auto revoked = anna.get(base);
+    BOOST_TEST(revoked.has("Skäl till återkallelsen: uppdraget avslutat"));
+    BOOST_TEST(!revoked.has("id=\"aterkalla\""));
+    BOOST_TEST(!anna.get("/clients").has("Bokföring"));
 }
 
 BOOST_AUTO_TEST_CASE(healthz_and_metrics_count_requests_by_route_pattern) {
