@@ -24,24 +24,93 @@ double stroke_ink_percent(const core::GrayImage& crop) {
     return 100.0 * black / (static_cast<double>(crop.width) * crop.height);
 }
 
+core::GrayImage remove_specks(core::GrayImage& crop, double px_per_pt, double text_pt) {
+    if (crop.empty()) return crop;
+    // Light grey is paper, not ink: scanner noise and JPEG ringing go to white,
+    // the dark strokes keep their grey edges.
+    for (auto& p : crop.pixels)
+        if (p > 170) p = 255;
+    auto pix = image::to_pix(crop);
+    image::PixPtr bin(pixThresholdToBinary(pix.get(), 150));
+    if (!bin) return crop;
+    Pixa* pixa = nullptr;
+    Boxa* boxa = pixConnComp(bin.get(), &pixa, 8);
+    if (!boxa) return crop;
+    const double cap = 0.7 * text_pt * px_per_pt;  // cap height of typed text, in pixels
+    const int big = std::max(3, static_cast<int>(0.3 * cap));
+    // The band the writing occupies: the union of the components the size of letters.
+    int x0 = crop.width, y0 = crop.height, x1 = -1, y1 = -1;
+    const l_int32 n = boxaGetCount(boxa);
+    for (l_int32 i = 0; i < n; ++i) {
+        l_int32 x, y, w, h;
+        boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
+        if (h >= big || w >= 2 * big) {
+            x0 = std::min(x0, x); y0 = std::min(y0, y);
+            x1 = std::max(x1, x + w); y1 = std::max(y1, y + h);
+        }
+    }
+    if (x1 >= 0) {
+        // Dots of i, å, ä, ö sit just above the letters; specks elsewhere are noise.
+        const int mx = static_cast<int>(cap * 0.3), my = static_cast<int>(cap * 0.45);
+        for (l_int32 i = 0; i < n; ++i) {
+            l_int32 x, y, w, h;
+            boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
+            if (h >= big || w >= 2 * big) continue;
+            bool near_text = x + w >= x0 - mx && x <= x1 + mx && y + h >= y0 - my && y <= y1 + my;
+            if (near_text && w * h > 2) continue;
+            Pix* comp = pixaGetPix(pixa, i, L_CLONE);
+            for (l_int32 yy = 0; yy < h; ++yy)
+                for (l_int32 xx = 0; xx < w; ++xx) {
+                    l_uint32 v = 0;
+                    pixGetPixel(comp, xx, yy, &v);
+                    if (v) crop.at(x + xx, y + yy) = 255;
+                }
+            pixDestroy(&comp);
+        }
+    }
+    pixaDestroy(&pixa);
+    boxaDestroy(&boxa);
+    if (x1 < 0) return crop;
+    // Only the writing and a margin: a long empty line makes the recogniser invent
+    // characters at its end.
+    const int m = static_cast<int>(cap * 0.8);
+    int cx0 = std::max(0, x0 - m), cx1 = std::min(crop.width, x1 + m);
+    int cy0 = std::max(0, y0 - m / 2), cy1 = std::min(crop.height, y1 + m / 2);
+    core::GrayImage out;
+    out.width = cx1 - cx0;
+    out.height = cy1 - cy0;
+    out.dpi = crop.dpi;
+    out.pixels.resize(static_cast<size_t>(out.width) * static_cast<size_t>(out.height));
+    for (int y = 0; y < out.height; ++y)
+        for (int x = 0; x < out.width; ++x) out.at(x, y) = crop.at(cx0 + x, cy0 + y);
+    return out;
+}
+
 ReadResult read_form(const core::GrayImage& page, const align::Similarity& transform, const core::FormTemplate& t,
                      OcrEngine& engine, const ReadOptions& options) {
     ReadResult r;
     const double px_per_pt = std::min(options.crop_px_per_pt, transform.scale());
     for (auto& f : t.fields) {
         auto crop = align::extract_zone(page, transform, f.box, px_per_pt, options.inset_pt);
+        auto writing = remove_specks(crop, px_per_pt, t.value_size);
         core::FieldReading fr;
         fr.name = f.name;
         if (stroke_ink_percent(crop) < options.empty_ink_percent) {
             fr.empty = true;
             fr.confidence = 0;
         } else {
-            auto text = engine.read_line(crop, f);
+            auto text = engine.read_line(writing, f);
             if (text.confidence < options.retry_below) {
                 // The second look: the page's own resolution when it is finer, else a coarser one.
-                double other = transform.scale() > px_per_pt * 1.15 ? transform.scale() : px_per_pt * 0.75;
-                auto again = engine.read_line(align::extract_zone(page, transform, f.box, other, options.inset_pt), f);
-                if (again.text == text.text) text.confidence = std::max(text.confidence, again.confidence);
+                double other = transform.scale() > px_per_pt * 1.15 ? transform.scale() : px_per_pt * 1.4;
+                auto second = align::extract_zone(page, transform, f.box, other, options.inset_pt);
+                auto again = engine.read_line(remove_specks(second, other, t.value_size), f);
+                // Two reads of different samplings that agree letter for letter are
+                // evidence in their own right (Tesseract's LSTM confidences are poorly
+                // calibrated on noisy, whitelisted single lines).
+                if (again.text == text.text)
+                    text.confidence = std::max({text.confidence, again.confidence,
+                                                text.text.empty() ? 0.0 : options.agreement_confidence});
                 else if (again.confidence > text.confidence) text = {again.text, std::min(again.confidence, text.confidence)};
             }
             fr.text = text.text;

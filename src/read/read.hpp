@@ -23,6 +23,7 @@ struct ReadOptions {
     double empty_ink_percent = 0.05; // a field zone below this is empty
     double retry_below = 88;         // a field read with less confidence is read again at another scale:
                                      // two reads that agree keep the better confidence, two that differ the worse
+    double agreement_confidence = 85;  // the confidence two agreeing reads are worth at least
 };
 
 struct ReadResult {
@@ -32,6 +33,12 @@ struct ReadResult {
 
 ReadResult read_form(const core::GrayImage& page, const align::Similarity& transform, const core::FormTemplate& t,
                      OcrEngine& engine, const ReadOptions& options = {});
+
+// Whitens light noise and specks that lie away from the writing (small
+// components outside the band of letter-sized ones; dots of i, å, ä, ö stay)
+// in `crop`, and returns the part of it that holds the writing, with a margin
+// (the whole crop when nothing is written). `text_pt`: the form's typed text size.
+core::GrayImage remove_specks(core::GrayImage& crop, double px_per_pt, double text_pt);
 
 // Ink (0–100) of a crop: dark pixels in strokes, ignoring specks smaller than ~1 mm.
 double stroke_ink_percent(const core::GrayImage& crop);

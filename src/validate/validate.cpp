@@ -80,6 +80,8 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
             else if (core::normalise_legal_name(v.bureau->name) != core::normalise_legal_name(value("bureau_name")))
                 fail(v, core::reason::name_mismatch, "bureau_name",
                      "the form says '" + value("bureau_name") + "', the registry '" + v.bureau->name + "'");
+            else
+                v.values["bureau_name"] = v.bureau->name;  // the same name: keep the registry's spelling
         }
     }
 
@@ -95,6 +97,8 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
             else if (core::normalise_legal_name(v.client->name) != core::normalise_legal_name(value("client_name")))
                 fail(v, core::reason::name_mismatch, "client_name",
                      "the form says '" + value("client_name") + "', the registry '" + v.client->name + "'");
+            else
+                v.values["client_name"] = v.client->name;
         }
     }
 
@@ -124,6 +128,9 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
         } else if (!value("signer_email").empty() && lower_ascii(value("signer_email")) != lower_ascii(match->email)) {
             fail(v, core::reason::signer_email_mismatch, "signer_email",
                  "the form gives '" + value("signer_email") + "', the registry '" + match->email + "'");
+        } else {
+            v.values["signer_name"] = match->name;
+            if (!value("signer_email").empty()) v.values["signer_email"] = match->email;
         }
     }
 

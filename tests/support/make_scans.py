@@ -632,8 +632,18 @@ class Generator:
             opts = {"rotate_deg": round(rng.uniform(-2.0, 2.0), 2)}
             self.emit("bench", fmts[i % len(fmts)], [("form", self.values("bench%d" % i), opts, ACCEPTED)])
 
+    def preset_bench_degraded(self):
+        """Typed forms as a tired office scanner makes them: noise, blur, skew, strong JPEG."""
+        for i in range(self.args.count):
+            rng = self.rng("degraded")
+            opts = {"rotate_deg": round(rng.uniform(-3.0, 3.0), 2), "noise": rng.randint(6, 14),
+                    "blur": round(rng.uniform(0.4, 0.9), 2), "shift_mm": [round(rng.uniform(-3, 3), 1),
+                                                                          round(rng.uniform(-3, 3), 1)]}
+            self.emit("degraded", "jpeg", [("form", self.values("deg%d" % i), opts, DEGRADED)],
+                      quality=rng.randint(45, 70))
+
     def run(self):
-        getattr(self, "preset_" + self.args.preset)()
+        getattr(self, "preset_" + self.args.preset.replace("-", "_"))()
         manifest = {"preset": self.args.preset, "seed": self.args.seed, "dpi": self.args.dpi,
                     "today": self.today.isoformat(),
                     "files": [{"file": t["file"], "expected_outcome": t.get("expected_outcome"),
@@ -742,7 +752,7 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description="Synthetic scans of the linkage form, with truth files.")
     p.add_argument("--out")
     p.add_argument("--registry", default=os.path.join(ROOT, "data", "sample-registry.json"))
-    p.add_argument("--preset", choices=["ci", "bench", "sample"], default="ci")
+    p.add_argument("--preset", choices=["ci", "bench", "bench-degraded", "sample"], default="ci")
     p.add_argument("--count", type=int, default=100, help="bench: number of forms")
     p.add_argument("--dpi", type=int, default=None, help="default 300 (sample: 200)")
     p.add_argument("--seed", default="1")
