@@ -47,7 +47,9 @@ for t in "${targets[@]}"; do
   # Fixed crashes must pass; open findings are replayed for information.
   for f in tests/fuzz/crashes/"$t"/* tests/fuzz/known/"$t"/*; do
     [ -f "$f" ] || continue
-    if "$bin" -timeout=10 -rss_limit_mb=2048 "$f" >"$work/replay.log" 2>&1; then
+    replay_timeout=10
+    case $f in tests/fuzz/known/*) replay_timeout=3;; esac
+    if "$bin" -timeout="$replay_timeout" -rss_limit_mb=2048 "$f" >"$work/replay.log" 2>&1; then
       case $f in tests/fuzz/known/*) echo "fuzz smoke: $t: open finding $f passes now: move it to tests/fuzz/crashes/$t/";; esac
     else
       case $f in
@@ -63,7 +65,7 @@ for t in "${targets[@]}"; do
     rm -f "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*
     if "$bin" -max_total_time="$left" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$work/" "${dict[@]}" "$work/$t" "tests/fuzz/seeds/$t" >"$work/$t.log" 2>&1; then
-      n=$(awk -F: '/stat::number_of_executed_units/ {gsub(/ /, "", $2); print $2}' "$work/$t.log")
+      n=$(awk '/^stat::number_of_executed_units:/ {print $2}' "$work/$t.log")
       execs=$((execs + ${n:-0}))
       break
     fi
@@ -83,7 +85,7 @@ for t in "${targets[@]}"; do
   done
   cov=$(grep -oE 'cov: [0-9]+' "$work/$t.log" | tail -n1 || true)
   if [ "$crashed" = 0 ]; then
-    echo "fuzz smoke: $t: ${secs} s, $execs inputs after the last restart, ${cov:-cov: ?}, no new crash" \
+    echo "fuzz smoke: $t: ${secs} s, $execs inputs in the last run, ${cov:-cov: ?}, no new crash" \
       "(known open findings hit: $known)"
   fi
 done
