@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,7 +33,7 @@ struct Worker {
 
 class ProcessPool final : public Executor {
 public:
-    ProcessPool(int n, WorkerSpec spec) : m_spec(std::move(spec)) {
+    ProcessPool(int n, WorkerSpec spec) : m_spec(std::move(spec)), m_parent(getpid()) {
         signal(SIGPIPE, SIG_IGN);  // a dead worker's pipe must not kill the batch
         m_workers.resize(static_cast<size_t>(std::max(1, n)));
         for (auto& w : m_workers) spawn(w);
@@ -63,6 +64,9 @@ private:
         pid_t pid = fork();
         if (pid < 0) throw std::runtime_error(std::string("cannot start an analysis worker: ") + std::strerror(errno));
         if (pid == 0) {
+            // A worker must not outlive its batch (kill -9 of the batch included).
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != m_parent) _exit(0);
             dup2(in[0], 0);
             dup2(out[1], 1);
             std::vector<char*> argv;
@@ -192,6 +196,7 @@ private:
     std::deque<PoolJob> m_queue;
     std::deque<PoolDone> m_done;
     int m_failed_starts = 0;
+    pid_t m_parent;
 };
 
 }  // namespace

@@ -21,7 +21,7 @@ struct ReadOptions {
     double inset_pt = 3.5;           // how far inside the printed box the zone starts
     double min_ink_percent = 0.4;    // signature present at or above this ink
     double empty_ink_percent = 0.05; // a field zone below this is empty
-    double retry_below = 88;         // a field read with less confidence is read again at another scale:
+    double retry_below = 80;         // a field read with less confidence is read again at another scale:
                                      // two reads that agree keep the better confidence, two that differ the worse
     double agreement_confidence = 85;  // the confidence two agreeing reads are worth at least
 };

@@ -117,17 +117,17 @@ BOOST_AUTO_TEST_CASE(killed_at_random_moments_loses_and_doubles_nothing) {
     const size_t inputs = files_in(home / "inbox", false);
     std::mt19937 rng(20261126);
     int kills = 0;
-    for (int round = 0; round < 12; ++round) {
+    for (int round = 0; round < 50; ++round) {
         int pid = test_support::spawn_linkage({"--home", home.string(), "batch", "--json", "--no-progress"},
                                               dir.path() / "out.jsonl", dir.path() / "err.txt");
-        std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 1400));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 900));
         if (kill(pid, SIGKILL) == 0) ++kills;
         int status = 0;
         waitpid(pid, &status, 0);
     }
     auto last = run_linkage({"--home", home.string(), "batch", "--json", "--no-progress"});
     BOOST_TEST_REQUIRE(last.exit_code == 0, last.err);
-    BOOST_TEST(kills >= 10);
+    BOOST_TEST(kills >= 50);
 
     // No file lost: every input lies in the archive or among the rejected, none in inbox or work.
     BOOST_TEST(files_in(home / "inbox", false) == 0u);
