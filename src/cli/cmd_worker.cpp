@@ -31,7 +31,14 @@ int cmd_worker(Context& ctx, const std::vector<std::string>& argv) {
     // that into a failed allocation in this process only.
     const rlim_t mb = static_cast<rlim_t>(ctx.settings().get_int("limits.max_worker_memory_mb", 64, 1 << 20));
     rlimit lim{mb << 20, mb << 20};
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer reserves terabytes of shadow address space at start-up;
+    // under RLIMIT_AS every later worker would fail with "Failed to mmap". The
+    // ASan build (CI) runs workers without the limit; release builds keep it.
+    (void)lim;
+#else
     setrlimit(RLIMIT_AS, &lim);
+#endif
 
     auto tmpl = core::FormTemplate::load(core::template_path(ctx.share_dir() / "templates", 1));
     batch::Analyser analyser(tmpl, ctx.rules(), ctx.clock(), ocr::make_tesseract_engine(),
