@@ -37,7 +37,7 @@ fresh_home() {  # dir set
   done
 }
 
-for dpi in 300 200; do
+[ "$FORMS" -gt 0 ] && for dpi in 300 200; do
   set=$WORK/set$dpi
   $PY tests/support/make_scans.py --out "$set" --preset bench --count "$FORMS" --dpi "$dpi" --seed "b$dpi" >/dev/null
   for workers in 1 2; do
@@ -57,7 +57,7 @@ for dpi in 300 200; do
   done
 done
 
-$PY - "$WORK" "$FORMS" <<'PYEOF'
+[ "$FORMS" -gt 0 ] && $PY - "$WORK" "$FORMS" <<'PYEOF'
 import json, statistics, sys, os
 work, forms = sys.argv[1], int(sys.argv[2])
 print("paper-path benchmark: %d generated forms per dpi, 2 cores" % forms)
@@ -106,7 +106,12 @@ if [ "$RSS_FORMS" -gt 0 ]; then
   pid=$!
   : >"$WORK/rss.log"
   while kill -0 "$pid" 2>/dev/null; do
-    rss=$(awk '/VmRSS/{print $2}' /proc/$pid/status 2>/dev/null || echo 0)
+    # The batch and its worker processes together.
+    rss=0
+    for p in $pid $(cat /proc/$pid/task/$pid/children 2>/dev/null); do
+      r=$(awk '/VmRSS/{print $2}' /proc/$p/status 2>/dev/null || echo 0)
+      rss=$((rss + ${r:-0}))
+    done
     done_n=$(wc -l <"$WORK/rss.jsonl")
     echo "$done_n $rss" >>"$WORK/rss.log"
     sleep 1
@@ -119,7 +124,7 @@ def at(n):
     c = [r for r in rows if r[0] >= n]
     return c[0][1] / 1024 if c else float("nan")
 peak = max(r[1] for r in rows) / 1024
-print("\nmemory over %s forms (2 workers): RSS at form 100 %.0f MiB, at form 500 %.0f MiB, at the end %.0f MiB, peak %.0f MiB" %
+print("\nmemory over %s forms (batch + 2 worker processes): RSS at form 100 %.0f MiB, at form 500 %.0f MiB, at the end %.0f MiB, peak %.0f MiB" %
       (sys.argv[2], at(100), at(500), rows[-1][1] / 1024, peak))
 PYEOF
 fi
