@@ -24,6 +24,9 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build" -j"${FUZZ_JOBS:-2}" --quiet fuzz | { grep -v "^ninja: no work to do" || true; }
 
+# Stack traces in UBSan reports: the known-finding signatures match on them.
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+
 work=$(mktemp -d /tmp/linkage-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 status=0
