@@ -80,22 +80,24 @@ std::optional<core::GrayImage> decode_gray(std::span<const std::uint8_t> bytes) 
     return g;
 }
 
-std::optional<std::vector<core::GrayImage>> decode_tiff_pages(std::span<const std::uint8_t> bytes) {
+std::optional<std::vector<core::GrayImage>> decode_tiff_pages(std::span<const std::uint8_t> bytes, int max_pages) {
     quiet_leptonica();
     if (bytes.empty()) return std::nullopt;
-    std::unique_ptr<Pixa, void (*)(Pixa*)> pixa(pixaReadMemMultipageTiff(bytes.data(), bytes.size()),
-                                               [](Pixa* p) { if (p) pixaDestroy(&p); });
-    if (!pixa) return std::nullopt;
+    // Page by page, so a TIFF whose next-page offset never ends (found by fuzzing:
+    // pixaReadMemMultipageTiff then loops and grows without bound) stops here.
     std::vector<core::GrayImage> pages;
-    l_int32 n = pixaGetCount(pixa.get());
-    for (l_int32 i = 0; i < n; ++i) {
-        PixPtr p(pixaGetPix(pixa.get(), i, L_CLONE));
+    size_t offset = 0;
+    for (int i = 0; i <= max_pages; ++i) {
+        size_t before = offset;
+        PixPtr p(pixReadMemFromMultipageTiff(bytes.data(), bytes.size(), &offset));
+        if (!p) return std::nullopt;
         auto g = to_gray(p.get());
         if (g.empty()) return std::nullopt;
         pages.push_back(std::move(g));
+        if (offset == 0) return pages;                    // that was the last page
+        if (offset <= before || offset >= bytes.size()) return std::nullopt;  // a loop or a pointer outside the file
     }
-    if (pages.empty()) return std::nullopt;
-    return pages;
+    return pages;  // more than max_pages: the caller refuses it by count
 }
 
 bool write_png(const core::GrayImage& img, const std::filesystem::path& file) {

@@ -38,8 +38,9 @@ std::optional<ImageHeader> read_header(std::span<const std::uint8_t> bytes);
 // Decodes one image (PNG, JPEG, TIFF first page, PNM, BMP …) to 8-bit grey;
 // nullopt when the bytes are not a decodable image.
 std::optional<core::GrayImage> decode_gray(std::span<const std::uint8_t> bytes);
-// Every page of a TIFF, to 8-bit grey; nullopt when not decodable.
-std::optional<std::vector<core::GrayImage>> decode_tiff_pages(std::span<const std::uint8_t> bytes);
+// The pages of a TIFF (at most max_pages + 1, so the caller can tell there are too
+// many), to 8-bit grey; nullopt when not decodable or when its page chain loops.
+std::optional<std::vector<core::GrayImage>> decode_tiff_pages(std::span<const std::uint8_t> bytes, int max_pages);
 
 // Any-depth PIX → 8-bit grey GrayImage (copies). Returns empty on failure.
 core::GrayImage to_gray(Pix* pix);

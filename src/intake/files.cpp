@@ -98,10 +98,24 @@ std::string sha256_file(const fs::path& file) {
 std::string safe_name(std::string_view name) {
     auto slash = name.find_last_of('/');
     if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+    // Control characters and bytes that are not valid UTF-8 become '_': the name
+    // goes into JSON, sidecars and the store.
     std::string out;
-    for (char c : name) {
-        unsigned char u = static_cast<unsigned char>(c);
-        out.push_back(u < 0x20 || u == 0x7f ? '_' : c);
+    for (size_t i = 0; i < name.size();) {
+        unsigned char u = static_cast<unsigned char>(name[i]);
+        size_t len = u < 0x80 ? 1 : (u >> 5) == 0x6 ? 2 : (u >> 4) == 0xE ? 3 : (u >> 3) == 0x1E ? 4 : 0;
+        bool ok = len > 0 && i + len <= name.size();
+        for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(name[i + k]) & 0xC0) == 0x80;
+        if (!ok) {
+            out.push_back('_');
+            ++i;
+        } else if (len == 1) {
+            out.push_back(u < 0x20 || u == 0x7f ? '_' : static_cast<char>(u));
+            ++i;
+        } else {
+            out.append(name.substr(i, len));
+            i += len;
+        }
     }
     if (out.empty() || out == "." || out == "..") out = "unnamed";
     if (out.size() > 120) {

@@ -64,7 +64,8 @@ std::vector<fs::path> Inbox::ready(const core::Clock& clock, const ReadyOptions&
     (void)clock;
     for (auto& e : fs::directory_iterator(m_f.inbox, ec)) {
         std::error_code e2;
-        if (!e.is_regular_file(e2)) continue;
+        // A link is not a scan dropped here: never read through it (it may point anywhere).
+        if (e.is_symlink(e2) || !e.is_regular_file(e2)) continue;
         std::string name = e.path().filename().string();
         if (is_temp_name(name)) continue;
         auto mtime = e.last_write_time(e2);

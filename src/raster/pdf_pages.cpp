@@ -277,8 +277,12 @@ std::expected<PdfContent, RasterProblem> read_pdf(std::span<const std::uint8_t> 
             if (p.empty()) p = core::GrayImage{1, 1, 0, {255}};
         return out;
     } catch (const PdfError& e) {
-        return problem(core::reason::unreadable, std::string("the PDF cannot be read: ") +
-                                                     PdfError::ErrorMessage(e.GetError()));
+        // ErrorMessage() is NULL for some codes (found by fuzzing): fall back to the name, then the number.
+        const char* msg = PdfError::ErrorMessage(e.GetError());
+        if (!msg || !*msg) msg = PdfError::ErrorName(e.GetError());
+        return problem(core::reason::unreadable,
+                       std::string("the PDF cannot be read: ") +
+                           (msg ? std::string(msg) : "PoDoFo error " + std::to_string(static_cast<int>(e.GetError()))));
     } catch (const std::bad_alloc&) {
         return problem(core::reason::too_large, "the PDF needs more memory than allowed to read");
     }

@@ -79,7 +79,7 @@ std::expected<Raster, RasterProblem> rasterize(std::span<const std::uint8_t> byt
             auto h = image::read_header(bytes);
             if (!h) return problem(core::reason::unreadable, "the TIFF header cannot be read (corrupt or truncated)");
             if (auto p = check_pixels(h->width, h->height, limits)) return std::unexpected(*p);
-            auto pages = image::decode_tiff_pages(bytes);
+            auto pages = image::decode_tiff_pages(bytes, limits.max_pages);
             if (!pages) return problem(core::reason::unreadable, "the TIFF cannot be decoded (corrupt or truncated)");
             if (static_cast<int>(pages->size()) > limits.max_pages)
                 return problem(core::reason::too_large, "TIFF with " + std::to_string(pages->size()) +
