@@ -131,26 +131,7 @@ int cmd_backup(Context& ctx, const std::vector<std::string>& argv) {
     remove_quietly(tmp);
     std::string integrity, summary;
     try {
-        {
-            // One read transaction around the whole copy: the backup reads a
-            // single WAL snapshot (writers go on; they only append to the WAL)
-            // and never restarts. Without it every commit by another process
-            // between two backup steps restarts the copy, and a busy store of
-            // some MB never finishes.
-            store::Connection& src = ctx.store();
-            src.exec("BEGIN");
-            auto pin = src.prepare("SELECT COUNT(*) FROM sqlite_master");
-            pin->step();
-            try {
-                store::sqlite_backup(src, tmp);
-            } catch (...) {
-                pin.reset();
-                src.rollback();
-                throw;
-            }
-            pin.reset();
-            src.exec("COMMIT");
-        }
+        store::sqlite_backup(ctx.store(), tmp);  // one snapshot; writers go on
         {
             auto copy = store::open_sqlite(tmp);
             integrity = store::sqlite_integrity_check(*copy);

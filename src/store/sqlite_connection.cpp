@@ -151,6 +151,23 @@ void sqlite_backup(Connection& from, const std::filesystem::path& to_file) {
     int rc = sqlite3_open_v2(to_file.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     std::unique_ptr<sqlite3, DbCloser> guard(dest);
     if (rc != SQLITE_OK) raise(dest, rc, "opening backup file " + to_file.string());
+    // One read transaction on the source around the whole copy: the backup reads
+    // a single WAL snapshot and never restarts. Without it every commit by
+    // another connection between two steps restarts the copy, and a busy store
+    // of some MB never finishes (seen under load).
+    const bool own_snapshot = !src->in_transaction();
+    if (own_snapshot) {
+        src->exec("BEGIN");
+        auto pin = src->prepare("SELECT count(*) FROM sqlite_master");
+        pin->step();
+    }
+    struct EndSnapshot {
+        SqliteConnection* c;
+        bool active;
+        ~EndSnapshot() {
+            if (active) c->rollback();  // a read transaction: nothing to keep
+        }
+    } end{src, own_snapshot};
     sqlite3_backup* b = sqlite3_backup_init(dest, "main", src->handle(), "main");
     if (!b) raise(dest, sqlite3_errcode(dest), "starting backup");
     // Copy in steps so writers are held up only briefly; a step that finds the

@@ -21,7 +21,9 @@ struct SqliteOptions {
 std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& file, const SqliteOptions& options = {});
 
 // Copies the live database `from` into `to_file` with SQLite's online backup
-// API, while other connections keep reading and writing. Throws StoreError.
+// API, while other connections keep reading and writing: the copy is one
+// consistent snapshot (a read transaction on `from` unless the caller holds
+// one). Throws StoreError.
 void sqlite_backup(Connection& from, const std::filesystem::path& to_file);
 
 // "ok", or the problems PRAGMA integrity_check lists, one per line.
