@@ -13,14 +13,27 @@
 namespace cli {
 
 int cmd_mail(Context& ctx, const std::vector<std::string>& argv) {
-    Args args(argv, {}, {"json"});
+    Args args(argv, {"lease-seconds"}, {"json"});
     const auto& pos = args.positionals();
-    if (pos.size() != 1 || (pos[0] != "status" && pos[0] != "send"))
-        throw UsageError("usage: linkage mail status [--json] | linkage mail send");
+    const std::string usage = "usage: linkage mail status [--json] | linkage mail send [--lease-seconds N]";
+    if (pos.size() != 1 || (pos[0] != "status" && pos[0] != "send")) throw UsageError(usage);
     auto transport = mail::transport_from_settings(ctx.settings());
     if (pos[0] == "send") {
+        // --lease-seconds: how long each message is reserved while it is being
+        // delivered (default 300); after a crash, how long that message waits.
+        auto lease = mail::k_default_lease;
+        if (auto v = args.value("lease-seconds")) {
+            try {
+                size_t used = 0;
+                long n = std::stol(*v, &used);
+                if (used != v->size() || n < 1 || n > 86400) throw std::out_of_range("");
+                lease = std::chrono::seconds(n);
+            } catch (const std::exception&) {
+                throw UsageError("--lease-seconds must be a whole number from 1 to 86400\n" + usage);
+            }
+        }
         auto r = mail::send_due(ctx.store(), *transport, ctx.clock(),
-                                mail::parse_mailbox(ctx.settings().get("smtp.from")));
+                                mail::parse_mailbox(ctx.settings().get("smtp.from")), 100, lease);
         ctx.out << "sent " << r.sent << ", not delivered " << r.failed << " (" << transport->describe() << ")\n";
         if (r.failed) ctx.out << "last error: " << r.last_error << "\nthe messages stay queued and are retried\n";
         return k_exit_ok;

@@ -11,14 +11,16 @@ std::chrono::seconds backoff_after(int failed_attempts) {
     return std::chrono::seconds(std::min<std::int64_t>(s, 3600));
 }
 
-SendSummary send_due(store::Connection& c, Transport& t, const core::Clock& clock, const Mailbox& from, int limit) {
+SendSummary send_due(store::Connection& c, Transport& t, const core::Clock& clock, const Mailbox& from, int limit,
+                     std::chrono::seconds lease) {
     SendSummary summary;
     store::MailQueue queue(c);
-    const auto now = clock.now();
-    for (auto& m : queue.due(core::format_utc(now), limit)) {
-        // The lease outlasts one SMTP timeout comfortably; a crashed sender's
-        // message becomes due again when it runs out.
-        if (!queue.claim(m.id, core::format_utc(now), core::format_utc(now + std::chrono::minutes(5)))) continue;
+    for (auto& m : queue.due(core::format_utc(clock.now()), limit)) {
+        // The lease starts now: a pass that has been delivering for a while
+        // (slow relay, timeouts) must not claim with a lease already run out,
+        // or a second sender could take the same message meanwhile.
+        const auto claimed_at = clock.now();
+        if (!queue.claim(m.id, core::format_utc(claimed_at), core::format_utc(claimed_at + lease))) continue;
         try {
             t.deliver(m.message_id, from.address, m.recipient, format_message(m, from, clock.now()));
         } catch (const TransportError& e) {

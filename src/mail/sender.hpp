@@ -3,6 +3,12 @@
 // it and marks it sent; a failure is recorded and the message waits for its
 // next attempt with exponential backoff (30 s, 1 min, 2 min, … capped at
 // 1 h). Nothing is dropped: a message stays queued until delivered.
+//
+// Delivery is at least once, never at most once: a sender killed after the
+// relay accepted a message but before mark_sent committed leaves the message
+// queued under its lease; when the lease runs out the next pass sends it
+// again (one duplicate per such crash). A killed sender's lease is never
+// stuck: it only delays that one message by the lease time.
 // SenderThread runs passes in the background (the web server's sender).
 //
 // Thread-safety: send_due uses the Connection it is given (one per thread).
@@ -33,9 +39,16 @@ struct SendSummary {
 // Seconds to wait after the n-th failed attempt (n >= 1).
 std::chrono::seconds backoff_after(int failed_attempts);
 
-// One pass over the due messages. Store errors propagate (StoreError).
+// How long a claimed message is reserved for the sender delivering it. It
+// must outlast one delivery (an SMTP session with its timeouts) comfortably;
+// after a crash it is how long the interrupted message waits.
+inline constexpr std::chrono::seconds k_default_lease{300};
+
+// One pass over the due messages. Each lease runs from the moment its message
+// is claimed (not from the start of the pass, so a long pass never hands out
+// leases that have already run out). Store errors propagate (StoreError).
 SendSummary send_due(store::Connection& c, Transport& t, const core::Clock& clock, const Mailbox& from,
-                     int limit = 100);
+                     int limit = 100, std::chrono::seconds lease = k_default_lease);
 
 class SenderThread {
 public:

@@ -62,9 +62,9 @@ std::vector<QueuedMail> MailQueue::due(const std::string& now, int limit) const 
 bool MailQueue::claim(Id id, const std::string& now, const std::string& lease_until) {
     Transaction tx(m_c);
     auto s = m_c.prepare(
-        "UPDATE mail_queue SET lease_until = ? WHERE id = ? AND state = 'queued' "
+        "UPDATE mail_queue SET lease_until = ? WHERE id = ? AND state = 'queued' AND next_attempt_at <= ? "
         "AND (lease_until IS NULL OR lease_until <= ?) RETURNING id");
-    s->bind(1, lease_until).bind(2, id).bind(3, now);
+    s->bind(1, lease_until).bind(2, id).bind(3, now).bind(4, now);
     bool got = s->step();
     s->reset();
     tx.commit();

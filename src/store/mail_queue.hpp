@@ -63,8 +63,9 @@ public:
     Id enqueue(const NewMail& mail, const std::string& now);
     // Queued messages due at `now` whose lease (if any) has run out, oldest first.
     std::vector<QueuedMail> due(const std::string& now, int limit = 100) const;
-    // Takes the lease until `lease_until`; false when another sender holds it
-    // or the message was sent meanwhile. Runs its own short transaction.
+    // Takes the lease until `lease_until`; false when another sender holds it,
+    // the message was sent meanwhile or another sender's failed attempt moved
+    // its next attempt past `now`. Runs its own short transaction.
     bool claim(Id id, const std::string& now, const std::string& lease_until);
     // Marks delivered and scrubs the secret; appends a 'mail sent' event.
     void mark_sent(Id id, const std::string& now);

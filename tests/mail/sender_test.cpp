@@ -88,6 +88,48 @@ BOOST_AUTO_TEST_CASE(a_lease_keeps_a_second_sender_off_the_same_message) {
     BOOST_TEST(store::MailQueue(*c2).due("2026-11-26T12:05:00Z").size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_slow_pass_claims_each_message_with_a_lease_from_its_own_start) {
+    // A relay taking 4 minutes per message: the second message of the pass is
+    // claimed 4 minutes in, and its lease must still reach 5 minutes past that —
+    // not run out one minute later, when a second sender could take it too.
+    DigitalFixture f;
+    auto r = f.desk().request(f.principal("anna.norrsken"), "559456-7892");
+    BOOST_REQUIRE(r.administrators_notified == 2);
+    struct SlowRelay final : mail::Transport {
+        DigitalFixture* f = nullptr;
+        std::vector<std::string> leases;  // lease_until of the message being delivered
+        void deliver(const std::string& id, const std::string&, const std::string&, const std::string&) override {
+            auto s = f->db->prepare("SELECT lease_until FROM mail_queue WHERE message_id = ?");
+            s->bind(1, id);
+            BOOST_REQUIRE(s->step());
+            leases.push_back(s->get_text(0));
+            s->reset();
+            f->clock.advance(std::chrono::minutes(4));
+        }
+        std::string describe() const override { return "slow"; }
+    } t;
+    t.f = &f;
+    auto sent = mail::send_due(*f.db, t, f.clock, k_from);
+    BOOST_TEST(sent.sent == 2);
+    BOOST_TEST(t.leases == (std::vector<std::string>{"2026-11-26T12:05:00Z", "2026-11-26T12:09:00Z"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_message_another_sender_just_failed_is_not_claimed_before_its_next_attempt) {
+    DigitalFixture f;
+    f.desk().request(f.principal("anna.norrsken"), "556612-3450");
+    store::MailQueue q(*f.db);
+    auto due = q.due("2026-11-26T12:00:00Z");
+    BOOST_REQUIRE(due.size() == 1u);
+    // Another sender claimed it, failed and set the next attempt after this sender listed it as due.
+    auto c2 = open_test_store(f.home.path());
+    store::MailQueue q2(*c2);
+    BOOST_REQUIRE(q2.claim(due[0].id, "2026-11-26T12:00:00Z", "2026-11-26T12:05:00Z"));
+    q2.mark_failed(due[0].id, "2026-11-26T12:00:01Z", "relay down (test)", "2026-11-26T12:00:31Z");
+    BOOST_TEST(!q.claim(due[0].id, "2026-11-26T12:00:02Z", "2026-11-26T12:05:02Z"));
+    BOOST_TEST(q.claim(due[0].id, "2026-11-26T12:00:31Z", "2026-11-26T12:05:31Z"));
+}
+
 BOOST_AUTO_TEST_CASE(outbox_writes_one_eml_per_message_even_after_a_crash_before_marking) {
     DigitalFixture f;
     f.desk().request(f.principal("anna.norrsken"), "559456-7892");

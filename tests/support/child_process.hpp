@@ -65,6 +65,17 @@ public:
         m_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
         return m_status;
     }
+    // True while the process runs; once it has ended, reaps it (wait() then
+    // returns its status) and returns false. Never blocks.
+    bool running() {
+        if (m_reaped) return false;
+        int st = 0;
+        pid_t r = waitpid(m_pid, &st, WNOHANG);
+        if (r == 0) return true;
+        m_reaped = true;
+        m_status = r == m_pid ? (WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st)) : -1;
+        return false;
+    }
     // Waits at most `limit`; false when still running.
     bool wait_for(std::chrono::milliseconds limit) {
         auto end = std::chrono::steady_clock::now() + limit;
