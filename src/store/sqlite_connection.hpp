@@ -1,9 +1,18 @@
 // SqliteConnection: the one wrapper around the SQLite C API. Return codes
 // become StoreError/ConstraintError here and nowhere else.
 //
-// Opening sets: WAL journal, foreign keys on, a busy timeout, synchronous=FULL
-// (a COMMIT that returned survives a power cut). Thread-safety: one connection
-// per thread.
+// Opening sets: WAL journal, foreign keys on, a busy timeout, and durable
+// commits (synchronous_full): a commit that returned survives a power cut.
+// SQLite runs with synchronous=NORMAL and the connection syncs the WAL after
+// COMMIT itself, outside the write lock, one sync shared by the commits of
+// all the process's connections to the file that finished meanwhile (group
+// commit). Write transactions of one process queue on an in-process gate
+// before BEGIN IMMEDIATE (no busy-handler sleeps); other processes meet the
+// busy timeout. prepare() reuses the connection's cached statements (keyed
+// by SQL text; one in use is never handed out twice).
+//
+// Thread-safety: one connection per thread; any number of connections to one
+// file in one process.
 #pragma once
 
 #include "store/connection.hpp"
@@ -15,7 +24,7 @@ namespace store {
 
 struct SqliteOptions {
     int busy_timeout_ms = 10000;
-    bool synchronous_full = true;
+    bool synchronous_full = true;  // false: a power cut may lose the last commits (never a process crash)
 };
 
 std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& file, const SqliteOptions& options = {});
