@@ -18,6 +18,15 @@
 
 namespace batch {
 
+void Summary::add_skipped(SkippedItem item) {
+    for (auto& k : skipped)
+        if (k.file == item.file) {
+            k = std::move(item);  // the latest word on it
+            return;
+        }
+    skipped.push_back(std::move(item));
+}
+
 std::string Summary::to_json() const {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("kind", kind);
@@ -51,8 +60,17 @@ std::string Summary::to_json() const {
         x.set("note", r.note);
         rj.add(x);
     }
+    Poco::JSON::Array sk;
+    for (auto& k : skipped) {
+        Poco::JSON::Object x(Poco::JSON_PRESERVE_KEY_ORDER);
+        x.set("file", k.file);
+        x.set("kind", k.kind);
+        x.set("note", k.note);
+        sk.add(x);
+    }
     o.set("review", rv);
     o.set("rejected", rj);
+    o.set("skipped", sk);
     Poco::JSON::Object t(Poco::JSON_PRESERVE_KEY_ORDER);
     t.set("seconds", seconds);
     t.set("documents_per_second", seconds > 0 ? documents / seconds : 0.0);
@@ -82,6 +100,7 @@ void Summary::print(std::ostream& o) const {
         o << '\n';
     }
     for (auto& r : rejected) o << "  rejected: " << r.file << " → " << r.stored_path << " (" << r.note << ")\n";
+    for (auto& k : skipped) o << "  left in the inbox: " << k.file << " (" << k.kind << ": " << k.note << ")\n";
     if (!review.empty()) o << "  " << review.size() << " document(s) wait for review: linkage review list\n";
 }
 
@@ -163,6 +182,15 @@ std::string render_html(const Summary& s, const std::filesystem::path& reports_d
     }
     d.set("rejected_items", rejected);
     d.set("has_rejected", s.rejected.empty() ? data::type::bool_false : data::type::bool_true);
+    data skipped{data::type::list};
+    for (auto& k : s.skipped) {
+        data x;
+        x.set("file", k.file);
+        x.set("note", k.note);
+        skipped.push_back(x);
+    }
+    d.set("skipped_items", skipped);
+    d.set("has_skipped", s.skipped.empty() ? data::type::bool_false : data::type::bool_true);
     d.set("decode_ms", fmt(s.decode_ms, 0));
     d.set("align_ms", fmt(s.align_ms, 0));
     d.set("read_ms", fmt(s.read_ms, 0));

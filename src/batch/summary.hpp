@@ -25,6 +25,14 @@ struct RejectedItem {
     std::string note;
 };
 
+// An inbox entry the batch left alone and staff should look at (a link, a
+// folder, a copy that never finished …; see intake::SkippedEntry).
+struct SkippedItem {
+    std::string file;
+    std::string kind;  // intake::SkippedEntry::kind
+    std::string note;  // Swedish
+};
+
 struct Summary {
     std::string kind = "batch";
     std::string started_at, finished_at;
@@ -35,8 +43,12 @@ struct Summary {
     std::map<std::string, int> reasons;
     std::vector<ReviewItem> review;
     std::vector<RejectedItem> rejected;
+    std::vector<SkippedItem> skipped;  // left in the inbox, once per name
     double seconds = 0;
     double decode_ms = 0, align_ms = 0, read_ms = 0, validate_ms = 0, analyse_ms = 0;
+
+    // Adds an entry left in the inbox unless one of that name is listed (a watch rescans it every pass).
+    void add_skipped(SkippedItem item);
 
     std::string to_json() const;
     void print(std::ostream& o) const;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "core/clock.hpp"
+#include "core/log.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -38,6 +39,29 @@ struct Claimed {
 struct ReadyOptions {
     std::chrono::seconds stable{2};      // mtime at least this old
     std::chrono::seconds give_up{300};   // an incomplete-looking file older than this is taken anyway
+    // Where "inbox.skipped" warnings go (once per entry and process); null: nowhere.
+    const core::Logger* log = &core::process_logger();
+};
+
+// An inbox entry the batch does not take and that staff should know about.
+// It is left exactly where it is: never moved, changed, deleted or read
+// through (a link is not followed).
+//   kind "link"        a symbolic link (a shortcut), wherever it points
+//   kind "folder"      a subfolder (scans in subfolders are not looked for)
+//   kind "special"     a named pipe, socket or device
+//   kind "unfinished"  a temporary or hidden name (".x.pdf.part", "~x", "x.tmp",
+//                      ".x.pdf") still there after give_up: a copy that never
+//                      finished, or a file that needs its real name
+//   kind "sidecar"     a .json file (e.g. a rejected file's note copied back
+//                      with it): not a scan
+//   kind "unreadable"  the batch may not read it (permissions)
+// Quietly ignored, not reported: temporary and hidden names younger than
+// give_up (a scanner or a copy still writing them), hidden folders (".snapshot",
+// ".Trashes") and desktop litter (.DS_Store, ._*, Thumbs.db, desktop.ini).
+struct SkippedEntry {
+    std::string name;  // safe_name of the entry, for display
+    std::string kind;
+    std::string note;  // Swedish, for the report: what it is and what to do
 };
 
 class Inbox {
@@ -46,11 +70,14 @@ public:
     const Folders& folders() const { return m_f; }
 
     // Files in the inbox that look complete, oldest first. Skips hidden
-    // files and temp names (*.tmp, *.part, *.crdownload, ~*) and
-    // subfolders. A file whose end does not look complete (PDF without
+    // files and temp names (.*, *.tmp, *.part, *.crdownload, ~*), .json
+    // files, links, subfolders and other non-files; those worth telling staff
+    // about are added to `skipped` (by name order) and logged once (see
+    // SkippedEntry). A file whose end does not look complete (PDF without
     // %%EOF, JPEG without its end marker, PNG without IEND) waits until it is
     // give_up old, then is taken (and will be rejected as truncated).
-    std::vector<std::filesystem::path> ready(const core::Clock& clock, const ReadyOptions& options) const;
+    std::vector<std::filesystem::path> ready(const core::Clock& clock, const ReadyOptions& options,
+                                             std::vector<SkippedEntry>* skipped = nullptr) const;
 
     // Claims one inbox file: checksum, then rename into work/. nullopt when
     // the file vanished meanwhile (another process took it).

@@ -5,7 +5,10 @@
 #include "intake/inbox.hpp"
 #include "test_support.hpp"
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <string_view>
 
 namespace fs = std::filesystem;
 using test_support::write_file;
@@ -42,6 +45,77 @@ BOOST_AUTO_TEST_CASE(only_complete_files_are_ready) {
     for (auto& p : ready) names.push_back(p.filename().string());
     std::sort(names.begin(), names.end());
     BOOST_TEST(names == (std::vector<std::string>{"ok.pdf", "old-half.pdf"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(odd_entries_are_reported_once_and_left_exactly_where_they_are) {
+    test_support::TempDir outside;
+    write_file(outside.path() / "secret.pdf", "%PDF-1.4\nnot for the batch\n%%EOF\n");
+    drop("ok.pdf", "%PDF-1.4\n...\n%%EOF\n");
+    fs::create_symlink(outside.path() / "secret.pdf", folders.inbox / "link.pdf");
+    fs::create_directory_symlink(outside.path(), folders.inbox / "link-to-folder");
+    fs::create_symlink(folders.inbox / "nowhere", folders.inbox / "dangling.pdf");
+    fs::create_directory(folders.inbox / "Skanningar mars");
+    write_file(folders.inbox / "Skanningar mars" / "inne.pdf", "%PDF-1.4\n%%EOF\n");
+    fs::create_directory(folders.inbox / ".snapshot");  // the file server's: quiet
+    BOOST_TEST_REQUIRE(mkfifo((folders.inbox / "pipe.pdf").c_str(), 0600) == 0);
+    drop(".scan123.pdf.part", "%PDF-1.4\n", 3600);  // a copy that never finished
+    drop("~$gammal.pdf", "x", 3600);
+    drop(".scan124.pdf.part", "%PDF-1.4\n", 10);    // still being written: quiet
+    drop("bad.pdf.json", "{\"reasons\":[\"unreadable\"]}", 60);
+    drop(".DS_Store", "litter", 3600);
+    drop("Thumbs.db", "litter", 3600);
+    drop("._ok.pdf", "litter", 3600);
+
+    std::vector<std::string> lines;
+    core::Logger log(core::LogLevel::info, [&](std::string_view l) { lines.emplace_back(l); });
+    intake::ReadyOptions o{std::chrono::seconds(2), std::chrono::seconds(300), &log};
+    std::vector<intake::SkippedEntry> skipped;
+    auto ready = inbox.ready(clock, o, &skipped);
+    BOOST_TEST_REQUIRE(ready.size() == 1u);
+    BOOST_TEST(ready[0].filename().string() == "ok.pdf");
+
+    std::vector<std::string> got;
+    for (auto& k : skipped) {
+        got.push_back(k.name + " " + k.kind);
+        BOOST_TEST(!k.note.empty());
+    }
+    BOOST_TEST(got == (std::vector<std::string>{".scan123.pdf.part unfinished", "Skanningar mars folder",
+                                                "bad.pdf.json sidecar", "dangling.pdf link", "link-to-folder link",
+                                                "link.pdf link", "pipe.pdf special", "~$gammal.pdf unfinished"}),
+               boost::test_tools::per_element());
+    // One warning each, naming the entry; a rescan (a watch) lists them again but does not repeat the warning.
+    BOOST_TEST(lines.size() == skipped.size());
+    for (auto& l : lines) BOOST_TEST(l.find("level=warning event=inbox.skipped") != std::string::npos, l);
+    std::vector<intake::SkippedEntry> again;
+    inbox.ready(clock, o, &again);
+    BOOST_TEST(again.size() == skipped.size());
+    BOOST_TEST(lines.size() == skipped.size());
+
+    // Nothing moved, changed or followed.
+    BOOST_TEST(fs::is_symlink(folders.inbox / "link.pdf"));
+    BOOST_TEST(fs::read_symlink(folders.inbox / "link.pdf") == outside.path() / "secret.pdf");
+    BOOST_TEST(test_support::read_file(outside.path() / "secret.pdf") == "%PDF-1.4\nnot for the batch\n%%EOF\n");
+    BOOST_TEST(fs::is_fifo(fs::symlink_status(folders.inbox / "pipe.pdf")));
+    BOOST_TEST(fs::exists(folders.inbox / "Skanningar mars" / "inne.pdf"));
+    BOOST_TEST(fs::exists(folders.inbox / ".scan123.pdf.part"));
+    BOOST_TEST(fs::exists(folders.inbox / "bad.pdf.json"));
+}
+
+BOOST_AUTO_TEST_CASE(a_scanner_temp_name_is_quiet_until_renamed_then_taken) {
+    std::vector<std::string> lines;
+    core::Logger log(core::LogLevel::info, [&](std::string_view l) { lines.emplace_back(l); });
+    intake::ReadyOptions o{std::chrono::seconds(2), std::chrono::seconds(300), &log};
+    auto part = drop(".scan9.pdf.part", "%PDF-1.4\n...\n%%EOF\n", 100);
+    std::vector<intake::SkippedEntry> skipped;
+    BOOST_TEST(inbox.ready(clock, o, &skipped).empty());
+    BOOST_TEST(skipped.empty());
+    BOOST_TEST(lines.empty());
+    fs::rename(part, folders.inbox / "scan9.pdf");
+    auto ready = inbox.ready(clock, o, &skipped);
+    BOOST_TEST_REQUIRE(ready.size() == 1u);
+    BOOST_TEST(ready[0].filename().string() == "scan9.pdf");
+    BOOST_TEST(skipped.empty());
+    BOOST_TEST(lines.empty());
 }
 
 BOOST_AUTO_TEST_CASE(claim_moves_by_checksum_and_leftovers_resume) {
