@@ -2,6 +2,7 @@
 
 #include "align/align.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace batch {
@@ -91,6 +92,11 @@ FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, File
     auto t2 = std::chrono::steady_clock::now();
     validate_and_decide(form, al.registered, al.from_qr_only);
     file.times.validate_ms += ms_since(t2);
+    if (al.registered && form.outcome == core::Outcome::review) {
+        auto t3 = std::chrono::steady_clock::now();
+        reread_doubtful_fields(form, page, al.transform, al.from_qr_only);
+        file.times.read_ms += ms_since(t3);
+    }
     return form;
 }
 
@@ -134,6 +140,63 @@ void Analyser::validate_and_decide(FormResult& form, bool registered, bool from_
     auto d = decide::decide(ev, m_settings.decide);
     form.outcome = d.outcome;
     form.reasons = std::move(d.reasons);
+}
+
+// A form bound for review only because some fields failed checks that an
+// OCR slip explains (a check digit, a registry match, low confidence) gets
+// more reads of just those fields (ocr::reread_field). A new read replaces
+// the first only when it is confident by itself AND the form then has fewer
+// failures, none on that field: every check still runs on the final values,
+// so a reread can turn a doubtful form into an accepted one only by
+// agreeing with the check digits and the registry. The date and the place
+// have no such cross-check, so their doubts always go to a person.
+void Analyser::reread_doubtful_fields(FormResult& form, const core::GrayImage& page,
+                                      const align::Similarity& transform, bool from_qr_only) {
+    using namespace core::reason;
+    static constexpr std::string_view explained_by_a_slip[] = {
+        low_confidence, orgnr_invalid,    subscription_invalid, bureau_unknown,       client_unknown,
+        name_mismatch,  subscription_mismatch, signer_not_admin, signer_email_mismatch};
+    for (auto& r : form.reasons)  // e.g. registration_residual: not a matter of reading
+        if (std::find(std::begin(explained_by_a_slip), std::end(explained_by_a_slip), r) == std::end(explained_by_a_slip))
+            return;
+    std::vector<std::string> fields;
+    for (auto& f : form.failures) {
+        bool slip = std::find(std::begin(explained_by_a_slip), std::end(explained_by_a_slip), f.code) !=
+                    std::end(explained_by_a_slip);
+        if (!slip || f.field.empty() || f.field == "date" || f.field == "place") return;  // a person decides anyway
+        if (std::find(fields.begin(), fields.end(), f.field) == fields.end()) fields.push_back(f.field);
+    }
+    const auto& th = m_settings.thresholds;
+    auto failures_of = [&](const core::FormReading& reading) {
+        return validate::validate_form(reading, form.reference_code, *m_registry, m_rules, th, m_clock).failures;
+    };
+    std::size_t failures_now = form.failures.size();
+    for (auto& name : fields) {
+        const core::FieldSpec* spec = m_template.field(name);
+        if (!spec) continue;
+        const bool checked = name == "bureau_orgnr" || name == "client_orgnr" || name == "client_subscription";
+        const double needed = checked ? th.min_confidence_checked : th.min_confidence;
+        auto index = static_cast<std::size_t>(std::find_if(form.reading.fields.begin(), form.reading.fields.end(),
+                                                           [&](auto& f) { return f.name == name; }) -
+                                              form.reading.fields.begin());
+        if (index >= form.reading.fields.size()) continue;
+        for (auto& again : ocr::reread_field(page, transform, m_template, *spec, *m_engine, m_settings.read)) {
+            if (again.text.empty() || again.confidence < needed) continue;
+            core::FormReading trial = form.reading;
+            auto& f = trial.fields[index];
+            f.confidence = again.text == f.text ? std::max(f.confidence, again.confidence) : again.confidence;
+            f.text = again.text;
+            f.empty = false;
+            auto failures = failures_of(trial);
+            bool field_clear = std::none_of(failures.begin(), failures.end(), [&](auto& x) { return x.field == name; });
+            if (field_clear && failures.size() < failures_now) {
+                form.reading = std::move(trial);
+                failures_now = failures.size();
+                break;
+            }
+        }
+    }
+    validate_and_decide(form, true, from_qr_only);
 }
 
 }  // namespace batch

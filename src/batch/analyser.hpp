@@ -43,6 +43,8 @@ private:
     FormResult analyse_page(const core::GrayImage& page, int page_no, FileAnalysis& file);
     FormResult analyse_born_digital(const raster::Raster& r);
     void validate_and_decide(FormResult& form, bool registered, bool from_qr_only);
+    void reread_doubtful_fields(FormResult& form, const core::GrayImage& page, const align::Similarity& transform,
+                                bool from_qr_only);
 
     const core::FormTemplate& m_template;
     const core::Rules& m_rules;

@@ -58,6 +58,7 @@ batch::RunOptions make_run_options(Context& ctx) {
     o.analysis.limits.max_megapixels = s.get_int("limits.max_megapixels", 1, 1000);
     o.analysis.thresholds.min_confidence = s.get_double("thresholds.min_confidence", 0, 100);
     o.analysis.thresholds.min_confidence_checked = s.get_double("thresholds.min_confidence_checked", 0, 100);
+    o.analysis.thresholds.min_confidence_confirmed = s.get_double("thresholds.min_confidence_confirmed", 0, 100);
     o.analysis.thresholds.max_form_age_days = s.get_int("thresholds.max_form_age_days", 1, 3650);
     o.analysis.read.min_ink_percent = s.get_double("thresholds.min_ink_percent", 0, 100);
     o.analysis.decide.max_residual_mm = s.get_double("thresholds.max_residual_mm", 0, 50);

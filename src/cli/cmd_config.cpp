@@ -34,6 +34,7 @@ int cmd_config(Context& ctx, const std::vector<std::string>& argv) {
     s.get_int("limits.max_seconds_per_file", 5, 86400);
     s.get_int("batch.incomplete_give_up_seconds", 0, 86400);
     s.get_double("thresholds.min_confidence_checked", 0, 100);
+    s.get_double("thresholds.min_confidence_confirmed", 0, 100);
     if (!core::parse_log_level(s.get("log.level")))
         throw config::ConfigError("configuration log.level = '" + s.get("log.level") +
                                   "' must be one of trace, debug, information, notice, warning, error, critical "

@@ -17,6 +17,7 @@ validate::Thresholds thresholds_of(const config::Settings& s) {
     validate::Thresholds t;
     t.min_confidence = s.get_double("thresholds.min_confidence", 0, 100);
     t.min_confidence_checked = s.get_double("thresholds.min_confidence_checked", 0, 100);
+    t.min_confidence_confirmed = s.get_double("thresholds.min_confidence_confirmed", 0, 100);
     t.max_form_age_days = s.get_int("thresholds.max_form_age_days", 1, 3650);
     return t;
 }

@@ -45,6 +45,7 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     o.home = ctx.home();
     o.review_thresholds.min_confidence = s.get_double("thresholds.min_confidence", 0, 100);
     o.review_thresholds.min_confidence_checked = s.get_double("thresholds.min_confidence_checked", 0, 100);
+    o.review_thresholds.min_confidence_confirmed = s.get_double("thresholds.min_confidence_confirmed", 0, 100);
     o.review_thresholds.max_form_age_days = s.get_int("thresholds.max_form_age_days", 1, 3650);
     o.health = obs::health_targets(s);
     ctx.store();  // opens and migrates once, before any thread starts

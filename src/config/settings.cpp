@@ -27,6 +27,7 @@ const std::map<std::string, std::string>& Settings::defaults() {
         {"batch.incomplete_give_up_seconds", "300"},
         {"thresholds.min_confidence", "80"},
         {"thresholds.min_confidence_checked", "65"},
+        {"thresholds.min_confidence_confirmed", "0"},
         {"thresholds.max_residual_mm", "1.5"},
         {"thresholds.max_form_age_days", "90"},
         {"thresholds.min_ink_percent", "0.4"},

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace ocr {
 
@@ -125,6 +127,73 @@ ReadResult read_form(const core::GrayImage& page, const align::Similarity& trans
     r.reading.signature.present = r.reading.signature.ink_percent >= options.min_ink_percent;
     r.crops.emplace(t.signature_name, std::move(sig));
     return r;
+}
+
+core::GrayImage remove_dust(core::GrayImage crop) {
+    if (crop.empty()) return crop;
+    // The typical stroke: the commonest length of the runs of ink, across and down.
+    std::vector<int> count(64, 0);
+    auto tally = [&](int run) {
+        if (run > 0) ++count[static_cast<std::size_t>(std::min(run, 63))];
+    };
+    for (int y = 0; y < crop.height; ++y) {
+        int run = 0;
+        for (int x = 0; x < crop.width; ++x) {
+            if (crop.at(x, y) < 150) ++run;
+            else tally(std::exchange(run, 0));
+        }
+        tally(run);
+    }
+    for (int x = 0; x < crop.width; ++x) {
+        int run = 0;
+        for (int y = 0; y < crop.height; ++y) {
+            if (crop.at(x, y) < 150) ++run;
+            else tally(std::exchange(run, 0));
+        }
+        tally(run);
+    }
+    const int stroke = static_cast<int>(std::max_element(count.begin() + 1, count.end() - 1) - count.begin());
+    if (count[static_cast<std::size_t>(stroke)] == 0) return crop;
+    const int k = stroke + 1;
+    auto pix = image::to_pix(crop);
+    image::PixPtr bin(pixThresholdToBinary(pix.get(), 150));
+    if (!bin) return crop;
+    // What a k×k square fits into is thicker than any stroke: a dot.
+    image::PixPtr dots(pixOpenBrick(nullptr, bin.get(), k, k));
+    if (!dots) return crop;
+    for (int y = 0; y < crop.height; ++y)
+        for (int x = 0; x < crop.width; ++x) {
+            l_uint32 v = 0;
+            pixGetPixel(dots.get(), x, y, &v);
+            if (v) crop.at(x, y) = 255;
+        }
+    return crop;
+}
+
+std::vector<OcrText> reread_field(const core::GrayImage& page, const align::Similarity& transform,
+                                  const core::FormTemplate& t, const core::FieldSpec& field, OcrEngine& engine,
+                                  const ReadOptions& options, int max_reads) {
+    const double base = std::min(options.crop_px_per_pt, transform.scale());
+    const double finer = transform.scale() > base * 1.15 ? transform.scale() : base * 1.4;
+    struct Variant {
+        double px_per_pt, inset;
+        bool dust;
+    };
+    // Dust on a letter is the commonest slip on a scan that is otherwise fine;
+    // then other samplings (the first of them is read_form's own second look).
+    const Variant variants[] = {{base, options.inset_pt, true},
+                                {finer, options.inset_pt, true},
+                                {base * 0.75, options.inset_pt, false},
+                                {base, options.inset_pt + 1.5, false}};
+    std::vector<OcrText> out;
+    for (auto& v : variants) {
+        if (static_cast<int>(out.size()) >= max_reads) break;
+        auto crop = align::extract_zone(page, transform, field.box, v.px_per_pt, v.inset);
+        if (stroke_ink_percent(crop) < options.empty_ink_percent) break;
+        auto writing = remove_specks(crop, v.px_per_pt, t.value_size);
+        out.push_back(engine.read_line(v.dust ? remove_dust(std::move(writing)) : writing, field));
+    }
+    return out;
 }
 
 }  // namespace ocr

@@ -13,6 +13,7 @@
 #include "read/ocr_engine.hpp"
 
 #include <map>
+#include <vector>
 
 namespace ocr {
 
@@ -34,11 +35,24 @@ struct ReadResult {
 ReadResult read_form(const core::GrayImage& page, const align::Similarity& transform, const core::FormTemplate& t,
                      OcrEngine& engine, const ReadOptions& options = {});
 
+// More reads of one field, for a first read that failed a check (a check
+// digit, a registry match): the same zone sampled differently — finer and
+// coarser, and taken a little further inside the box — each read afresh.
+// At most `max_reads`; empty when the zone holds no ink.
+std::vector<OcrText> reread_field(const core::GrayImage& page, const align::Similarity& transform,
+                                  const core::FormTemplate& t, const core::FieldSpec& field, OcrEngine& engine,
+                                  const ReadOptions& options = {}, int max_reads = 3);
+
 // Whitens light noise and specks that lie away from the writing (small
 // components outside the band of letter-sized ones; dots of i, å, ä, ö stay)
 // in `crop`, and returns the part of it that holds the writing, with a margin
 // (the whole crop when nothing is written). `text_pt`: the form's typed text size.
 core::GrayImage remove_specks(core::GrayImage& crop, double px_per_pt, double text_pt);
+
+// Whitens dust in `crop`: dots of ink thicker than the typical stroke,
+// also where they touch a letter (a dot at the foot of a 5 makes it a 9).
+// Thins nothing else; a read of the result is a second opinion, not the first.
+core::GrayImage remove_dust(core::GrayImage crop);
 
 // Ink (0–100) of a crop: dark pixels in strokes, ignoring specks smaller than ~1 mm.
 double stroke_ink_percent(const core::GrayImage& crop);

@@ -5,7 +5,11 @@
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 namespace ocr {
 
@@ -36,23 +40,35 @@ public:
         api.SetSourceResolution(static_cast<int>(crop.dpi > 0 ? crop.dpi : 300));
         OcrText out;
         if (api.Recognize(nullptr) != 0) return out;
-        std::unique_ptr<char, TextDeleter> text(api.GetUTF8Text());
-        if (text) out.text = text.get();
-        while (!out.text.empty() && (out.text.back() == '\n' || out.text.back() == ' ')) out.text.pop_back();
-        while (!out.text.empty() && out.text.front() == ' ') out.text.erase(0, 1);
-        // The weakest word decides: one doubtful character is enough to doubt the field.
-        double min_conf = 100;
-        bool any = false;
+        // Word by word: text and confidence of each.
+        std::vector<std::pair<std::string, double>> words;
         std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
         if (it) {
             do {
-                float c = it->Confidence(tesseract::RIL_WORD);
-                any = true;
-                min_conf = std::min(min_conf, static_cast<double>(c));
+                std::unique_ptr<char, TextDeleter> w(it->GetUTF8Text(tesseract::RIL_WORD));
+                if (w && *w) words.emplace_back(w.get(), static_cast<double>(it->Confidence(tesseract::RIL_WORD)));
             } while (it->Next(tesseract::RIL_WORD));
         }
-        out.confidence = any ? std::max(0.0, min_conf) : 0;
+        it.reset();
         api.Clear();
+        // A lone '-', '.' or ',' at either end is a box edge or a speck read as
+        // text, never part of a value: dropped, and its confidence with it.
+        auto punctuation_only = [](const std::string& w) {
+            return std::none_of(w.begin(), w.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80);
+            });
+        };
+        std::size_t first = 0, last = words.size();
+        while (first < last && punctuation_only(words[first].first)) ++first;
+        while (last > first && punctuation_only(words[last - 1].first)) --last;
+        // The weakest word decides: one doubtful character is enough to doubt the field.
+        double min_conf = 100;
+        for (std::size_t i = first; i < last; ++i) {
+            if (!out.text.empty()) out.text += ' ';
+            out.text += words[i].first;
+            min_conf = std::min(min_conf, words[i].second);
+        }
+        out.confidence = first < last ? std::max(0.0, min_conf) : 0;
         return out;
     }
 

@@ -31,7 +31,51 @@ void fail(Validation& v, std::string_view code, const std::string& field, std::s
     v.failures.push_back({std::string(code), field, std::move(detail), sev});
 }
 
+// Code points of a UTF-8 string (invalid bytes count as one each).
+std::u32string code_points(std::string_view s) {
+    std::u32string out;
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+        if (i + static_cast<std::size_t>(n) > s.size()) n = 1;
+        char32_t cp = n == 1 ? c : static_cast<char32_t>(c & (0x7f >> n));
+        for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3f);
+        out.push_back(cp);
+        i += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
+// Levenshtein distance in code points, stopping early above `limit`.
+std::size_t edit_distance(const std::u32string& a, const std::u32string& b, std::size_t limit) {
+    if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        std::size_t best = cur[0];
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            best = std::min(best, cur[j]);
+        }
+        if (best > limit) return limit + 1;
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
 }  // namespace
+
+NameMatch match_company_name(std::string_view registered, std::string_view read, bool read_confidently) {
+    const std::string a = core::normalise_legal_name(registered), b = core::normalise_legal_name(read);
+    if (a == b) return NameMatch::exact;
+    // One slipped letter in a confidently read name of some length is an OCR
+    // slip, not another company: the organisation number (check digit,
+    // registry) is the identity, the name its confirmation.
+    const auto ca = code_points(a), cb = code_points(b);
+    if (read_confidently && ca.size() >= 8 && edit_distance(ca, cb, 1) <= 1) return NameMatch::one_slip;
+    return NameMatch::none;
+}
 
 Validation validate_form(const core::FormReading& reading, const std::optional<std::string>& reference,
                          RegistryView& registry, const core::Rules& rules, const Thresholds& th,
@@ -57,16 +101,35 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
              "very little ink in the signature box (" + std::to_string(reading.signature.ink_percent) + " %)");
     }
 
+    // Fields read with too little confidence. A name or e-mail address that
+    // then turns out to be exactly the registered one (after case and
+    // punctuation folding) is confirmed by the registry through an
+    // organisation number that was itself read with confidence and passed
+    // its check digit: the registry's spelling is kept, and the doubt about
+    // the read is lifted. An OCR error that lands exactly on the registered
+    // name is not a realistic failure; a paper that says something else
+    // still never matches.
+    std::vector<const core::FieldReading*> doubtful;
+    auto confident = [&](const core::FieldReading& f) {
+        return f.confidence >= (f.name == "bureau_orgnr" || f.name == "client_orgnr" || f.name == "client_subscription"
+                                    ? th.min_confidence_checked
+                                    : th.min_confidence);
+    };
     for (auto& f : reading.fields) {
-        if (f.empty || f.text.empty()) {
+        if (f.empty || f.text.empty())
             fail(v, core::reason::field_missing, f.name, "nothing could be read in " + f.name);
-        } else if (f.confidence < (f.name == "bureau_orgnr" || f.name == "client_orgnr" || f.name == "client_subscription"
-                                       ? th.min_confidence_checked
-                                       : th.min_confidence)) {
-            fail(v, core::reason::low_confidence, f.name,
-                 f.name + " read as '" + f.text + "' with confidence " + std::to_string(static_cast<int>(f.confidence)));
-        }
+        else if (!confident(f))
+            doubtful.push_back(&f);
     }
+    auto is_confident = [&](const std::string& name) {
+        auto f = reading.field(name);
+        return f && !f->empty && confident(*f);
+    };
+    auto anchored = [&](const std::string& orgnr_field) {
+        auto f = reading.field(orgnr_field);
+        return f && !f->empty && confident(*f);
+    };
+    std::vector<std::string> confirmed;
 
     auto bureau_on = core::OrgNumber::parse(value("bureau_orgnr"));
     if (!value("bureau_orgnr").empty()) {
@@ -77,11 +140,14 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
             v.bureau = registry.bureau(bureau_on->canonical());
             if (!v.bureau)
                 fail(v, core::reason::bureau_unknown, "bureau_orgnr", "no bureau " + bureau_on->canonical() + " in the registry");
-            else if (core::normalise_legal_name(v.bureau->name) != core::normalise_legal_name(value("bureau_name")))
+            else if (auto m = match_company_name(v.bureau->name, value("bureau_name"), is_confident("bureau_name"));
+                     m == NameMatch::none)
                 fail(v, core::reason::name_mismatch, "bureau_name",
                      "the form says '" + value("bureau_name") + "', the registry '" + v.bureau->name + "'");
-            else
+            else {
                 v.values["bureau_name"] = v.bureau->name;  // the same name: keep the registry's spelling
+                if (m == NameMatch::exact && anchored("bureau_orgnr")) confirmed.push_back("bureau_name");
+            }
         }
     }
 
@@ -94,11 +160,14 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
             v.client = registry.client_by_orgnr(client_on->canonical());
             if (!v.client)
                 fail(v, core::reason::client_unknown, "client_orgnr", "no client " + client_on->canonical() + " in the registry");
-            else if (core::normalise_legal_name(v.client->name) != core::normalise_legal_name(value("client_name")))
+            else if (auto m = match_company_name(v.client->name, value("client_name"), is_confident("client_name"));
+                     m == NameMatch::none)
                 fail(v, core::reason::name_mismatch, "client_name",
                      "the form says '" + value("client_name") + "', the registry '" + v.client->name + "'");
-            else
+            else {
                 v.values["client_name"] = v.client->name;
+                if (m == NameMatch::exact && anchored("client_orgnr")) confirmed.push_back("client_name");
+            }
         }
     }
 
@@ -131,6 +200,10 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
         } else {
             v.values["signer_name"] = match->name;
             if (!value("signer_email").empty()) v.values["signer_email"] = match->email;
+            if (anchored("client_orgnr")) {
+                confirmed.push_back("signer_name");
+                if (!value("signer_email").empty()) confirmed.push_back("signer_email");
+            }
         }
     }
 
@@ -152,6 +225,12 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
                      d + " is more than " + std::to_string(th.max_form_age_days) + " days ago");
         }
     }
+
+    for (auto* f : doubtful)
+        if (std::find(confirmed.begin(), confirmed.end(), f->name) == confirmed.end() ||
+            f->confidence < th.min_confidence_confirmed)
+            fail(v, core::reason::low_confidence, f->name,
+                 f->name + " read as '" + f->text + "' with confidence " + std::to_string(static_cast<int>(f->confidence)));
 
     if (reference) {
         v.reference = registry.linkage_by_reference(*reference);

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace validate {
@@ -57,6 +58,8 @@ struct Thresholds {
     double min_confidence = 80;          // 0–100, for fields only a person could check
     double min_confidence_checked = 65;  // for numbers that are cross-checked anyway
                                          // (organisation numbers: check digit + registry; subscription: registry)
+    double min_confidence_confirmed = 0;  // for names and e-mail that equal the registry's record exactly,
+                                         // reached through a confidently read organisation number
     int max_form_age_days = 90;
     double unsigned_below_ink = 0.05; // below: certainly unsigned (rejected); between this and min: review
 };
@@ -74,6 +77,13 @@ struct Validation {
 Validation validate_form(const core::FormReading& reading, const std::optional<std::string>& reference,
                          RegistryView& registry, const core::Rules& rules, const Thresholds& thresholds,
                          const core::Clock& clock);
+
+enum class NameMatch { none, exact, one_slip };
+// A company name as read against the registered one: `exact` after folding
+// case, punctuation and company-form words (AB, HB, …); `one_slip` when a
+// confidently read name of at least 8 letters differs by one letter (an
+// OCR slip); else `none`. Person names are never matched loosely.
+NameMatch match_company_name(std::string_view registered, std::string_view read, bool read_confidently);
 
 // Lower-case, single spaces, punctuation dropped: for comparing person names.
 std::string normalise_person_name(std::string_view name);

@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(each_problem_has_its_reason_and_outcome) {
 BOOST_AUTO_TEST_CASE(low_confidence_is_never_accepted) {
     // Free text needs min_confidence (80); numbers that are cross-checked anyway min_confidence_checked (65).
     auto r = good_form();
-    set(r, "signer_name", "Karin Åkesson", 79.9);
+    set(r, "place", "Göteborg", 79.9);  // nothing cross-checks a place
     auto v = run(r);
     BOOST_TEST(v.has("low_confidence"));
     BOOST_TEST((decision_of(v).outcome == core::Outcome::review));
@@ -133,6 +133,60 @@ BOOST_AUTO_TEST_CASE(low_confidence_is_never_accepted) {
     BOOST_TEST(run(n).failures.empty());
     set(n, "client_orgnr", "559456-7892", 64.9);
     BOOST_TEST(run(n).has("low_confidence"));
+}
+
+BOOST_AUTO_TEST_CASE(a_doubtful_read_that_equals_the_registry_record_is_confirmed) {
+    // The recogniser doubted these reads, but each is exactly the registry's
+    // record, reached through an organisation number read with confidence.
+    auto r = good_form();
+    set(r, "bureau_name", "Redovisningsbyrån Norrsken AB", 13);
+    set(r, "client_name", "Åkesson Bygg & Måleri AB", 32);
+    set(r, "signer_name", "Karin Åkesson", 20);
+    set(r, "signer_email", "karin@akessonbygg.example", 0);
+    auto v = run(r);
+    BOOST_TEST(v.failures.empty());
+    BOOST_TEST((decision_of(v).outcome == core::Outcome::accepted));
+    // A configured floor still applies.
+    th.min_confidence_confirmed = 15;
+    v = run(r);
+    BOOST_TEST(v.failures.size() == 2u);  // bureau_name (13), signer_email (0)
+    BOOST_TEST(v.has("low_confidence"));
+}
+
+BOOST_AUTO_TEST_CASE(no_confirmation_without_a_confident_anchor_or_an_exact_match) {
+    // The organisation number that leads to the record is itself doubtful.
+    auto r = good_form();
+    set(r, "client_orgnr", "559456-7892", 60);
+    set(r, "client_name", "Åkesson Bygg & Måleri AB", 32);
+    auto v = run(r);
+    std::vector<std::string> low;
+    for (auto& f : v.failures)
+        if (f.code == "low_confidence") low.push_back(f.field);
+    BOOST_TEST(low == (std::vector<std::string>{"client_name", "client_orgnr"}), boost::test_tools::per_element());
+    // A doubtful read that is not the record: doubtful and a mismatch.
+    auto m = good_form();
+    set(m, "signer_name", "Karin Åkessen", 40);
+    auto w = run(m);
+    BOOST_TEST(w.has("low_confidence"));
+    BOOST_TEST(w.has("signer_not_admin"));
+}
+
+BOOST_AUTO_TEST_CASE(a_company_name_may_carry_one_slipped_letter_a_person_name_none) {
+    auto r = good_form();
+    set(r, "bureau_name", "Redovisningsbyrån Norrskeh AB", 91);
+    auto v = run(r);
+    BOOST_TEST(v.failures.empty());
+    BOOST_TEST(v.values["bureau_name"] == "Redovisningsbyrån Norrsken AB");  // the registry's spelling
+    set(r, "bureau_name", "Redovisningsbyrån Norrskeh AB", 70);  // a slip needs a confident read
+    BOOST_TEST(run(r).has("name_mismatch"));
+    set(r, "bureau_name", "Redovisningsbyrån Norrskog AB", 95);  // two letters: another name
+    BOOST_TEST(run(r).has("name_mismatch"));
+    BOOST_TEST((match_company_name("Ica AB", "Ixa AB", true) == NameMatch::none));  // too short to tell
+    BOOST_TEST((match_company_name("Öresunds Fisk AB", "Oresunds Fisk AB", true) == NameMatch::one_slip));
+    BOOST_TEST((match_company_name("Öresunds Fisk AB", "ÖRESUNDS FISK", false) == NameMatch::exact));
+    auto p = good_form();
+    set(p, "signer_name", "Karin Åkessen", 95);
+    BOOST_TEST(run(p).has("signer_not_admin"));
 }
 
 BOOST_AUTO_TEST_CASE(unsigned_is_rejected_faint_goes_to_review) {
