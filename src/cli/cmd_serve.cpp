@@ -38,6 +38,7 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     o.share_dir = ctx.share_dir();
     o.valid_days = s.get_int("tokens.valid_days", 1, 365);
     o.max_body_kb = s.get_int("limits.max_body_kb", 1, 102400);
+    o.requests_per_token_per_minute = s.get_int("limits.requests_per_token_per_minute", 0, 100000000);
     store::StoreConfig cfg;
     cfg.url = ctx.store_url();
     cfg.busy_timeout_ms = s.get_int("store.busy_timeout_ms", 100, 600000);

@@ -46,6 +46,7 @@ const std::map<std::string, std::string>& Settings::defaults() {
         {"limits.max_pages", "50"},
         {"limits.max_megapixels", "60"},
         {"limits.max_body_kb", "64"},
+        {"limits.requests_per_token_per_minute", "1200"},
         {"limits.max_worker_memory_mb", "2048"},
         {"limits.max_seconds_per_file", "120"},
         {"log.level", "information"},

@@ -49,12 +49,16 @@ Object linkage_json(const store::Linkage& l) {
 }  // namespace
 
 std::optional<store::Principal> require_bearer(Exchange& x) {
-    auto p = bearer_principal(x);
+    std::string token_hash;
+    auto p = bearer_principal(x, &token_hash);
     if (!p) {
         x.res.set("WWW-Authenticate", "Bearer");
         send_api_error(x, 401, "unauthorized",
                        "Ange en giltig API-nyckel: Authorization: Bearer <nyckel> (skapas med 'linkage user token').");
+        return std::nullopt;
     }
+    // Counted only for a known token: unknown ones cannot fill the limiter.
+    if (!within_rate_limit(x, "api:" + token_hash)) return std::nullopt;
     return p;
 }
 

@@ -27,7 +27,8 @@ void ConnectionPool::give_back(std::unique_ptr<store::Connection> c) {
 
 App::App(ServerOptions o, const core::Clock& c, const core::Rules& r, std::ostream* log, std::function<void()> mq)
     : options(std::move(o)), clock(c), rules(r), mail_templates(options.share_dir / "templates" / "mail"),
-      pages(options.share_dir / "templates" / "web"), pool(options.open_store), access_log(log),
+      pages(options.share_dir / "templates" / "web"), pool(options.open_store),
+      token_limiter(options.requests_per_token_per_minute), access_log(log),
       mail_queued(std::move(mq)) {
     secure_cookies = options.base_url.rfind("https:", 0) == 0;
 }
@@ -60,23 +61,62 @@ store::Connection& Exchange::db() {
     return *m_db;
 }
 
+namespace {
+
+// A body larger than the limit is still read, up to this much, before 413 is
+// sent: a server that answers and closes while the client is still sending
+// makes the client's TCP stack see a reset, and it often loses the answer.
+// Beyond this the connection is closed unread (a client sending that much
+// against the limit gets no courtesy).
+constexpr std::streamsize k_drain_cap = 8 << 20;
+
+// Reads and drops up to `cap` bytes of the rest of `in`; true when the
+// stream ended within it.
+bool drain(std::istream& in, std::streamsize cap) {
+    char buf[16384];
+    std::streamsize seen = 0;
+    while (seen <= cap && (in.read(buf, sizeof buf) || in.gcount() > 0)) seen += in.gcount();
+    return seen <= cap;
+}
+
+}  // namespace
+
+void Exchange::finish_body() {
+    if (m_body_done) return;
+    m_body_done = true;
+    const bool has_body = req.hasContentLength() ? req.getContentLength64() > 0 : req.getChunkedTransferEncoding();
+    if (!has_body) return;
+    const std::streamsize limit = static_cast<std::streamsize>(app.options.max_body_kb) * 1024;
+    const std::streamsize cap = limit + k_drain_cap;
+    if ((req.hasContentLength() && req.getContentLength64() > cap) || !drain(req.stream(), cap))
+        res.setKeepAlive(false);
+}
+
 std::optional<std::string> Exchange::body() {
     if (m_body) return m_body;
+    if (m_body_done) return std::nullopt;  // a response was sent already
+    m_body_done = true;
     const std::streamsize limit = static_cast<std::streamsize>(app.options.max_body_kb) * 1024;
-    if (req.hasContentLength() && req.getContentLength64() > limit) {
+    auto too_large = [&] {
+        // The client is told the connection ends here; the rest of the body
+        // is not parsed as a next request.
+        res.setKeepAlive(false);
         send_json(413, "{\"error\":\"body_too_large\",\"message\":\"Förfrågan är för stor.\",\"request_id\":\"" +
                            request_id + "\"}");
         return std::nullopt;
+    };
+    std::istream& in = req.stream();
+    if (req.hasContentLength() && req.getContentLength64() > limit) {
+        if (req.getContentLength64() <= limit + k_drain_cap) drain(in, limit + k_drain_cap);
+        return too_large();
     }
     std::string text;
-    std::istream& in = req.stream();
     char buf[4096];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         text.append(buf, static_cast<std::size_t>(in.gcount()));
         if (static_cast<std::streamsize>(text.size()) > limit) {
-            send_json(413, "{\"error\":\"body_too_large\",\"message\":\"Förfrågan är för stor.\",\"request_id\":\"" +
-                               request_id + "\"}");
-            return std::nullopt;
+            drain(in, k_drain_cap);
+            return too_large();
         }
     }
     m_body = std::move(text);
@@ -99,6 +139,9 @@ std::string Exchange::header(const std::string& name) const { return req.get(nam
 
 void Exchange::send(int st, const std::string& content_type, const std::string& text) {
     if (m_sent) return;
+    // A body the handler did not read (an early 401, 405, 429) must not be
+    // parsed as the next request on this keep-alive connection.
+    finish_body();
     m_sent = true;
     status = st;
     res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(st));

@@ -3,7 +3,8 @@
 // Exchange: one request/response in flight. Internal to the web module.
 //
 // Thread-safety: App is shared by all server threads: its members are
-// immutable after construction except the pool and the log, which lock.
+// immutable after construction except the pool, the rate limiter and the
+// log, which lock.
 // An Exchange belongs to one request on one thread.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include "store/auth_repo.hpp"
 #include "store/connection.hpp"
 #include "web/pages.hpp"
+#include "web/rate_limiter.hpp"
 #include "web/server.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -47,6 +49,7 @@ struct App {
     mail::MailTemplates mail_templates;
     Pages pages;
     ConnectionPool pool;
+    RateLimiter token_limiter;  // per API token / approval link
     std::ostream* access_log;
     std::mutex log_mutex;
     std::function<void()> mail_queued;
@@ -75,7 +78,8 @@ public:
     // Request body as form fields (application/x-www-form-urlencoded).
     // Returns nullopt when the body is too large (413 sent already).
     std::optional<std::map<std::string, std::string>> form();
-    // Raw body, nullopt when too large (413 sent already).
+    // Raw body, nullopt when too large (413 sent already) or when a response
+    // was sent before the body was asked for (the body was dropped then).
     std::optional<std::string> body();
     std::string cookie(const std::string& name) const;
     std::string header(const std::string& name) const;
@@ -88,8 +92,12 @@ public:
     bool sent() const { return m_sent; }
 
 private:
+    // Reads and drops a body nobody read (bounded; beyond the bound the
+    // connection closes after the response).
+    void finish_body();
     std::unique_ptr<store::Connection> m_db;
     std::optional<std::string> m_body;
+    bool m_body_done = false;  // body read, drained, or given up
     bool m_sent = false;
 };
 

@@ -1,3 +1,4 @@
+#include "digital/secrets.hpp"
 #include "digital/wording.hpp"
 #include "mail/swedish_time.hpp"
 #include "web/handlers.hpp"
@@ -70,6 +71,8 @@ void render_view(Exchange& x, const digital::ApprovalView& v, const std::string&
 void handle_approve_get(Exchange& x, const std::string& token) { render_view(x, desk_for(x).open(token), token); }
 
 void handle_approve_post(Exchange& x, const std::string& token) {
+    // Keyed by the token's hash, never the token itself (a credential).
+    if (digital::is_well_formed_token(token) && !within_rate_limit(x, "approve:" + digital::sha256_hex(token))) return;
     auto f = x.form();
     if (!f) return;
     auto desk = desk_for(x);

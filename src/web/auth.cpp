@@ -19,15 +19,31 @@ const std::string& dummy_hash() {
 
 }  // namespace
 
-std::optional<store::Principal> bearer_principal(Exchange& x) {
+std::optional<store::Principal> bearer_principal(Exchange& x, std::string* token_hash) {
     const std::string h = x.header("Authorization");
     constexpr std::string_view k_prefix = "Bearer ";
     if (h.size() <= k_prefix.size() || h.compare(0, k_prefix.size(), k_prefix) != 0) return std::nullopt;
     const std::string token = h.substr(k_prefix.size());
     if (!digital::is_well_formed_token(token)) return std::nullopt;
-    auto p = store::AuthRepo(x.db()).principal_by_api_token(digital::sha256_hex(token));
+    std::string hash = digital::sha256_hex(token);
+    auto p = store::AuthRepo(x.db()).principal_by_api_token(hash);
     if (p) x.log_user = p->username;
+    if (token_hash) *token_hash = std::move(hash);
     return p;
+}
+
+bool within_rate_limit(Exchange& x, const std::string& key) {
+    const int wait = x.app.token_limiter.acquire(key);
+    if (wait == 0) return true;
+    x.res.set("Retry-After", std::to_string(wait));
+    const std::string when = wait == 1 ? "en sekund" : std::to_string(wait) + " sekunder";
+    if (x.path.rfind("/api/", 0) == 0)
+        send_api_error(x, 429, "rate_limited",
+                       "För många förfrågningar med samma API-nyckel. Försök igen om " + when + ".");
+    else
+        send_message_page(x, 429, "För många försök",
+                          "Du har skickat för många svar på kort tid. Vänta " + when + " och försök sedan igen.");
+    return false;
 }
 
 std::optional<store::WebSession> current_session(Exchange& x) {

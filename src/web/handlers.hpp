@@ -20,7 +20,13 @@
 namespace web {
 
 // --- auth.cpp
-std::optional<store::Principal> bearer_principal(Exchange& x);
+// The principal of the request's Bearer token; `token_hash` (if given) gets
+// the token's SHA-256 when there is one.
+std::optional<store::Principal> bearer_principal(Exchange& x, std::string* token_hash = nullptr);
+// Counts the request against the credential `key` (App::token_limiter):
+// true when within the limit; false when 429 has been sent (Retry-After, a
+// Swedish message as JSON under /api/, else as a page).
+bool within_rate_limit(Exchange& x, const std::string& key);
 std::optional<store::WebSession> current_session(Exchange& x);
 // The double-submit CSRF token of forms shown to people without a session
 // (sign-in, approval): reuses the request's cookie or sets a new one.
@@ -34,7 +40,8 @@ void handle_logout(Exchange& x);
 LayoutInfo layout_for(const store::WebSession& s, const std::string& bureau_name, const std::string& title);
 
 // --- api.cpp
-// The Bearer principal, or 401 sent (with WWW-Authenticate).
+// The Bearer principal, or 401 sent (with WWW-Authenticate), or 429 when
+// the token is over its request rate.
 std::optional<store::Principal> require_bearer(Exchange& x);
 void handle_api_search(Exchange& x);
 void handle_api_request(Exchange& x);

@@ -37,6 +37,9 @@ struct ServerOptions {
     std::filesystem::path share_dir;                 // holds templates/web, templates/mail
     int valid_days = 7;                              // approval links
     int max_body_kb = 64;                            // request bodies beyond this get 413
+    // Requests per minute per API token, and per approval link for its
+    // POSTs (web::RateLimiter); beyond it 429 with Retry-After. 0: no limit.
+    int requests_per_token_per_minute = 1200;
     // The state directory: the review pages read crops and page images
     // only through review::DocumentView, which names files under it.
     std::filesystem::path home;

@@ -16,6 +16,7 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -99,7 +100,9 @@ inline std::string path_of(const std::string& link) { return link.substr(link.fi
 
 class WebFixture : public DigitalFixture {
 public:
-    WebFixture() : port(free_port()), base_url("http://127.0.0.1:" + std::to_string(port)) {
+    // `adjust` may change the server's options (limits) before it starts.
+    explicit WebFixture(const std::function<void(web::ServerOptions&)>& adjust = {})
+        : port(free_port()), base_url("http://127.0.0.1:" + std::to_string(port)) {
         web::ServerOptions o;
         o.port = port;
         o.base_url = base_url;
@@ -107,6 +110,7 @@ public:
         o.max_body_kb = 4;
         const auto dir = home.path();
         o.open_store = [dir] { return open_test_store(dir); };
+        if (adjust) adjust(o);
         server = std::make_unique<web::Server>(o, clock, rules, &access_log, nullptr);
         server->start();
     }
