@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Paper-path benchmark (issue 4). Prints figures; asserts nothing.
-#   bench/paper_bench.sh [FORMS=60] [RSS_FORMS=1000]
+#   bench/paper_bench.sh [FORMS=60] [RSS_FORMS=1000] [DEGRADED_FORMS=60]
 # 1. per-form time split decode/align/read/total (median), one worker, 300 and 200 dpi;
 # 2. forms/s with 1 and with all cores;
 # 3. the naive baseline on the same images: `tesseract IMAGE - -l swe+eng`, OMP_THREAD_LIMIT=1;
-# 4. peak and per-stage RSS over RSS_FORMS forms (memory flat from form 100 on?).
+# 4. peak and per-stage RSS over RSS_FORMS forms (memory flat from form 100 on?);
+# 5. degraded 200-dpi typed forms (noise, dust, blur, skew, strong JPEG): share
+#    accepted automatically, wrong accepts, field values right (check_corpus.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FORMS=${1:-60}
 RSS_FORMS=${2:-1000}
+DEGRADED_FORMS=${3:-60}
 BIN=$PWD/build/linkage
 PY=/usr/bin/python3
 WORK=$(mktemp -d /tmp/linkage-bench.XXXXXX)
@@ -127,4 +130,16 @@ peak = max(r[1] for r in rows) / 1024
 print("\nmemory over %s forms (batch + 2 worker processes): RSS at form 100 %.0f MiB, at form 500 %.0f MiB, at the end %.0f MiB, peak %.0f MiB" %
       (sys.argv[2], at(100), at(500), rows[-1][1] / 1024, peak))
 PYEOF
+fi
+
+# Degraded 200-dpi forms: how many are accepted without a person, and never a wrong accept.
+if [ "$DEGRADED_FORMS" -gt 0 ]; then
+  set=$WORK/degraded
+  $PY tests/support/make_scans.py --out "$set" --preset bench-degraded --count "$DEGRADED_FORMS" --dpi 200 --seed bench-degraded >/dev/null
+  home=$WORK/hdeg
+  fresh_home "$home" "$set"
+  run_batch "$home" 2 "$WORK/degraded.jsonl" >/dev/null
+  echo
+  echo "degraded 200-dpi typed forms ($DEGRADED_FORMS):"
+  $PY tests/support/check_corpus.py "$set" "$WORK/degraded.jsonl" | grep -E "accepted automatically|wrong accepts|field values" | sed 's/^/  /'
 fi

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """Compares `linkage batch --json` output with the truth files of a generated set.
 
-usage: check_corpus.py TRUTH_DIR BATCH_JSON_OUTPUT
+usage: check_corpus.py TRUTH_DIR BATCH_JSON_OUTPUT [--min-accepted FRACTION]
 
 Checks, per input file and per form in it (matched by page): the outcome is
 one the truth allows, every expected reason is reported, and every value of
 an accepted form equals the value drawn. A form accepted against the truth is
-a WRONG ACCEPT and always fails. Prints a table and the closing line
+a WRONG ACCEPT and always fails. With --min-accepted, also fails when fewer
+than FRACTION of the forms that may be accepted were accepted. Prints a table and the closing line
 'N passed, N failed'; exit 1 on any failure.
 """
 import json
@@ -16,6 +17,8 @@ import sys
 
 def main():
     truth_dir, output = sys.argv[1], sys.argv[2]
+    min_accepted = float(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[3] == "--min-accepted" else None
+    acceptable, accepted = 0, 0
     truths = {}
     for name in os.listdir(truth_dir):
         if name.endswith(".truth.json"):
@@ -61,6 +64,9 @@ def main():
                 problems.append("%s page %s: no result" % (name, d["pages"][0]))
                 continue
             ok = g["outcome"] in d["allowed_outcomes"] and set(d["expected_reasons"]) <= set(g["reasons"])
+            if "accepted" in d["allowed_outcomes"]:
+                acceptable += 1
+                accepted += g["outcome"] == "accepted"
             if g["outcome"] == "accepted":
                 if "accepted" not in d["allowed_outcomes"]:
                     wrong_accepts += 1
@@ -86,6 +92,12 @@ def main():
     print("wrong accepts: %d" % wrong_accepts)
     if field_total:
         print("accepted field values right: %d/%d" % (field_right, field_total))
+    if acceptable:
+        print("accepted automatically: %d/%d forms that may be accepted (%.1f %%)" %
+              (accepted, acceptable, 100.0 * accepted / acceptable))
+    if min_accepted is not None and accepted < min_accepted * acceptable:
+        print("  too few accepted: wanted at least %.0f %%" % (100 * min_accepted))
+        failed += 1
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed or wrong_accepts else 0
 
