@@ -145,6 +145,15 @@ std::expected<core::GrayImage, RasterProblem> decode_image_object(PdfMemDocument
         if (comps != 1 && comps != 3) return problem(core::reason::unsupported_format, where + "unsupported colour space");
         if (bpc != 8 && !(bpc == 1 && comps == 1))
             return problem(core::reason::unsupported_format, where + "unsupported bits per component " + std::to_string(bpc));
+        // PoDoFo 0.9 takes the image dictionary itself as the decode parameters when
+        // /DecodeParms is not a dictionary: its /BitsPerComponent 1 then sets up a
+        // predictor with rows of zero bytes, and every bilevel Flate scan throws.
+        // Give it the real parameters (the first of an array) or none.
+        if (PdfObject* dp = obj->GetDictionary().GetKey(PdfName("DecodeParms")); !dp || !dp->IsDictionary()) {
+            PdfObject* first = decode_parms(doc, obj);
+            PdfDictionary parms = first && first->IsDictionary() ? first->GetDictionary() : PdfDictionary();
+            obj->GetDictionary().AddKey(PdfName("DecodeParms"), parms);
+        }
         char* raw = nullptr;
         pdf_long len = 0;
         stream->GetFilteredCopy(&raw, &len);

@@ -8,6 +8,7 @@
 #include <leptonica/allheaders.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -90,6 +91,44 @@ inline Bytes encode_multipage_tiff(const std::vector<PIX*>& pages) {
     return take(data, size);
 }
 
+// Leptonica 1.82 writes its /Pages object without "endobj" (qpdf warns,
+// PoDoFo 0.9 refuses the file), which no scanner does: put every missing
+// "endobj" back and rebuild the cross-reference table.
+inline Bytes repair_leptonica_pdf(const Bytes& in) {
+    std::string s(in.begin(), in.end());
+    const size_t xref = s.rfind("\nxref\n");
+    const size_t trailer = s.rfind("trailer");
+    const size_t startxref = s.rfind("startxref");
+    if (xref == std::string::npos || trailer == std::string::npos || startxref == std::string::npos)
+        throw std::runtime_error("leptonica PDF: no xref");
+    std::string body = s.substr(0, xref + 1);
+    std::vector<size_t> offsets{0};
+    for (int n = 1;; ++n) {
+        const std::string head = "\n" + std::to_string(n) + " 0 obj\n";
+        size_t at = body.find(head);
+        if (at == std::string::npos) break;
+        if (n > 1) {
+            size_t end = body.find_last_not_of(" \r\n", at);
+            if (end == std::string::npos || end < 6 || body.compare(end - 5, 6, "endobj") != 0) {
+                body.insert(at + 1, "endobj\n");
+                at += 7;
+            }
+        }
+        offsets.push_back(at + 1);
+    }
+    std::string out = body;
+    const size_t new_xref = out.size();
+    char line[32];
+    out += "xref\n0 " + std::to_string(offsets.size()) + "\n0000000000 65535 f \n";
+    for (size_t i = 1; i < offsets.size(); ++i) {
+        std::snprintf(line, sizeof line, "%010zu 00000 n \n", offsets[i]);
+        out += line;
+    }
+    out += s.substr(trailer, startxref - trailer);
+    out += "startxref\n" + std::to_string(new_xref) + "\n%%EOF\n";
+    return Bytes(out.begin(), out.end());
+}
+
 // A PDF with one image per page, encoded as `type` (L_JPEG_ENCODE → DCTDecode,
 // L_G4_ENCODE → CCITTFaxDecode K -1, L_FLATE_ENCODE → FlateDecode), at `res` dpi.
 inline Bytes encode_pdf(const std::vector<PIX*>& pages, int type, int res = 300) {
@@ -98,7 +137,7 @@ inline Bytes encode_pdf(const std::vector<PIX*>& pages, int type, int res = 300)
     size_t size = 0;
     if (pixaConvertToPdfData(pixa.get(), res, 1.0f, type, 90, "test", &data, &size) != 0 || !data)
         throw std::runtime_error("leptonica: pixaConvertToPdfData");
-    return take(data, size);
+    return repair_leptonica_pdf(take(data, size));
 }
 
 inline std::string as_string(const Bytes& b) { return std::string(b.begin(), b.end()); }

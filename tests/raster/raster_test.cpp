@@ -1,0 +1,290 @@
+// raster::sniff / rasterize on PNG, JPEG, multi-page TIFF, scanner PDFs
+// (DCT, Flate, CCITT G4), born-digital AcroForm PDFs, and hostile sizes.
+#include "raster/raster.hpp"
+
+#include "core/outcome.hpp"
+#include "form_scan.hpp"
+#include "image/lept.hpp"
+#include "lept_fixtures.hpp"
+
+#define BOOST_TEST_MODULE raster
+#include <boost/test/unit_test.hpp>
+
+#include <random>
+
+namespace {
+
+using lept_fixtures::Bytes;
+
+std::span<const std::uint8_t> span_of(const Bytes& b) { return {b.data(), b.size()}; }
+std::span<const std::uint8_t> span_of(const std::string& s) {
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+raster::Raster ok(std::expected<raster::Raster, raster::RasterProblem> r) {
+    BOOST_REQUIRE_MESSAGE(r.has_value(), "rasterize failed: " << (r ? "" : std::string(r.error().reason) + ": " + r.error().detail));
+    return std::move(*r);
+}
+
+std::string_view reason_of(const std::expected<raster::Raster, raster::RasterProblem>& r) {
+    return r ? std::string_view("ok") : r.error().reason;
+}
+
+// A scan-like page: white, a black bar across the top-left quarter, a mid-grey block bottom-right.
+lept_fixtures::Pix scan_like(int w, int h) {
+    auto p = lept_fixtures::gray_flat(w, h, 255);
+    BOX* b = boxCreate(w / 8, h / 8, w / 4, h / 4);
+    pixSetInRectArbitrary(p.get(), b, 0);
+    boxDestroy(&b);
+    b = boxCreate(w * 5 / 8, h * 5 / 8, w / 4, h / 4);
+    pixSetInRectArbitrary(p.get(), b, 128);
+    boxDestroy(&b);
+    return p;
+}
+
+// The page shows scan_like()'s layout (within `tolerance` grey levels).
+void check_scan_like(const core::GrayImage& g, int w, int h, int tolerance) {
+    BOOST_REQUIRE(g.width == w);
+    BOOST_REQUIRE(g.height == h);
+    BOOST_TEST(g.at(w / 4, h / 4) <= tolerance);                              // black bar
+    BOOST_TEST(std::abs(g.at(w * 3 / 4, h * 3 / 4) - 128) <= tolerance);      // grey block
+    BOOST_TEST(g.at(w / 16, h * 15 / 16) >= 255 - tolerance);                 // paper
+    BOOST_TEST(g.at(w * 15 / 16, h / 16) >= 255 - tolerance);
+}
+
+// A 1-bit page with a black box in its top-left quarter.
+lept_fixtures::Pix fax_like(int w, int h) { return lept_fixtures::binary_with_box(w, h, w / 8, h / 8, w / 4, h / 4); }
+
+void check_fax_like(const core::GrayImage& g, int w, int h) {
+    BOOST_REQUIRE(g.width == w);
+    BOOST_REQUIRE(g.height == h);
+    BOOST_TEST(g.at(w / 4, h / 4) == 0);        // black stays black (polarity)
+    BOOST_TEST(g.at(w * 3 / 4, h * 3 / 4) == 255);
+    BOOST_TEST(g.at(w / 16, h / 16) == 255);
+}
+
+}  // namespace
+
+namespace raster {
+std::ostream& operator<<(std::ostream& os, Container c) { return os << to_string(c); }
+}  // namespace raster
+
+BOOST_AUTO_TEST_SUITE(rasterize)
+
+BOOST_AUTO_TEST_CASE(sniff_goes_by_magic_bytes) {
+    auto pix = scan_like(40, 40);
+    BOOST_TEST(raster::sniff(span_of(lept_fixtures::encode(pix.get(), IFF_PNG))) == raster::Container::png);
+    BOOST_TEST(raster::sniff(span_of(lept_fixtures::encode_jpeg(pix.get()))) == raster::Container::jpeg);
+    BOOST_TEST(raster::sniff(span_of(lept_fixtures::encode(pix.get(), IFF_TIFF))) == raster::Container::tiff);
+    BOOST_TEST(raster::sniff(span_of(std::string("MM\0*rest", 8))) == raster::Container::tiff);  // big-endian TIFF
+    BOOST_TEST(raster::sniff(span_of(std::string("%PDF-1.7\n"))) == raster::Container::pdf);
+    // PDF allows junk before the header (within the first KiB), not after it.
+    BOOST_TEST(raster::sniff(span_of(std::string(500, 'x') + "%PDF-1.4\n")) == raster::Container::pdf);
+    BOOST_TEST(raster::sniff(span_of(std::string(2000, 'x') + "%PDF-1.4\n")) == raster::Container::unknown);
+    BOOST_TEST(raster::sniff(span_of(std::string("GIF89a......"))) == raster::Container::unknown);
+    BOOST_TEST(raster::sniff(span_of(std::string("%PD"))) == raster::Container::unknown);
+    BOOST_TEST(raster::sniff({}) == raster::Container::unknown);
+    BOOST_TEST(raster::to_string(raster::Container::pdf) == "pdf");
+    BOOST_TEST(raster::to_string(raster::Container::tiff) == "tiff");
+    BOOST_TEST(raster::to_string(raster::Container::unknown) == "unknown");
+}
+
+BOOST_AUTO_TEST_CASE(png_is_one_page) {
+    auto pix = scan_like(120, 170);
+    auto r = ok(raster::rasterize(span_of(lept_fixtures::encode(pix.get(), IFF_PNG)), {}));
+    BOOST_TEST(r.container == raster::Container::png);
+    BOOST_TEST(!r.born_digital);
+    BOOST_REQUIRE(r.pages.size() == 1u);
+    check_scan_like(r.pages[0], 120, 170, 0);
+}
+
+BOOST_AUTO_TEST_CASE(jpeg_is_one_page) {
+    auto pix = scan_like(160, 224);
+    auto r = ok(raster::rasterize(span_of(lept_fixtures::encode_jpeg(pix.get(), 90)), {}));
+    BOOST_TEST(r.container == raster::Container::jpeg);
+    BOOST_REQUIRE(r.pages.size() == 1u);
+    check_scan_like(r.pages[0], 160, 224, 6);
+}
+
+BOOST_AUTO_TEST_CASE(multipage_tiff_gives_every_page_in_order) {
+    auto p1 = scan_like(100, 140);
+    auto p2 = fax_like(200, 280);
+    auto p3 = lept_fixtures::gray_flat(60, 80, 255);
+    auto tiff = lept_fixtures::encode_multipage_tiff({p1.get(), p2.get(), p3.get()});
+    auto r = ok(raster::rasterize(span_of(tiff), {}));
+    BOOST_TEST(r.container == raster::Container::tiff);
+    BOOST_REQUIRE(r.pages.size() == 3u);
+    check_scan_like(r.pages[0], 100, 140, 0);
+    check_fax_like(r.pages[1], 200, 280);
+    BOOST_TEST(r.pages[2].width == 60);
+}
+
+BOOST_AUTO_TEST_CASE(pdf_with_a_jpeg_per_page) {
+    auto p1 = scan_like(248, 351);
+    auto p2 = scan_like(248, 351);
+    pixInvert(p2.get(), p2.get());  // page 2 differs: black where page 1 is white
+    auto pdf = lept_fixtures::encode_pdf({p1.get(), p2.get()}, L_JPEG_ENCODE, 30);
+    BOOST_REQUIRE(lept_fixtures::as_string(pdf).find("/DCTDecode") != std::string::npos);
+    auto r = ok(raster::rasterize(span_of(pdf), {}));
+    BOOST_TEST(r.container == raster::Container::pdf);
+    BOOST_TEST(!r.born_digital);
+    BOOST_REQUIRE(r.pages.size() == 2u);
+    check_scan_like(r.pages[0], 248, 351, 8);
+    BOOST_TEST(r.pages[1].at(10, 10) <= 8);           // page 2 is the inverted one, in file order
+    BOOST_TEST(r.pages[1].at(248 / 4, 351 / 4) >= 247);
+    // The dpi follows from the image size and the page's media box.
+    BOOST_TEST(std::abs(r.pages[0].dpi - 30) < 0.5);
+}
+
+BOOST_AUTO_TEST_CASE(pdf_with_a_flate_grey_image_is_lossless) {
+    auto pix = lept_fixtures::gray_pattern(101, 67, 9);
+    auto pdf = lept_fixtures::encode_pdf({pix.get()}, L_FLATE_ENCODE, 72);
+    BOOST_REQUIRE(lept_fixtures::as_string(pdf).find("/FlateDecode") != std::string::npos);
+    auto r = ok(raster::rasterize(span_of(pdf), {}));
+    BOOST_REQUIRE(r.pages.size() == 1u);
+    BOOST_TEST(r.pages[0].width == 101);
+    BOOST_TEST(r.pages[0].height == 67);
+    BOOST_TEST(r.pages[0].pixels == image::to_gray(pix.get()).pixels);
+}
+
+BOOST_AUTO_TEST_CASE(pdf_with_a_flate_colour_image_is_grey) {
+    auto pix = lept_fixtures::checked(pixCreate(64, 32, 32), "pixCreate");
+    for (int y = 0; y < 32; ++y)
+        for (int x = 0; x < 64; ++x) pixSetRGBPixel(pix.get(), x, y, x < 32 ? 255 : 0, x < 32 ? 255 : 0, x < 32 ? 255 : 0);
+    auto pdf = lept_fixtures::encode_pdf({pix.get()}, L_FLATE_ENCODE, 72);
+    auto r = ok(raster::rasterize(span_of(pdf), {}));
+    BOOST_REQUIRE(r.pages.size() == 1u);
+    BOOST_TEST(r.pages[0].width == 64);
+    BOOST_TEST(r.pages[0].at(5, 5) >= 254);
+    BOOST_TEST(r.pages[0].at(50, 5) <= 1);
+}
+
+BOOST_AUTO_TEST_CASE(pdf_with_a_flate_bilevel_image_keeps_black_black) {
+    auto pix = fax_like(203, 111);
+    auto pdf = lept_fixtures::encode_pdf({pix.get()}, L_FLATE_ENCODE, 72);
+    auto r = ok(raster::rasterize(span_of(pdf), {}));
+    BOOST_REQUIRE(r.pages.size() == 1u);
+    check_fax_like(r.pages[0], 203, 111);
+}
+
+BOOST_AUTO_TEST_CASE(pdf_with_ccitt_g4_pages_keeps_black_black) {
+    auto p1 = fax_like(1728, 400);
+    auto p2 = fax_like(640, 900);
+    auto pdf = lept_fixtures::encode_pdf({p1.get(), p2.get()}, L_G4_ENCODE, 200);
+    BOOST_REQUIRE(lept_fixtures::as_string(pdf).find("/CCITTFaxDecode") != std::string::npos);
+    auto r = ok(raster::rasterize(span_of(pdf), {}));
+    BOOST_REQUIRE(r.pages.size() == 2u);
+    check_fax_like(r.pages[0], 1728, 400);
+    check_fax_like(r.pages[1], 640, 900);
+    BOOST_TEST(std::abs(r.pages[1].dpi - 200) < 0.5);
+}
+
+BOOST_AUTO_TEST_CASE(born_digital_filled_form_gives_its_field_values_and_no_pages) {
+    const auto values = test_support::sample_form_values();
+    const auto pdf = test_support::form_pdf(values, std::string("K7QX-M4P2"));
+    auto r = ok(raster::rasterize(span_of(pdf), {}));
+    BOOST_TEST(r.container == raster::Container::pdf);
+    BOOST_TEST(r.born_digital);
+    BOOST_TEST(r.pages.empty());
+    BOOST_TEST(!r.signature_value_present);  // no digital signature in the signature field
+    for (auto& [name, value] : values) {
+        auto it = r.form_fields.find(name);
+        BOOST_REQUIRE_MESSAGE(it != r.form_fields.end(), "field " << name << " missing");
+        BOOST_TEST(it->second == value);
+    }
+    BOOST_TEST(r.form_fields.size() == values.size());
+}
+
+BOOST_AUTO_TEST_CASE(born_digital_form_keeps_non_ascii_values) {
+    auto values = test_support::sample_form_values();
+    values["client_name"] = "Åkeri & Ölhall i Mölndal AB";
+    values["signer_name"] = "Märta Ågren";
+    auto r = ok(raster::rasterize(span_of(test_support::form_pdf(values)), {}));
+    BOOST_TEST(r.born_digital);
+    BOOST_TEST(r.form_fields["client_name"] == "Åkeri & Ölhall i Mölndal AB");
+    BOOST_TEST(r.form_fields["signer_name"] == "Märta Ågren");
+}
+
+BOOST_AUTO_TEST_CASE(a_pdf_with_neither_scan_nor_filled_fields_is_unsupported) {
+    // The blank form: fields, but all empty; no scanned image.
+    auto r = raster::rasterize(span_of(test_support::form_pdf()), {});
+    BOOST_TEST(reason_of(r) == core::reason::unsupported_format);
+}
+
+BOOST_AUTO_TEST_CASE(empty_garbage_and_truncated_files) {
+    BOOST_TEST(reason_of(raster::rasterize({}, {})) == core::reason::unreadable);
+
+    std::mt19937 rng(11);
+    Bytes noise(10000);
+    for (auto& b : noise) b = static_cast<std::uint8_t>(rng() & 0xff);
+    noise[0] = 'x';
+    BOOST_TEST(reason_of(raster::rasterize(span_of(noise), {})) == core::reason::unsupported_format);
+    BOOST_TEST(reason_of(raster::rasterize(span_of(std::string("Hej, här är blanketten!\n")), {})) ==
+               core::reason::unsupported_format);
+
+    auto pix = scan_like(300, 400);
+    auto cut = [](const Bytes& b, double part) {
+        return Bytes(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(static_cast<double>(b.size()) * part));
+    };
+    auto png = lept_fixtures::encode(pix.get(), IFF_PNG);
+    BOOST_TEST(reason_of(raster::rasterize(span_of(cut(png, 0.5)), {})) == core::reason::unreadable);
+    BOOST_TEST(reason_of(raster::rasterize(span_of(Bytes(png.begin(), png.begin() + 12)), {})) == core::reason::unreadable);
+    auto jpeg = lept_fixtures::encode_jpeg(pix.get());
+    BOOST_TEST(reason_of(raster::rasterize(span_of(cut(jpeg, 0.5)), {})) == core::reason::unreadable);
+    auto tiff = lept_fixtures::encode_multipage_tiff({pix.get(), pix.get()});
+    BOOST_TEST(reason_of(raster::rasterize(span_of(Bytes(tiff.begin(), tiff.begin() + 10)), {})) == core::reason::unreadable);
+    auto pdf = lept_fixtures::encode_pdf({pix.get()}, L_JPEG_ENCODE, 100);
+    BOOST_TEST(reason_of(raster::rasterize(span_of(Bytes(pdf.begin(), pdf.begin() + 200)), {})) == core::reason::unreadable);
+    BOOST_TEST(reason_of(raster::rasterize(span_of(std::string("%PDF-1.4\n%%EOF\n")), {})) == core::reason::unreadable);
+}
+
+BOOST_AUTO_TEST_CASE(file_size_limit) {
+    auto pix = lept_fixtures::gray_pattern(400, 400);
+    auto png = lept_fixtures::encode(pix.get(), IFF_PNG);
+    raster::Limits limits;
+    limits.max_bytes = png.size() - 1;
+    BOOST_TEST(reason_of(raster::rasterize(span_of(png), limits)) == core::reason::too_large);
+    limits.max_bytes = png.size();
+    BOOST_TEST(reason_of(raster::rasterize(span_of(png), limits)) == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(pixel_limit_is_checked_for_every_container) {
+    auto big = lept_fixtures::gray_flat(1000, 1000, 255);  // 1.0 megapixel
+    raster::Limits limits;
+    limits.max_megapixels = 0.9;
+    BOOST_TEST(reason_of(raster::rasterize(span_of(lept_fixtures::encode(big.get(), IFF_PNG)), limits)) == core::reason::too_large);
+    BOOST_TEST(reason_of(raster::rasterize(span_of(lept_fixtures::encode_jpeg(big.get())), limits)) == core::reason::too_large);
+    BOOST_TEST(reason_of(raster::rasterize(span_of(lept_fixtures::encode_pdf({big.get()}, L_JPEG_ENCODE, 100)), limits)) ==
+               core::reason::too_large);
+    // TIFF: a small first page does not let a big later page through.
+    auto small = lept_fixtures::gray_flat(100, 100, 255);
+    auto tiff = lept_fixtures::encode_multipage_tiff({small.get(), big.get()});
+    BOOST_TEST(reason_of(raster::rasterize(span_of(tiff), limits)) == core::reason::too_large);
+    limits.max_megapixels = 1.1;
+    BOOST_TEST(reason_of(raster::rasterize(span_of(tiff), limits)) == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(page_limit_for_tiff_and_pdf) {
+    auto p = lept_fixtures::gray_flat(50, 70, 255);
+    std::vector<PIX*> four{p.get(), p.get(), p.get(), p.get()};
+    raster::Limits limits;
+    limits.max_pages = 3;
+    BOOST_TEST(reason_of(raster::rasterize(span_of(lept_fixtures::encode_multipage_tiff(four)), limits)) == core::reason::too_large);
+    BOOST_TEST(reason_of(raster::rasterize(span_of(lept_fixtures::encode_pdf(four, L_FLATE_ENCODE, 72)), limits)) ==
+               core::reason::too_large);
+    limits.max_pages = 4;
+    BOOST_TEST(ok(raster::rasterize(span_of(lept_fixtures::encode_multipage_tiff(four)), limits)).pages.size() == 4u);
+    BOOST_TEST(ok(raster::rasterize(span_of(lept_fixtures::encode_pdf(four, L_FLATE_ENCODE, 72)), limits)).pages.size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(pdf_object_limit) {
+    auto p = lept_fixtures::gray_flat(50, 70, 255);
+    auto pdf = lept_fixtures::encode_pdf({p.get(), p.get(), p.get()}, L_FLATE_ENCODE, 72);
+    raster::Limits limits;
+    limits.max_pdf_objects = 4;
+    auto r = raster::rasterize(span_of(pdf), limits);
+    BOOST_TEST(reason_of(r) == core::reason::too_large);
+    if (!r) BOOST_TEST(r.error().detail.find("objects") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
