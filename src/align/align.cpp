@@ -234,12 +234,27 @@ Alignment align_page(const core::GrayImage& page, const core::FormTemplate& t, c
     image::PixPtr qr_scaled(factor > 1 ? pixClone(small.get()) : pixClone(pix.get()));
     auto qr_img = image::to_gray(qr_scaled.get());
     if (auto text = decode_qr(qr_img, true, &corners); text && text->rfind("LINKAGE-FORM|", 0) == 0) {
+        // The template's QR zone holds the symbol centred inside a quiet zone of four
+        // modules on each side (forms/form_pdf.cpp), and zxing reports the symbol's own
+        // corners: the zone's corners would make the fit about a fifth too small. The
+        // symbol's size in modules (17 + 4·version) follows from its size on the page.
         auto& q = t.qr;
+        double side_px = 0;
+        for (int k = 0; k < 4; ++k) {
+            const int j = (k + 1) % 4;
+            side_px += std::hypot(corners[2 * j] - corners[2 * k], corners[2 * j + 1] - corners[2 * k + 1]) * factor / 4;
+        }
+        const double zone_pt = std::min(q.w, q.h);
+        const double ratio = std::clamp(side_px / (scale * zone_pt), 0.1, 0.99);  // symbol / zone
+        const double version = std::clamp(std::round((8 * ratio / (1 - ratio) - 17) / 4), 1.0, 40.0);
+        const double modules = 17 + 4 * version;
+        const double symbol_pt = zone_pt * modules / (modules + 8);
+        const double sx = q.x + (q.w - symbol_pt) / 2, sy = q.y + (q.h - symbol_pt) / 2;
         std::vector<std::pair<std::array<double, 2>, std::array<double, 2>>> pairs{
-            {{q.x, q.y}, {corners[0] * factor, corners[1] * factor}},
-            {{q.x + q.w, q.y}, {corners[2] * factor, corners[3] * factor}},
-            {{q.x + q.w, q.y + q.h}, {corners[4] * factor, corners[5] * factor}},
-            {{q.x, q.y + q.h}, {corners[6] * factor, corners[7] * factor}},
+            {{sx, sy}, {corners[0] * factor, corners[1] * factor}},
+            {{sx + symbol_pt, sy}, {corners[2] * factor, corners[3] * factor}},
+            {{sx + symbol_pt, sy + symbol_pt}, {corners[4] * factor, corners[5] * factor}},
+            {{sx, sy + symbol_pt}, {corners[6] * factor, corners[7] * factor}},
         };
         Fit f = fit_similarity(pairs);
         al.qr_text = text;
