@@ -6,11 +6,14 @@
 #include "form_scan.hpp"
 #include "image/lept.hpp"
 #include "lept_fixtures.hpp"
+#include "test_support.hpp"
 
 #define BOOST_TEST_MODULE raster
 #include <boost/test/unit_test.hpp>
 
+#include <functional>
 #include <random>
+#include <stdexcept>
 
 namespace {
 
@@ -177,6 +180,79 @@ BOOST_AUTO_TEST_CASE(pdf_with_ccitt_g4_pages_keeps_black_black) {
     check_fax_like(r.pages[0], 1728, 400);
     check_fax_like(r.pages[1], 640, 900);
     BOOST_TEST(std::abs(r.pages[1].dpi - 200) < 0.5);
+}
+
+// How the image dictionary's flags (ImageMask, BlackIs1, Decode, filter and
+// parameter arrays) turn into black and white: poppler's renderer is the judge.
+BOOST_AUTO_TEST_CASE(pdf_image_flags_give_what_a_pdf_renderer_shows) {
+    test_support::TempDir dir;
+    auto bin = lept_fixtures::binary_with_box(200, 120, 20, 10, 60, 30);
+    {
+        BOX* b = boxCreate(120, 70, 50, 8);  // a second, asymmetric mark
+        pixSetInRect(bin.get(), b);
+        boxDestroy(&b);
+    }
+    lept_fixtures::Pix grey(pixConvert1To8(nullptr, bin.get(), 255, 0));
+    BOOST_REQUIRE(grey);
+
+    auto replace = [](std::string from, std::string to) {
+        return [from, to](std::string& text) {
+            const size_t at = text.find(from);
+            if (at == std::string::npos) throw std::runtime_error("fixture: '" + from + "' not in the PDF");
+            text.replace(at, from.size(), to);
+        };
+    };
+    auto both = [](auto f, auto g) { return [f, g](std::string& t) { f(t); g(t); }; };
+    auto parms_array = [](std::string& t) {
+        const size_t at = t.find("/DecodeParms");
+        const size_t open = t.find("<<", at), close = t.find(">>", open);
+        t.insert(close + 2, " ]");
+        t.insert(open, "[ ");
+    };
+    const auto black_is_1 = replace("/BlackIs1 false", "/BlackIs1 true");
+    const auto decode_10 = replace("/BitsPerComponent 1\n", "/BitsPerComponent 1\n/Decode [1 0]\n");
+    const auto no_mask = replace("/ImageMask true\n", "");
+
+    struct Variant {
+        std::string name;
+        int type;
+        std::function<void(std::string&)> edit;
+    };
+    const std::vector<Variant> variants{
+        {"g4", L_G4_ENCODE, {}},
+        {"g4 BlackIs1", L_G4_ENCODE, black_is_1},
+        {"g4 Decode [1 0]", L_G4_ENCODE, decode_10},
+        {"g4 BlackIs1 + Decode [1 0]", L_G4_ENCODE, both(black_is_1, decode_10)},
+        {"g4 not a mask", L_G4_ENCODE, no_mask},
+        {"g4 not a mask, BlackIs1", L_G4_ENCODE, both(no_mask, black_is_1)},
+        {"g4 not a mask, Decode [1 0]", L_G4_ENCODE, both(no_mask, decode_10)},
+        {"g4 filter and parameters as arrays", L_G4_ENCODE,
+         both(replace("/Filter /CCITTFaxDecode", "/Filter [/CCITTFaxDecode]"), parms_array)},
+        {"flate 1-bit", L_FLATE_ENCODE, {}},
+        {"flate filter as array", L_FLATE_ENCODE, replace("/Filter /FlateDecode", "/Filter [/FlateDecode]")},
+        {"dct Decode [1 0]", L_JPEG_ENCODE, replace("/BitsPerComponent 8\n", "/BitsPerComponent 8\n/Decode [1 0]\n")},
+    };
+    int n = 0;
+    for (auto& v : variants) {
+        BOOST_TEST_CONTEXT(v.name) {
+            PIX* source = v.type == L_JPEG_ENCODE ? grey.get() : bin.get();
+            auto pdf = lept_fixtures::encode_pdf({source}, v.type, 72, v.edit);
+            const auto file = dir.path() / ("variant-" + std::to_string(++n) + ".pdf");
+            test_support::write_file(file, lept_fixtures::as_string(pdf));
+            auto shown = test_support::render_pdf_page(file, 72, dir.path());
+            auto r = raster::rasterize(span_of(pdf), {});
+            BOOST_REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().detail));
+            BOOST_REQUIRE(r->pages.size() == 1u);
+            const auto& page = r->pages[0];
+            BOOST_REQUIRE(page.width == shown.width);
+            BOOST_REQUIRE(page.height == shown.height);
+            int differ = 0;
+            for (size_t i = 0; i < page.pixels.size(); ++i) differ += std::abs(page.pixels[i] - shown.pixels[i]) > 64;
+            BOOST_TEST(differ < static_cast<int>(page.pixels.size() / 100),
+                       differ << " pixels differ; at the box: ours " << int(page.at(50, 25)) << ", poppler "
+                              << int(shown.at(50, 25)));
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(born_digital_filled_form_gives_its_field_values_and_no_pages) {

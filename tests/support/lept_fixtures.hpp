@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -131,13 +132,22 @@ inline Bytes repair_leptonica_pdf(const Bytes& in) {
 
 // A PDF with one image per page, encoded as `type` (L_JPEG_ENCODE → DCTDecode,
 // L_G4_ENCODE → CCITTFaxDecode K -1, L_FLATE_ENCODE → FlateDecode), at `res` dpi.
-inline Bytes encode_pdf(const std::vector<PIX*>& pages, int type, int res = 300) {
+// `edit`, when given, changes the PDF's text (an image dictionary, say) before
+// the cross-reference table is rebuilt.
+inline Bytes encode_pdf(const std::vector<PIX*>& pages, int type, int res = 300,
+                        const std::function<void(std::string&)>& edit = {}) {
     auto pixa = pixa_of(pages);
     l_uint8* data = nullptr;
     size_t size = 0;
     if (pixaConvertToPdfData(pixa.get(), res, 1.0f, type, 90, "test", &data, &size) != 0 || !data)
         throw std::runtime_error("leptonica: pixaConvertToPdfData");
-    return repair_leptonica_pdf(take(data, size));
+    Bytes raw = take(data, size);
+    if (edit) {
+        std::string text(raw.begin(), raw.end());
+        edit(text);
+        raw.assign(text.begin(), text.end());
+    }
+    return repair_leptonica_pdf(raw);
 }
 
 inline std::string as_string(const Bytes& b) { return std::string(b.begin(), b.end()); }
