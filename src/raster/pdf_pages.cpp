@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace raster {
 
@@ -96,7 +97,17 @@ void invert(core::GrayImage& g) {
     for (auto& p : g.pixels) p = static_cast<std::uint8_t>(255 - p);
 }
 
-std::expected<core::GrayImage, RasterProblem> decode_image_object(PdfMemDocument& doc, PdfObject* obj, int page_no) {
+// The image dictionary's /Width and /Height are only a claim: what a decoder
+// would really allocate (the JPEG's own header, CCITT's /Columns × /Rows) is
+// checked against the limit too, before decoding.
+std::optional<RasterProblem> over_limit(int w, int h, const Limits& limits, const std::string& where) {
+    if (static_cast<double>(w) * static_cast<double>(h) / 1e6 <= limits.max_megapixels) return std::nullopt;
+    return RasterProblem{core::reason::too_large, where + "image of " + std::to_string(w) + "x" + std::to_string(h) +
+                                                      " pixels exceeds the limit"};
+}
+
+std::expected<core::GrayImage, RasterProblem> decode_image_object(PdfMemDocument& doc, PdfObject* obj, int page_no,
+                                                                  const Limits& limits) {
     const int w = static_cast<int>(int_key(obj, "Width", 0));
     const int h = static_cast<int>(int_key(obj, "Height", 0));
     const int bpc = static_cast<int>(int_key(obj, "BitsPerComponent", 1));
@@ -116,7 +127,11 @@ std::expected<core::GrayImage, RasterProblem> decode_image_object(PdfMemDocument
         pdf_long len = 0;
         stream->GetCopy(&raw, &len);
         Buffer buf(raw);
-        auto g = image::decode_gray({reinterpret_cast<const std::uint8_t*>(raw), static_cast<size_t>(len)});
+        const std::span<const std::uint8_t> jpeg(reinterpret_cast<const std::uint8_t*>(raw), static_cast<size_t>(len));
+        auto header = image::read_header(jpeg);
+        if (!header) return problem(core::reason::unreadable, where + "the JPEG image's header cannot be read");
+        if (auto p = over_limit(header->width, header->height, limits, where)) return std::unexpected(*p);
+        auto g = image::decode_gray(jpeg);
         if (!g) return problem(core::reason::unreadable, where + "the JPEG image cannot be decoded");
         if (decode_inverted) invert(*g);
         return *g;
@@ -128,12 +143,15 @@ std::expected<core::GrayImage, RasterProblem> decode_image_object(PdfMemDocument
         int rows = static_cast<int>(int_key(parms, "Rows", h));
         bool black_is_1 = bool_key(parms, "BlackIs1", false);
         if (k > 0) return problem(core::reason::unsupported_format, where + "CCITT Group 3 two-dimensional coding is not supported");
+        if (rows <= 0) rows = h;
+        if (columns <= 0 || rows <= 0) return problem(core::reason::unreadable, where + "CCITT image without a size");
+        if (auto p = over_limit(columns, rows, limits, where)) return std::unexpected(*p);
         char* raw = nullptr;
         pdf_long len = 0;
         stream->GetCopy(&raw, &len);
         Buffer buf(raw);
         auto tiff = wrap_ccitt_as_tiff({reinterpret_cast<const std::uint8_t*>(raw), static_cast<size_t>(len)}, columns,
-                                       rows > 0 ? rows : h, k);
+                                       rows, k);
         auto g = image::decode_gray(tiff);
         if (!g) return problem(core::reason::unreadable, where + "the CCITT fax image cannot be decoded");
         // WhiteIsZero TIFF shows black runs black; BlackIs1 and /Decode [1 0] each flip that.
@@ -263,7 +281,7 @@ std::expected<PdfContent, RasterProblem> read_pdf(std::span<const std::uint8_t> 
                 return problem(core::reason::too_large, "page " + std::to_string(i + 1) + ": image of " +
                                                             std::to_string(w) + "x" + std::to_string(h) +
                                                             " pixels exceeds the limit");
-            auto g = decode_image_object(doc, img, i + 1);
+            auto g = decode_image_object(doc, img, i + 1, limits);
             if (!g) return std::unexpected(g.error());
             PdfRect box = page->GetMediaBox();
             if (box.GetWidth() > 0) g->dpi = g->width / (box.GetWidth() / 72.0);

@@ -353,6 +353,33 @@ BOOST_AUTO_TEST_CASE(page_limit_for_tiff_and_pdf) {
     BOOST_TEST(ok(raster::rasterize(span_of(lept_fixtures::encode_pdf(four, L_FLATE_ENCODE, 72)), limits)).pages.size() == 4u);
 }
 
+// The image dictionary's /Width and /Height are only what the file claims: the
+// limit must hold for what would really be decoded (the JPEG's own header, the
+// CCITT parameters' /Columns and /Rows).
+BOOST_AUTO_TEST_CASE(pixel_limit_holds_when_the_image_dictionary_understates_the_size) {
+    raster::Limits limits;
+    limits.max_megapixels = 0.1;
+    auto understate = [](const std::string& from, const std::string& to) {
+        return [from, to](std::string& t) {
+            const size_t at = t.find(from);
+            if (at == std::string::npos) throw std::runtime_error("fixture: '" + from + "' not in the PDF");
+            t.replace(at, from.size(), to);
+        };
+    };
+    auto grey = lept_fixtures::gray_flat(600, 400, 200);  // 0.24 megapixels
+    auto dct = lept_fixtures::encode_pdf({grey.get()}, L_JPEG_ENCODE, 72, understate("/Width 600\n/Height 400", "/Width 10\n/Height 10"));
+    auto r = raster::rasterize(span_of(dct), limits);
+    BOOST_TEST(reason_of(r) == core::reason::too_large, (r ? "decoded " + std::to_string(r->pages[0].width) + "x" + std::to_string(r->pages[0].height) : ""));
+
+    auto fax = fax_like(1000, 500);  // 0.5 megapixels
+    auto g4 = lept_fixtures::encode_pdf({fax.get()}, L_G4_ENCODE, 72, [&](std::string& t) {
+        understate("/Width 1000\n/Height 500", "/Width 10\n/Height 10")(t);
+        understate("/Columns 1000", "/Columns 1000 /Rows 500")(t);
+    });
+    r = raster::rasterize(span_of(g4), limits);
+    BOOST_TEST(reason_of(r) == core::reason::too_large, (r ? "decoded " + std::to_string(r->pages[0].width) + "x" + std::to_string(r->pages[0].height) : ""));
+}
+
 BOOST_AUTO_TEST_CASE(pdf_object_limit) {
     auto p = lept_fixtures::gray_flat(50, 70, 255);
     auto pdf = lept_fixtures::encode_pdf({p.get(), p.get(), p.get()}, L_FLATE_ENCODE, 72);
