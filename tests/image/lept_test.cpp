@@ -112,6 +112,29 @@ BOOST_AUTO_TEST_CASE(decode_gray_of_png_is_lossless) {
     BOOST_TEST(g->pixels == image::to_gray(pix.get()).pixels);
 }
 
+BOOST_AUTO_TEST_CASE(decode_gray_of_bilevel_palette_and_16_bit_png) {
+    auto bin = lept_fixtures::binary_with_box(21, 9, 3, 2, 5, 4);
+    auto b = image::decode_gray(span_of(lept_fixtures::encode(bin.get(), IFF_PNG)));
+    BOOST_REQUIRE(b);
+    BOOST_TEST(b->width == 21);
+    BOOST_TEST(b->at(4, 3) == 0);
+    BOOST_TEST(b->at(15, 7) == 255);
+
+    auto grey = lept_fixtures::gray_pattern(19, 7);
+    lept_fixtures::Pix palette(pixConvertGrayToColormap(grey.get()));
+    BOOST_REQUIRE(palette);
+    auto p = image::decode_gray(span_of(lept_fixtures::encode(palette.get(), IFF_PNG)));
+    BOOST_REQUIRE(p);
+    BOOST_TEST(p->pixels == image::to_gray(grey.get()).pixels);
+
+    auto deep = lept_fixtures::checked(pixCreate(10, 4, 16), "pixCreate");
+    for (int x = 0; x < 10; ++x) pixSetPixel(deep.get(), x, 0, static_cast<l_uint32>(x * 6000));
+    auto d = image::decode_gray(span_of(lept_fixtures::encode(deep.get(), IFF_PNG)));
+    BOOST_REQUIRE(d);
+    BOOST_TEST(d->width == 10);
+    for (int x = 0; x < 10; ++x) BOOST_TEST(std::abs(d->at(x, 0) - x * 6000 / 256) <= 1, "x=" << x);
+}
+
 BOOST_AUTO_TEST_CASE(decode_gray_of_colour_png_is_grey) {
     auto pix = colour_blocks({{{255, 255, 255}, {0, 0, 0}, {128, 128, 128}, {255, 0, 0}}});
     auto g = image::decode_gray(span_of(lept_fixtures::encode(pix.get(), IFF_PNG)));
