@@ -225,7 +225,9 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
     std::deque<intake::Claimed> todo;
     for (auto& c : inbox.leftovers()) todo.push_back(std::move(c));
     std::deque<fs::path> ready;
-    for (auto& p : inbox.ready(m_clock, m_opt.ready)) ready.push_back(std::move(p));
+    std::vector<intake::SkippedEntry> skipped;  // links, folders, unfinished copies …: left alone, reported
+    for (auto& p : inbox.ready(m_clock, m_opt.ready, &skipped)) ready.push_back(std::move(p));
+    for (auto& k : skipped) s.add_skipped({k.name, k.kind, k.note});
     const size_t total = todo.size() + ready.size();
     if (total == 0) return;
 

@@ -82,6 +82,18 @@ BOOST_AUTO_TEST_CASE(the_batch_reports_odd_entries_and_leaves_them_alone) {
          p = stderr_text.find("event=inbox.skipped", p + 1))
         ++warnings;
     BOOST_TEST(warnings == 7u);
+
+    // The run's summary lists them too (the morning report's "Lämnades kvar i inkorgen").
+    std::string report;
+    for (auto& e : fs::directory_iterator(home / "reports"))
+        if (e.path().extension() == ".json") report += read_file(e.path());
+    for (const char* expected : {"link.pdf", "link-folder", "dangling.pdf", "mars", "pipe.pdf", ".scan7.pdf.part",
+                                 "scan.pdf.json"}) {
+        BOOST_TEST_INFO(expected);
+        BOOST_TEST(report.find(std::string("\"file\": \"") + expected + "\"") != std::string::npos);
+    }
+    BOOST_TEST(report.find("\"kind\": \"special\"") != std::string::npos);
+    BOOST_TEST(report.find(".DS_Store") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(the_summary_and_the_report_list_what_was_left_in_the_inbox_escaped) {
