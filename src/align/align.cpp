@@ -180,8 +180,20 @@ Alignment align_page(const core::GrayImage& page, const core::FormTemplate& t, c
         if (c.side > split && c.side < big_side * 1.3) big.push_back(c);
         else if (c.side >= small_side * 0.7 && c.side <= split) small_marks.push_back(c);
     }
-    if (big.size() > 4) big.resize(4);
-    if (small_marks.size() > 8) small_marks.resize(8);
+    // The search below tries every assignment, so the candidates are capped. Marks sit
+    // near the page's corners in every orientation: keep those nearest a corner, not
+    // the first in scan order (which dropped the bottom marks behind a few blots above them).
+    auto keep_nearest_corners = [&](std::vector<Candidate>& v, size_t keep) {
+        if (v.size() <= keep) return;
+        auto corner_distance = [&](const Candidate& c) {
+            return std::hypot(std::min(c.cx, page.width - c.cx), std::min(c.cy, page.height - c.cy));
+        };
+        std::stable_sort(v.begin(), v.end(),
+                         [&](const Candidate& l, const Candidate& r) { return corner_distance(l) < corner_distance(r); });
+        v.resize(keep);
+    };
+    keep_nearest_corners(big, 4);
+    keep_nearest_corners(small_marks, 8);
 
     auto centre = [&](const char* id) {
         auto& b = t.mark(id)->box;

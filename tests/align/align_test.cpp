@@ -126,6 +126,29 @@ BOOST_AUTO_TEST_CASE(upright_form_at_300_and_150_dpi) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(the_scale_comes_from_the_page_when_the_declared_dpi_is_missing_or_wrong) {
+    auto& s = scans();
+    const double px_per_pt = 150 / 72.0;
+    for (double declared : {0.0, 300.0, 72.0}) {
+        auto page = s.page150;
+        page.dpi = declared;
+        auto al = align::align_page(page, s.tmpl);
+        BOOST_TEST_CONTEXT("declared " << declared << " dpi") {
+            BOOST_TEST((al.kind == align::PageKind::form));
+            BOOST_TEST(al.marks_found == 4);
+            BOOST_TEST(std::abs(al.transform.scale() - px_per_pt) / px_per_pt < 0.005);
+            BOOST_TEST(al.residual_mm < 0.5);
+        }
+    }
+    // 200 dpi, a common office setting.
+    auto page200 = test_support::form_scan(200, s.dir.path(), test_support::sample_form_values(), k_reference);
+    auto al = align::align_page(page200, s.tmpl);
+    BOOST_TEST(al.marks_found == 4);
+    BOOST_TEST(std::abs(al.transform.scale() - 200 / 72.0) / (200 / 72.0) < 0.005);
+    BOOST_TEST(al.residual_mm < 0.5);
+    BOOST_TEST(al.qr_text.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(quarter_turns_are_found_from_the_marks) {
     auto& s = scans();
     const double px_per_pt = s.page150.dpi / 72.0;
@@ -220,6 +243,29 @@ BOOST_AUTO_TEST_CASE(one_missing_mark_is_tolerated) {
     auto al = align::align_page(turned(page, 1), s.tmpl);
     BOOST_TEST(al.marks_found == 3);
     BOOST_TEST(std::abs(al.transform.rotation_deg() - 90) < 0.3);
+}
+
+BOOST_AUTO_TEST_CASE(mark_sized_blots_elsewhere_do_not_displace_the_marks) {
+    auto& s = scans();
+    const double px_per_pt = s.page150.dpi / 72.0;
+    for (int blots : {4, 12}) {
+        auto page = s.page150;
+        // Solid squares the size of the small marks (and one of the big one) inside the page.
+        for (int i = 0; i < blots; ++i) {
+            const double side = i == 0 ? 34 : 23;
+            const double x = 90 + (i % 6) * 70, y = 580 + (i / 6) * 40;  // inside the signature box
+            for (int yy = static_cast<int>(y * px_per_pt); yy < static_cast<int>((y + side) * px_per_pt); ++yy)
+                for (int xx = static_cast<int>(x * px_per_pt); xx < static_cast<int>((x + side) * px_per_pt); ++xx)
+                    page.at(xx, yy) = 0;
+        }
+        auto al = align::align_page(page, s.tmpl);
+        BOOST_TEST_CONTEXT(blots << " blots") {
+            BOOST_TEST((al.kind == align::PageKind::form));
+            BOOST_TEST(al.marks_found == 4);
+            BOOST_TEST(al.residual_mm < 0.5);
+            check_transform(al, s.tmpl, px_per_pt, [](double x, double y, double& ox, double& oy) { ox = x; oy = y; }, 0.5);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(two_missing_marks_fall_back_to_the_qr_code) {
