@@ -6,10 +6,12 @@
 
 #include <podofo.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <optional>
 
 namespace raster {
@@ -34,6 +36,32 @@ void quiet_podofo() {
 std::unexpected<RasterProblem> problem(std::string_view reason, std::string detail) {
     return std::unexpected(RasterProblem{reason, std::move(detail)});
 }
+
+// Takes a stream's decoded bytes up to `cap`, then stops the decoder by throwing:
+// a few hundred KiB of Flate can inflate to gigabytes (a decompression bomb),
+// and an image needs only its rows. full() tells that stop from a broken stream.
+class CappedSink final : public PdfOutputStream {
+public:
+    explicit CappedSink(size_t cap) : m_cap(cap) {}
+    pdf_long Write(const char* buffer, pdf_long len) override {
+        const size_t n = len > 0 ? static_cast<size_t>(len) : 0;
+        const size_t take = std::min(n, m_cap - m_data.size());
+        m_data.append(buffer, take);
+        if (take < n) {
+            m_full = true;
+            throw PdfError(ePdfError_ValueOutOfRange, __FILE__, __LINE__);
+        }
+        return len;
+    }
+    void Close() override {}
+    const std::string& data() const { return m_data; }
+    bool full() const { return m_full; }
+
+private:
+    size_t m_cap;
+    std::string m_data;
+    bool m_full = false;
+};
 
 // The first filter name of a stream (or empty when unfiltered).
 std::string filter_name(PdfMemDocument& doc, PdfObject* obj) {
@@ -172,13 +200,18 @@ std::expected<core::GrayImage, RasterProblem> decode_image_object(PdfMemDocument
             PdfDictionary parms = first && first->IsDictionary() ? first->GetDictionary() : PdfDictionary();
             obj->GetDictionary().AddKey(PdfName("DecodeParms"), parms);
         }
-        char* raw = nullptr;
-        pdf_long len = 0;
-        stream->GetFilteredCopy(&raw, &len);
-        Buffer buf(raw);
+        if (w <= 0 || h <= 0) return problem(core::reason::unreadable, where + "image without a size");
         const size_t row_bytes = bpc == 1 ? (static_cast<size_t>(w) + 7) / 8 : static_cast<size_t>(w) * static_cast<size_t>(comps);
-        if (static_cast<size_t>(len) < row_bytes * static_cast<size_t>(h))
+        const size_t needed = row_bytes * static_cast<size_t>(h);
+        CappedSink sink(needed);
+        try {
+            stream->GetFilteredCopy(&sink);
+        } catch (const PdfError&) {
+            if (!sink.full()) throw;  // a broken stream; a full sink only stopped the decoder
+        }
+        if (sink.data().size() < needed)
             return problem(core::reason::unreadable, where + "the image data is shorter than its size says (truncated)");
+        const char* raw = sink.data().data();
         core::GrayImage g;
         g.width = w;
         g.height = h;

@@ -11,8 +11,11 @@
 #define BOOST_TEST_MODULE raster
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
 #include <functional>
 #include <random>
+#include <sys/resource.h>
+#include <zlib.h>
 #include <stdexcept>
 
 namespace {
@@ -378,6 +381,63 @@ BOOST_AUTO_TEST_CASE(pixel_limit_holds_when_the_image_dictionary_understates_the
     });
     r = raster::rasterize(span_of(g4), limits);
     BOOST_TEST(reason_of(r) == core::reason::too_large, (r ? "decoded " + std::to_string(r->pages[0].width) + "x" + std::to_string(r->pages[0].height) : ""));
+}
+
+// A 10×10 image whose Flate stream inflates to 128 MiB of zeros (about 130 KiB
+// in the file): the raster stage takes the rows it needs and stops inflating.
+BOOST_AUTO_TEST_CASE(a_flate_decompression_bomb_is_not_inflated) {
+    std::string packed;
+    {
+        z_stream z{};
+        BOOST_REQUIRE(deflateInit(&z, 9) == Z_OK);
+        std::vector<unsigned char> zeros(1 << 20, 0), out(1 << 16);
+        for (int i = 0; i <= 128; ++i) {
+            const bool last = i == 128;
+            z.next_in = zeros.data();
+            z.avail_in = last ? 0 : static_cast<uInt>(zeros.size());
+            do {
+                z.next_out = out.data();
+                z.avail_out = static_cast<uInt>(out.size());
+                deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);
+                packed.append(reinterpret_cast<char*>(out.data()), out.size() - z.avail_out);
+            } while (z.avail_out == 0);
+        }
+        deflateEnd(&z);
+    }
+    BOOST_REQUIRE(packed.size() < (1u << 20));
+    const std::vector<std::string> objects{
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /XObject /Subtype /Image /Width 10 /Height 10 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        "/Filter /FlateDecode /Length " + std::to_string(packed.size()) + " >>\nstream\n" + packed + "\nendstream",
+        "<< /Length 28 >>\nstream\nq 10 0 0 10 0 0 cm /Im1 Do Q\nendstream",
+    };
+    std::string pdf = "%PDF-1.4\n";
+    std::vector<size_t> offsets;
+    for (size_t i = 0; i < objects.size(); ++i) {
+        offsets.push_back(pdf.size());
+        pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+    }
+    const size_t xref = pdf.size();
+    pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+    char line[32];
+    for (size_t o : offsets) {
+        std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
+        pdf += line;
+    }
+    pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+           std::to_string(xref) + "\n%%EOF\n";
+
+    rusage before{}, after{};
+    getrusage(RUSAGE_SELF, &before);
+    auto r = ok(raster::rasterize(span_of(pdf), {}));
+    getrusage(RUSAGE_SELF, &after);
+    BOOST_REQUIRE(r.pages.size() == 1u);
+    BOOST_TEST(r.pages[0].width == 10);
+    BOOST_TEST(r.pages[0].at(5, 5) == 0);
+    // ru_maxrss is the peak, in KiB: inflating it all would raise it by 128 MiB.
+    BOOST_TEST(after.ru_maxrss - before.ru_maxrss < 32 * 1024, "peak grew by " << (after.ru_maxrss - before.ru_maxrss) / 1024 << " MiB");
 }
 
 BOOST_AUTO_TEST_CASE(pdf_object_limit) {
