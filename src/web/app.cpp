@@ -31,13 +31,35 @@ App::App(ServerOptions o, const core::Clock& c, const core::Rules& r, std::ostre
       token_limiter(options.requests_per_token_per_minute), access_log(log),
       mail_queued(std::move(mq)) {
     secure_cookies = options.base_url.rfind("https:", 0) == 0;
+    if (access_log) m_log_flusher = std::jthread([this](std::stop_token stop) { flush_log_periodically(stop); });
+}
+
+App::~App() {
+    if (m_log_flusher.joinable()) {
+        m_log_flusher.request_stop();
+        m_log_flusher.join();
+    }
 }
 
 void App::log_line(const std::string& line) {
     if (!access_log) return;
-    std::lock_guard lock(log_mutex);
+    std::lock_guard lock(m_log_mutex);
     *access_log << line << '\n';
-    access_log->flush();
+    m_log_dirty = true;
+}
+
+void App::flush_log_periodically(std::stop_token stop) {
+    std::unique_lock lock(m_log_mutex);
+    for (;;) {
+        // Nothing notifies m_log_cv: it wakes on the interval or on the stop request.
+        m_log_cv.wait_for(lock, stop, k_log_flush_interval, [] { return false; });
+        const bool stopping = stop.stop_requested();
+        if (m_log_dirty) {
+            access_log->flush();
+            m_log_dirty = false;
+        }
+        if (stopping) return;
+    }
 }
 
 Exchange::Exchange(App& a, Poco::Net::HTTPServerRequest& rq, Poco::Net::HTTPServerResponse& rs, std::string rid)

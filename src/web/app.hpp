@@ -20,8 +20,12 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <stop_token>
+#include <thread>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -51,10 +55,21 @@ struct App {
     ConnectionPool pool;
     RateLimiter token_limiter;  // per API token / approval link
     std::ostream* access_log;
-    std::mutex log_mutex;
     std::function<void()> mail_queued;
     bool secure_cookies = false;
+    // Appends one line to the access log. Lines are flushed by a background
+    // thread at most k_log_flush_interval later (and when App ends), not one
+    // write(2) per request under the log's lock.
     void log_line(const std::string& line);
+    ~App();
+
+private:
+    static constexpr std::chrono::milliseconds k_log_flush_interval{200};
+    void flush_log_periodically(std::stop_token stop);
+    std::mutex m_log_mutex;
+    std::condition_variable_any m_log_cv;
+    bool m_log_dirty = false;
+    std::jthread m_log_flusher;  // joined in ~App, before the members it uses go
 };
 
 // One request in flight.
