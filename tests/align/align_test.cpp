@@ -353,7 +353,7 @@ BOOST_AUTO_TEST_CASE(a_photo_like_page_is_foreign) {
     BOOST_TEST(!al.registered);
 }
 
-BOOST_AUTO_TEST_CASE(a_form_page_with_its_qr_code_from_another_form_is_still_a_form_by_its_marks) {
+BOOST_AUTO_TEST_CASE(the_blank_form_is_a_form_whose_qr_code_has_no_reference) {
     // The page of the blank form (QR code without a reference).
     auto& s = scans();
     auto blank = test_support::form_scan(150, s.dir.path());
