@@ -54,7 +54,7 @@ struct ServerOptions {
 class Server {
 public:
     // `access_log`: one line per request (no secrets; personal numbers
-    // masked); may be null. `mail_queued`: called after a request queued
+    // masked), flushed within 200 ms and when the server ends; may be null. `mail_queued`: called after a request queued
     // mail (wakes the sender); may be empty. Throws std::runtime_error when
     // templates are missing (broken installation).
     Server(ServerOptions options, const core::Clock& clock, const core::Rules& rules, std::ostream* access_log,
