@@ -26,6 +26,32 @@ std::optional<ImageHeader> read_header(std::span<const std::uint8_t> bytes) {
     return h;
 }
 
+namespace {
+
+// Leptonica keeps 8-bit pixels in 32-bit words, the first pixel in the most
+// significant byte: whole words at a time (a page is 8.7 Mpixel at 300 dpi).
+void unpack_row(const l_uint32* line, std::uint8_t* dst, int width) {
+    const int words = width / 4;
+    for (int i = 0; i < words; ++i) {
+        const l_uint32 w = line[i];
+        dst[4 * i] = static_cast<std::uint8_t>(w >> 24);
+        dst[4 * i + 1] = static_cast<std::uint8_t>(w >> 16);
+        dst[4 * i + 2] = static_cast<std::uint8_t>(w >> 8);
+        dst[4 * i + 3] = static_cast<std::uint8_t>(w);
+    }
+    for (int x = 4 * words; x < width; ++x) dst[x] = static_cast<std::uint8_t>(GET_DATA_BYTE(line, x));
+}
+
+void pack_row(const std::uint8_t* src, l_uint32* line, int width) {
+    const int words = width / 4;
+    for (int i = 0; i < words; ++i)
+        line[i] = (static_cast<l_uint32>(src[4 * i]) << 24) | (static_cast<l_uint32>(src[4 * i + 1]) << 16) |
+                  (static_cast<l_uint32>(src[4 * i + 2]) << 8) | static_cast<l_uint32>(src[4 * i + 3]);
+    for (int x = 4 * words; x < width; ++x) SET_DATA_BYTE(line, x, src[x]);
+}
+
+}  // namespace
+
 core::GrayImage to_gray(Pix* pix) {
     core::GrayImage out;
     if (!pix) return out;
@@ -46,13 +72,10 @@ core::GrayImage to_gray(Pix* pix) {
     out.height = pixGetHeight(gray.get());
     out.dpi = pixGetXRes(pix);
     out.pixels.resize(static_cast<size_t>(out.width) * static_cast<size_t>(out.height));
-    l_uint32* data = pixGetData(gray.get());
+    const l_uint32* data = pixGetData(gray.get());
     l_int32 wpl = pixGetWpl(gray.get());
-    for (int y = 0; y < out.height; ++y) {
-        l_uint32* line = data + y * wpl;
-        std::uint8_t* dst = &out.pixels[static_cast<size_t>(y) * static_cast<size_t>(out.width)];
-        for (int x = 0; x < out.width; ++x) dst[x] = static_cast<std::uint8_t>(GET_DATA_BYTE(line, x));
-    }
+    for (int y = 0; y < out.height; ++y)
+        unpack_row(data + y * wpl, &out.pixels[static_cast<size_t>(y) * static_cast<size_t>(out.width)], out.width);
     return out;
 }
 
@@ -61,11 +84,8 @@ PixPtr to_pix(const core::GrayImage& img) {
     if (!pix) return pix;
     l_uint32* data = pixGetData(pix.get());
     l_int32 wpl = pixGetWpl(pix.get());
-    for (int y = 0; y < img.height; ++y) {
-        l_uint32* line = data + y * wpl;
-        const std::uint8_t* src = &img.pixels[static_cast<size_t>(y) * static_cast<size_t>(img.width)];
-        for (int x = 0; x < img.width; ++x) SET_DATA_BYTE(line, x, src[x]);
-    }
+    for (int y = 0; y < img.height; ++y)
+        pack_row(&img.pixels[static_cast<size_t>(y) * static_cast<size_t>(img.width)], data + y * wpl, img.width);
     if (img.dpi > 0) pixSetResolution(pix.get(), static_cast<l_int32>(img.dpi), static_cast<l_int32>(img.dpi));
     return pix;
 }
@@ -73,7 +93,12 @@ PixPtr to_pix(const core::GrayImage& img) {
 std::optional<core::GrayImage> decode_gray(std::span<const std::uint8_t> bytes) {
     quiet_leptonica();
     if (bytes.empty()) return std::nullopt;
-    PixPtr pix(pixReadMem(bytes.data(), bytes.size()));
+    // A JPEG is decoded to its luminance only: the colour planes are never
+    // converted (a scanner's colour JPEG costs the time of a grey one).
+    const bool jpeg = bytes.size() > 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff;
+    l_int32 warnings = 0;
+    PixPtr pix(jpeg ? pixReadMemJpeg(bytes.data(), bytes.size(), 0, 1, &warnings, L_JPEG_READ_LUMINANCE)
+                    : pixReadMem(bytes.data(), bytes.size()));
     if (!pix) return std::nullopt;
     auto g = to_gray(pix.get());
     if (g.empty()) return std::nullopt;

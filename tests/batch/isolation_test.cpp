@@ -123,4 +123,46 @@ BOOST_AUTO_TEST_CASE(a_killed_worker_is_replaced_and_its_file_retried) {
     BOOST_TEST(out.find("\"internal_error\"") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(workers_run_tesseract_single_threaded_unless_the_operator_says_otherwise) {
+    // OMP_THREAD_LIMIT=1 in each worker's environment (libgomp reads it when it
+    // loads): OpenMP threads inside Tesseract would fight the other workers.
+    auto worker_limit = [&](const char* outer) {
+        test_support::TempDir io;
+        std::string saved = std::getenv("OMP_THREAD_LIMIT") ? std::getenv("OMP_THREAD_LIMIT") : "";
+        if (outer) setenv("OMP_THREAD_LIMIT", outer, 1);
+        else unsetenv("OMP_THREAD_LIMIT");
+        int pid = test_support::spawn_linkage({"--home", home, "batch", "--json", "--workers", "1", "--no-progress"},
+                                              io.path() / "out", io.path() / "err");
+        if (saved.empty()) unsetenv("OMP_THREAD_LIMIT");
+        else setenv("OMP_THREAD_LIMIT", saved.c_str(), 1);
+        std::string seen = "no worker seen";
+        for (int i = 0; i < 500 && seen == "no worker seen"; ++i) {
+            for (int kid : children_of(pid)) {
+                std::ifstream env("/proc/" + std::to_string(kid) + "/environ", std::ios::binary);
+                std::string all((std::istreambuf_iterator<char>(env)), std::istreambuf_iterator<char>());
+                if (all.empty()) continue;
+                seen = "unset";
+                for (std::size_t at = 0; at < all.size(); at = all.find('\0', at) + 1) {
+                    if (all.compare(at, 17, "OMP_THREAD_LIMIT=") == 0) seen = all.substr(at + 17, all.find('\0', at) - at - 17);
+                    if (all.find('\0', at) == std::string::npos) break;
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        return seen;
+    };
+    BOOST_TEST(worker_limit(nullptr) == "1");
+    // The next run finds the inbox empty: put the files back.
+    for (auto& e : fs::directory_iterator(test_support::source_dir() / "data/sample-scans")) {
+        if (e.path().extension() == ".json" || e.path().filename().string().find("copy") != std::string::npos) continue;
+        auto target = fs::path(home) / "inbox" / ("again-" + e.path().filename().string());
+        auto bytes = test_support::read_file(e.path()) + "x";  // new bytes: not a duplicate
+        std::ofstream(target, std::ios::binary) << bytes;
+        fs::last_write_time(target, fs::file_time_type::clock::now() - std::chrono::minutes(10));
+    }
+    BOOST_TEST(worker_limit("3") == "3");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
