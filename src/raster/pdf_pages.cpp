@@ -2,6 +2,7 @@
 
 #include "core/outcome.hpp"
 #include "image/lept.hpp"
+#include "raster/flate_image.hpp"
 #include "raster/tiff_wrap.hpp"
 
 #include <podofo.h>
@@ -62,6 +63,13 @@ private:
     std::string m_data;
     bool m_full = false;
 };
+
+// How many filters a stream names (0 when unfiltered).
+size_t filter_count(PdfObject* obj) {
+    PdfObject* f = obj->GetIndirectKey(PdfName::KeyFilter);
+    if (!f) return 0;
+    return f->IsArray() ? f->GetArray().GetSize() : 1;
+}
 
 // The first filter name of a stream (or empty when unfiltered).
 std::string filter_name(PdfMemDocument& doc, PdfObject* obj) {
@@ -191,27 +199,46 @@ std::expected<core::GrayImage, RasterProblem> decode_image_object(PdfMemDocument
         if (comps != 1 && comps != 3) return problem(core::reason::unsupported_format, where + "unsupported colour space");
         if (bpc != 8 && !(bpc == 1 && comps == 1))
             return problem(core::reason::unsupported_format, where + "unsupported bits per component " + std::to_string(bpc));
-        // PoDoFo 0.9 takes the image dictionary itself as the decode parameters when
-        // /DecodeParms is not a dictionary: its /BitsPerComponent 1 then sets up a
-        // predictor with rows of zero bytes, and every bilevel Flate scan throws.
-        // Give it the real parameters (the first of an array) or none.
-        if (PdfObject* dp = obj->GetDictionary().GetKey(PdfName("DecodeParms")); !dp || !dp->IsDictionary()) {
-            PdfObject* first = decode_parms(doc, obj);
-            PdfDictionary parms = first && first->IsDictionary() ? first->GetDictionary() : PdfDictionary();
-            obj->GetDictionary().AddKey(PdfName("DecodeParms"), parms);
-        }
         if (w <= 0 || h <= 0) return problem(core::reason::unreadable, where + "image without a size");
         const size_t row_bytes = bpc == 1 ? (static_cast<size_t>(w) + 7) / 8 : static_cast<size_t>(w) * static_cast<size_t>(comps);
         const size_t needed = row_bytes * static_cast<size_t>(h);
-        CappedSink sink(needed);
-        try {
-            stream->GetFilteredCopy(&sink);
-        } catch (const PdfError&) {
-            if (!sink.full()) throw;  // a broken stream; a full sink only stopped the decoder
+        std::string decoded;
+        if (filter == "FlateDecode" && filter_count(obj) == 1) {
+            PdfObject* parms = decode_parms(doc, obj);
+            const FlatePredictor predictor{static_cast<int>(int_key(parms, "Predictor", 1)),
+                                           static_cast<int>(int_key(parms, "Colors", 1)),
+                                           static_cast<int>(int_key(parms, "BitsPerComponent", 8)),
+                                           static_cast<int>(int_key(parms, "Columns", 1))};
+            char* raw = nullptr;
+            pdf_long len = 0;
+            stream->GetCopy(&raw, &len);
+            Buffer buf(raw);
+            auto d = decode_flate_image({reinterpret_cast<const std::uint8_t*>(raw), static_cast<size_t>(len)}, predictor, needed);
+            if (!d)
+                return problem(d.error().unsupported ? core::reason::unsupported_format : core::reason::unreadable,
+                               where + d.error().detail);
+            decoded = std::move(*d);
+        } else {
+            // PoDoFo 0.9 takes the image dictionary itself as the decode parameters when
+            // /DecodeParms is not a dictionary: its /BitsPerComponent 1 then sets up a
+            // predictor with rows of zero bytes, and the decode throws. Give it the
+            // real parameters (the first of an array) or none.
+            if (PdfObject* dp = obj->GetDictionary().GetKey(PdfName("DecodeParms")); !dp || !dp->IsDictionary()) {
+                PdfObject* first = decode_parms(doc, obj);
+                PdfDictionary parms = first && first->IsDictionary() ? first->GetDictionary() : PdfDictionary();
+                obj->GetDictionary().AddKey(PdfName("DecodeParms"), parms);
+            }
+            CappedSink sink(needed);
+            try {
+                stream->GetFilteredCopy(&sink);
+            } catch (const PdfError&) {
+                if (!sink.full()) throw;  // a broken stream; a full sink only stopped the decoder
+            }
+            decoded = sink.data();
         }
-        if (sink.data().size() < needed)
+        if (decoded.size() < needed)
             return problem(core::reason::unreadable, where + "the image data is shorter than its size says (truncated)");
-        const char* raw = sink.data().data();
+        const char* raw = decoded.data();
         core::GrayImage g;
         g.width = w;
         g.height = h;

@@ -69,6 +69,71 @@ void check_fax_like(const core::GrayImage& g, int w, int h) {
     BOOST_TEST(g.at(w / 16, h / 16) == 255);
 }
 
+// A one-page PDF showing one image XObject: `image_keys` and `data` make the image's stream.
+std::string one_image_pdf(const std::string& image_keys, const std::string& data, int w_pt, int h_pt) {
+    const std::string size = std::to_string(w_pt) + " " + std::to_string(h_pt);
+    const std::string content = "q " + std::to_string(w_pt) + " 0 0 " + std::to_string(h_pt) + " 0 0 cm /Im1 Do Q";
+    const std::vector<std::string> objects{
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + size + "] /Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /XObject /Subtype /Image " + image_keys + " /Length " + std::to_string(data.size()) + " >>\nstream\n" +
+            data + "\nendstream",
+        "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream",
+    };
+    std::string pdf = "%PDF-1.4\n";
+    std::vector<size_t> offsets;
+    for (size_t i = 0; i < objects.size(); ++i) {
+        offsets.push_back(pdf.size());
+        pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+    }
+    const size_t xref = pdf.size();
+    pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+    char line[32];
+    for (size_t o : offsets) {
+        std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
+        pdf += line;
+    }
+    pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+           std::to_string(xref) + "\n%%EOF\n";
+    return pdf;
+}
+
+std::string zlib_pack(const std::string& raw) {
+    uLongf size = compressBound(static_cast<uLong>(raw.size()));
+    std::string out(size, '\0');
+    if (compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(raw.data()),
+                  static_cast<uLong>(raw.size()), 9) != Z_OK)
+        throw std::runtime_error("zlib compress2 failed");
+    out.resize(size);
+    return out;
+}
+
+// PNG row filtering (types 0–4 in turn, row by row), as img2pdf and many PDF
+// writers store images with /Predictor 15.
+std::string png_predicted(const std::vector<std::uint8_t>& px, int w, int h, int bpp) {
+    const int row = w * bpp;
+    std::string out;
+    auto at = [&](int x, int y) -> int { return x < 0 || y < 0 ? 0 : px[static_cast<size_t>(y * row + x)]; };
+    for (int y = 0; y < h; ++y) {
+        const int type = y % 5;
+        out.push_back(static_cast<char>(type));
+        for (int x = 0; x < row; ++x) {
+            const int raw = at(x, y), a = at(x - bpp, y), b = at(x, y - 1), c = at(x - bpp, y - 1);
+            int pred = 0;
+            if (type == 1) pred = a;
+            else if (type == 2) pred = b;
+            else if (type == 3) pred = (a + b) / 2;
+            else if (type == 4) {
+                const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+                pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+            }
+            out.push_back(static_cast<char>((raw - pred) & 0xff));
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 namespace raster {
@@ -405,29 +470,7 @@ BOOST_AUTO_TEST_CASE(a_flate_decompression_bomb_is_not_inflated) {
         deflateEnd(&z);
     }
     BOOST_REQUIRE(packed.size() < (1u << 20));
-    const std::vector<std::string> objects{
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>",
-        "<< /Type /XObject /Subtype /Image /Width 10 /Height 10 /ColorSpace /DeviceGray /BitsPerComponent 8 "
-        "/Filter /FlateDecode /Length " + std::to_string(packed.size()) + " >>\nstream\n" + packed + "\nendstream",
-        "<< /Length 28 >>\nstream\nq 10 0 0 10 0 0 cm /Im1 Do Q\nendstream",
-    };
-    std::string pdf = "%PDF-1.4\n";
-    std::vector<size_t> offsets;
-    for (size_t i = 0; i < objects.size(); ++i) {
-        offsets.push_back(pdf.size());
-        pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-    }
-    const size_t xref = pdf.size();
-    pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-    char line[32];
-    for (size_t o : offsets) {
-        std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
-        pdf += line;
-    }
-    pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
-           std::to_string(xref) + "\n%%EOF\n";
+    const std::string pdf = one_image_pdf("/Width 10 /Height 10 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", packed, 10, 10);
 
     rusage before{}, after{};
     getrusage(RUSAGE_SELF, &before);
@@ -438,6 +481,71 @@ BOOST_AUTO_TEST_CASE(a_flate_decompression_bomb_is_not_inflated) {
     BOOST_TEST(r.pages[0].at(5, 5) == 0);
     // ru_maxrss is the peak, in KiB: inflating it all would raise it by 128 MiB.
     BOOST_TEST(after.ru_maxrss - before.ru_maxrss < 32 * 1024, "peak grew by " << (after.ru_maxrss - before.ru_maxrss) / 1024 << " MiB");
+}
+
+BOOST_AUTO_TEST_CASE(flate_images_with_png_predictors) {
+    // Grey and RGB, with bright values (the average and Paeth filters overflow a signed byte).
+    for (int comps : {1, 3}) {
+        const int w = 61, h = 40;
+        std::vector<std::uint8_t> px(static_cast<size_t>(w * h * comps));
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w * comps; ++x)
+                px[static_cast<size_t>(y * w * comps + x)] = static_cast<std::uint8_t>(x * 37 + y * 91 + (x * y) % 7 + 128);
+        const std::string keys = std::string("/Width 61 /Height 40 /ColorSpace ") + (comps == 1 ? "/DeviceGray" : "/DeviceRGB") +
+                                 " /BitsPerComponent 8 /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors " +
+                                 std::to_string(comps) + " /BitsPerComponent 8 /Columns 61 >>";
+        auto r = raster::rasterize(span_of(one_image_pdf(keys, zlib_pack(png_predicted(px, w, h, comps)), w, h)), {});
+        BOOST_TEST_CONTEXT(comps << " component(s)") {
+            BOOST_REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().detail));
+            BOOST_REQUIRE(r->pages.size() == 1u);
+            const auto& g = r->pages[0];
+            BOOST_REQUIRE(g.width == w);
+            int wrong = 0;
+            for (int y = 0; y < h; ++y)
+                for (int x = 0; x < w; ++x) {
+                    const auto* p = &px[static_cast<size_t>((y * w + x) * comps)];
+                    const int expected = comps == 1 ? p[0] : (p[0] * 77 + p[1] * 150 + p[2] * 29) >> 8;
+                    wrong += g.at(x, y) != expected;
+                }
+            BOOST_TEST(wrong == 0, wrong << " pixels wrong");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(flate_images_with_the_tiff_predictor) {
+    const int w = 33, h = 9;
+    std::string raw, predicted;
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) raw.push_back(static_cast<char>((x * 29 + y * 7) & 0xff));
+    for (int i = 0; i < w * h; ++i)
+        predicted.push_back(static_cast<char>(i % w == 0 ? raw[static_cast<size_t>(i)] : raw[static_cast<size_t>(i)] - raw[static_cast<size_t>(i - 1)]));
+    auto r = raster::rasterize(
+        span_of(one_image_pdf("/Width 33 /Height 9 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode "
+                              "/DecodeParms << /Predictor 2 /Colors 1 /BitsPerComponent 8 /Columns 33 >>",
+                              zlib_pack(predicted), w, h)),
+        {});
+    BOOST_REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().detail));
+    BOOST_TEST(std::string(r->pages[0].pixels.begin(), r->pages[0].pixels.end()) == raw);
+}
+
+BOOST_AUTO_TEST_CASE(corrupt_or_short_flate_image_data_is_unreadable) {
+    const std::string keys = "/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode";
+    std::string rows;
+    for (int i = 0; i < 100 * 100; ++i) rows.push_back(static_cast<char>((i * 7919) % 251));
+    const std::string packed = zlib_pack(rows);
+    BOOST_TEST(reason_of(raster::rasterize(span_of(one_image_pdf(keys, packed, 100, 100)), {})) == "ok");
+    // Cut short: fewer rows than the image has.
+    BOOST_TEST(reason_of(raster::rasterize(span_of(one_image_pdf(keys, packed.substr(0, packed.size() / 2), 100, 100)), {})) ==
+               core::reason::unreadable);
+    // Garbage after the zlib header.
+    std::string garbage = packed.substr(0, 2) + std::string(packed.size() - 2, '\xff');
+    BOOST_TEST(reason_of(raster::rasterize(span_of(one_image_pdf(keys, garbage, 100, 100)), {})) == core::reason::unreadable);
+    // Fewer rows than the image says, whole and valid.
+    BOOST_TEST(reason_of(raster::rasterize(span_of(one_image_pdf(keys, zlib_pack(rows.substr(0, 5000)), 100, 100)), {})) ==
+               core::reason::unreadable);
+    // A predictor nobody defined.
+    BOOST_TEST(reason_of(raster::rasterize(span_of(one_image_pdf(keys + " /DecodeParms << /Predictor 7 >>", packed, 100, 100)), {})) ==
+               core::reason::unsupported_format);
 }
 
 BOOST_AUTO_TEST_CASE(pdf_object_limit) {
