@@ -105,7 +105,9 @@ std::optional<core::GrayImage> decode_gray(std::span<const std::uint8_t> bytes) 
     return g;
 }
 
-std::optional<std::vector<core::GrayImage>> decode_tiff_pages(std::span<const std::uint8_t> bytes, int max_pages) {
+std::optional<std::vector<core::GrayImage>> decode_tiff_pages(std::span<const std::uint8_t> bytes, int max_pages,
+                                                               const std::function<bool(int, int)>& accept,
+                                                               std::optional<ImageHeader>* refused) {
     quiet_leptonica();
     if (bytes.empty()) return std::nullopt;
     // Page by page, so a TIFF whose next-page offset never ends (found by fuzzing:
@@ -114,6 +116,18 @@ std::optional<std::vector<core::GrayImage>> decode_tiff_pages(std::span<const st
     size_t offset = 0;
     for (int i = 0; i <= max_pages; ++i) {
         size_t before = offset;
+        if (accept) {
+            // A small first page must not let a huge G4 page behind it be decoded.
+            ImageHeader h;
+            l_int32 res = 0, cmap = 0, format = 0;
+            if (readHeaderMemTiff(bytes.data(), bytes.size(), i, &h.width, &h.height, &h.bits_per_sample,
+                                  &h.samples_per_pixel, &res, &cmap, &format) != 0)
+                return std::nullopt;
+            if (!accept(h.width, h.height)) {
+                if (refused) *refused = h;
+                return pages;
+            }
+        }
         PixPtr p(pixReadMemFromMultipageTiff(bytes.data(), bytes.size(), &offset));
         if (!p) return std::nullopt;
         auto g = to_gray(p.get());

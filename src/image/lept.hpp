@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -40,7 +41,12 @@ std::optional<ImageHeader> read_header(std::span<const std::uint8_t> bytes);
 std::optional<core::GrayImage> decode_gray(std::span<const std::uint8_t> bytes);
 // The pages of a TIFF (at most max_pages + 1, so the caller can tell there are too
 // many), to 8-bit grey; nullopt when not decodable or when its page chain loops.
-std::optional<std::vector<core::GrayImage>> decode_tiff_pages(std::span<const std::uint8_t> bytes, int max_pages);
+// Each page's header is read before the page is decoded: a page whose
+// header says `accept(width, height)` is false is not decoded, its header
+// goes to *refused and the pages before it are returned.
+std::optional<std::vector<core::GrayImage>> decode_tiff_pages(
+    std::span<const std::uint8_t> bytes, int max_pages,
+    const std::function<bool(int width, int height)>& accept = {}, std::optional<ImageHeader>* refused = nullptr);
 
 // Any-depth PIX → 8-bit grey GrayImage (copies). Returns empty on failure.
 core::GrayImage to_gray(Pix* pix);

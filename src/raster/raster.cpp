@@ -79,8 +79,15 @@ std::expected<Raster, RasterProblem> rasterize(std::span<const std::uint8_t> byt
             auto h = image::read_header(bytes);
             if (!h) return problem(core::reason::unreadable, "the TIFF header cannot be read (corrupt or truncated)");
             if (auto p = check_pixels(h->width, h->height, limits)) return std::unexpected(*p);
-            auto pages = image::decode_tiff_pages(bytes, limits.max_pages);
+            std::optional<image::ImageHeader> refused;
+            auto pages = image::decode_tiff_pages(
+                bytes, limits.max_pages, [&](int pw, int ph) { return !check_pixels(pw, ph, limits); }, &refused);
             if (!pages) return problem(core::reason::unreadable, "the TIFF cannot be decoded (corrupt or truncated)");
+            if (refused) {
+                auto p = check_pixels(refused->width, refused->height, limits);
+                p->detail = "TIFF page " + std::to_string(pages->size() + 1) + ": " + p->detail;
+                return std::unexpected(*p);
+            }
             if (static_cast<int>(pages->size()) > limits.max_pages)
                 return problem(core::reason::too_large, "TIFF with " + std::to_string(pages->size()) +
                                                             " pages exceeds the limit of " +

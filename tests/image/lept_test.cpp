@@ -233,6 +233,36 @@ BOOST_AUTO_TEST_CASE(decode_tiff_pages_returns_every_page_in_order) {
     BOOST_TEST(first->width == 31);
 }
 
+BOOST_AUTO_TEST_CASE(decode_tiff_pages_reads_each_header_before_decoding_its_page) {
+    auto p1 = lept_fixtures::gray_flat(20, 20, 255);
+    auto p2 = lept_fixtures::gray_flat(300, 200, 0);
+    auto p3 = lept_fixtures::gray_flat(20, 20, 255);
+    auto tiff = lept_fixtures::encode_multipage_tiff({p1.get(), p2.get(), p3.get()});
+    std::vector<std::pair<int, int>> asked;
+    std::optional<image::ImageHeader> refused;
+    auto pages = image::decode_tiff_pages(
+        span_of(tiff), 10,
+        [&](int w, int h) {
+            asked.emplace_back(w, h);
+            return w * h <= 400;
+        },
+        &refused);
+    BOOST_REQUIRE(pages);
+    BOOST_TEST(pages->size() == 1u);  // only the page before the refused one was decoded
+    BOOST_REQUIRE(refused);
+    BOOST_TEST(refused->width == 300);
+    BOOST_TEST(refused->height == 200);
+    BOOST_TEST(asked.size() == 2u);  // the third page is never looked at
+    // Without a refusal every page comes back, each asked about once.
+    asked.clear();
+    refused.reset();
+    pages = image::decode_tiff_pages(span_of(tiff), 10, [&](int w, int h) { asked.emplace_back(w, h); return true; }, &refused);
+    BOOST_REQUIRE(pages);
+    BOOST_TEST(pages->size() == 3u);
+    BOOST_TEST(!refused);
+    BOOST_TEST(asked.size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(decode_tiff_pages_stops_on_a_page_chain_that_loops) {
     // A single-page little-endian TIFF whose "next IFD" offset points back at its own IFD.
     auto p = lept_fixtures::gray_flat(8, 8, 10);

@@ -404,6 +404,8 @@ BOOST_AUTO_TEST_CASE(pixel_limit_is_checked_for_every_container) {
     auto small = lept_fixtures::gray_flat(100, 100, 255);
     auto tiff = lept_fixtures::encode_multipage_tiff({small.get(), big.get()});
     BOOST_TEST(reason_of(raster::rasterize(span_of(tiff), limits)) == core::reason::too_large);
+    auto refused = raster::rasterize(span_of(tiff), limits);
+    BOOST_TEST((!refused && refused.error().detail.rfind("TIFF page 2: ", 0) == 0));  // judged by its header
     limits.max_megapixels = 1.1;
     BOOST_TEST(reason_of(raster::rasterize(span_of(tiff), limits)) == "ok");
 }
