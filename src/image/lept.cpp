@@ -141,6 +141,9 @@ std::optional<std::vector<core::GrayImage>> decode_tiff_pages(std::span<const st
 
 bool write_png(const core::GrayImage& img, const std::filesystem::path& file) {
     auto pix = to_pix(img);
+    // zlib's fastest level: crops and page previews are written for every form,
+    // read by a reviewer now and then; size grows a little, time shrinks a lot.
+    if (pix) pixSetZlibCompression(pix.get(), 1);
     return pix && pixWrite(file.c_str(), pix.get(), IFF_PNG) == 0;
 }
 
