@@ -56,6 +56,7 @@ batch::RunOptions make_run_options(Context& ctx) {
     o.analysis.limits.max_bytes = static_cast<std::size_t>(s.get_int("limits.max_file_mb", 1, 4096)) << 20;
     o.analysis.limits.max_pages = s.get_int("limits.max_pages", 1, 10000);
     o.analysis.limits.max_megapixels = s.get_int("limits.max_megapixels", 1, 1000);
+    o.analysis.limits.max_pdf_objects = static_cast<std::size_t>(s.get_int("limits.max_pdf_objects", 10, 10000000));
     o.analysis.thresholds.min_confidence = s.get_double("thresholds.min_confidence", 0, 100);
     o.analysis.thresholds.min_confidence_checked = s.get_double("thresholds.min_confidence_checked", 0, 100);
     o.analysis.thresholds.min_confidence_confirmed = s.get_double("thresholds.min_confidence_confirmed", 0, 100);

@@ -29,6 +29,7 @@ int cmd_config(Context& ctx, const std::vector<std::string>& argv) {
     s.get_int("limits.max_file_mb", 1, 4096);
     s.get_int("limits.max_pages", 1, 10000);
     s.get_int("limits.max_megapixels", 1, 1000);
+    s.get_int("limits.max_pdf_objects", 10, 10000000);
     s.get_int("limits.max_body_kb", 1, 65536);
     s.get_int("limits.requests_per_token_per_minute", 0, 100000000);
     s.get_int("limits.max_worker_memory_mb", 64, 1 << 20);

@@ -45,6 +45,7 @@ const std::map<std::string, std::string>& Settings::defaults() {
         {"limits.max_file_mb", "50"},
         {"limits.max_pages", "50"},
         {"limits.max_megapixels", "60"},
+        {"limits.max_pdf_objects", "20000"},
         {"limits.max_body_kb", "64"},
         {"limits.requests_per_token_per_minute", "1200"},
         {"limits.max_worker_memory_mb", "2048"},
