@@ -11,7 +11,9 @@
 #include "store/store.hpp"
 #include "web/server.hpp"
 
+#include <chrono>
 #include <csignal>
+#include <optional>
 #include <iostream>
 #include <pthread.h>
 
@@ -61,10 +63,19 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
     digital::DeskOptions desk_options{o.valid_days, o.base_url};
+    // The expiry sweep reads every requested linkage (tens of ms in a large
+    // store): once a minute, not before every sender pass, which each new
+    // request wakes. A link's own page expires its request on the spot.
+    std::optional<std::chrono::steady_clock::time_point> last_sweep;
+    auto sweep = [&](store::Connection& c) {
+        const auto now = std::chrono::steady_clock::now();
+        if (last_sweep && now - *last_sweep < std::chrono::minutes(1)) return;
+        last_sweep = now;
+        digital::Desk(c, ctx.clock(), rules, templates, desk_options).expire_due();
+    };
     mail::SenderThread sender(
         o.open_store, mail::transport_from_settings(s), ctx.clock(), mail::parse_mailbox(s.get("smtp.from")),
-        std::chrono::seconds(2),
-        [&](store::Connection& c) { digital::Desk(c, ctx.clock(), rules, templates, desk_options).expire_due(); },
+        std::chrono::seconds(2), sweep,
         [&](const std::string& line) { ctx.err << "linkage: " << line << std::endl; });
     web::Server server(o, ctx.clock(), rules, &ctx.out, [&sender] { sender.wake(); });
     server.start();
