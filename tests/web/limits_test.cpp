@@ -1,7 +1,8 @@
 // Limits of the web endpoint (issue 8): a body over limits.max_body_kb gets
 // its 413 reliably (read before the answer, never a reset), an unread body
 // is not taken for the next request, and the request rate per API token and
-// per approval link (429 with Retry-After, other tokens unaffected).
+// per approval link (429 with Retry-After, other tokens unaffected), and
+// headers beyond Poco's bounds refused.
 #include <boost/test/unit_test.hpp>
 
 #include "web/rate_limiter.hpp"
@@ -61,6 +62,35 @@ BOOST_AUTO_TEST_CASE(a_body_over_the_limit_gets_413_not_a_reset) {
     BOOST_TEST(response.find("body_too_large") != std::string::npos);
     // Within the limit all is well.
     BOOST_TEST(anna.post_json("/api/v1/linkage-requests", R"({"client": "559456-7892"})").status == 201);
+}
+
+BOOST_AUTO_TEST_CASE(oversized_headers_are_refused_and_the_server_goes_on) {
+    // Poco's request reader bounds the header: at most 100 fields, names of
+    // 256 and values of 8,192 bytes. Beyond that the request is refused with
+    // 400 (or the connection closed) before any handler runs.
+    WebFixture f;
+    auto send_raw = [&](const std::string& head) {
+        Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(f.port)));
+        s.setReceiveTimeout(Poco::Timespan(10, 0));
+        const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + head + "Connection: close\r\n\r\n";
+        s.sendBytes(request.data(), static_cast<int>(request.size()));
+        try {
+            return read_until_closed(s);
+        } catch (const Poco::Exception&) {
+            return std::string();  // reset: refused as well
+        }
+    };
+    auto refused = [](const std::string& response) {
+        return response.empty() || response.rfind("HTTP/1.1 400", 0) == 0u;
+    };
+    BOOST_TEST(send_raw("X-Long: " + std::string(9000, 'a') + "\r\n").rfind("HTTP/1.1 200", 0) != 0u);
+    BOOST_TEST(refused(send_raw("X-Long: " + std::string(9000, 'a') + "\r\n")));
+    std::string many;
+    for (int i = 0; i < 150; ++i) many += "X-F" + std::to_string(i) + ": v\r\n";
+    BOOST_TEST(refused(send_raw(many)));
+    BOOST_TEST(refused(send_raw("X-" + std::string(400, 'n') + ": v\r\n")));
+    // A normal request right after: answered.
+    BOOST_TEST(send_raw("X-Short: ok\r\n").rfind("HTTP/1.1 200", 0) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(an_unread_body_is_not_taken_for_the_next_request) {
