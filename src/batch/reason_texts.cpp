@@ -23,6 +23,7 @@ std::string reason_text_sv(std::string_view code) {
         {"subscription_mismatch", "Abonnemangsnumret hör inte till klientens organisationsnummer."},
         {"name_mismatch", "Namnet på blanketten stämmer inte med registret."},
         {"signer_not_admin", "Undertecknaren är inte registrerad systemadministratör hos klienten."},
+        {"place_unclear", "Orten liknar ett känt ortnamn men stämmer inte exakt; kontrollera orten."},
         {"signer_email_mismatch", "Undertecknarens e-postadress stämmer inte med registret."},
         {"date_invalid", "Datumet går inte att tolka (ÅÅÅÅ-MM-DD)."},
         {"date_in_future", "Datumet ligger i framtiden."},

@@ -37,6 +37,7 @@ inline constexpr std::string_view subscription_mismatch = "subscription_mismatch
 inline constexpr std::string_view name_mismatch = "name_mismatch";
 inline constexpr std::string_view signer_not_admin = "signer_not_admin";
 inline constexpr std::string_view signer_email_mismatch = "signer_email_mismatch";
+inline constexpr std::string_view place_unclear = "place_unclear";  // one or two letters from a known place
 inline constexpr std::string_view date_invalid = "date_invalid";
 inline constexpr std::string_view date_in_future = "date_in_future";
 inline constexpr std::string_view date_too_old = "date_too_old";

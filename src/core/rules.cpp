@@ -167,8 +167,65 @@ Rules Rules::parse(std::string_view rules_json, std::string_view permissions_jso
 }
 
 Rules Rules::load(const std::filesystem::path& data_dir) {
-    return parse(read_file(data_dir / "rules.json"), read_file(data_dir / "permissions.json"),
-                 read_file(data_dir / "exclusion-list.json"));
+    Rules r = parse(read_file(data_dir / "rules.json"), read_file(data_dir / "permissions.json"),
+                    read_file(data_dir / "exclusion-list.json"));
+    if (std::filesystem::exists(data_dir / "places-sv.txt")) {
+        std::istringstream in(read_file(data_dir / "places-sv.txt"));
+        for (std::string line; std::getline(in, line);) {
+            if (line.empty() || line[0] == '#') continue;
+            if (auto n = normalise_legal_name(line); !n.empty()) r.places.push_back(std::move(n));
+        }
+    }
+    return r;
+}
+
+namespace {
+
+std::u32string code_points_of(std::string_view s) {
+    std::u32string out;
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+        if (i + static_cast<std::size_t>(n) > s.size()) n = 1;
+        char32_t cp = n == 1 ? c : static_cast<char32_t>(c & (0x7f >> n));
+        for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3f);
+        out.push_back(cp);
+        i += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
+std::size_t distance_at_most(const std::u32string& a, const std::u32string& b, std::size_t limit) {
+    if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+}  // namespace
+
+bool Rules::place_is_known(std::string_view place) const {
+    const std::string n = normalise_legal_name(place);
+    return std::find(places.begin(), places.end(), n) != places.end();
+}
+
+const std::string* Rules::place_misread_from(std::string_view place) const {
+    if (places.empty() || place_is_known(place)) return nullptr;
+    const auto read = code_points_of(normalise_legal_name(place));
+    for (auto& known : places) {
+        const auto k = code_points_of(known);
+        // Short names are told apart by one letter (Mora, Nora): the closer the
+        // names, the fewer letters a misreading may change.
+        const std::size_t limit = k.size() >= 6 ? 2 : k.size() >= 4 ? 1 : 0;
+        if (limit > 0 && distance_at_most(read, k, limit) <= limit) return &known;
+    }
+    return nullptr;
 }
 
 }  // namespace core

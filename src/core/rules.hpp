@@ -71,6 +71,14 @@ struct Rules {
     SubscriptionFormat subscription;
     PermissionCatalogue permissions;
     ExclusionList exclusions;
+    // Known Swedish place names, folded by normalise_legal_name (data/places-sv.txt;
+    // empty when the file is absent): a place read one or two letters from one of
+    // them, and not one of them, is most likely that place misread.
+    std::vector<std::string> places;
+    bool place_is_known(std::string_view place) const;
+    // The known place `place` is probably a misreading of (one or two letters
+    // away, by length), or nullptr: also nullptr when `place` is itself known.
+    const std::string* place_misread_from(std::string_view place) const;
 
     // Parses the three files data/rules.json, data/permissions.json and
     // data/exclusion-list.json under `data_dir`. Throws std::runtime_error

@@ -102,7 +102,11 @@ ReadResult read_form(const core::GrayImage& page, const align::Similarity& trans
             fr.confidence = 0;
         } else {
             auto text = engine.read_line(writing, f);
-            if (text.confidence < options.retry_below) {
+            // Nothing checks a place or a date against anything else: they are
+            // always read twice, and two reads that differ go to a person.
+            const bool read_twice = std::find(options.read_twice_rules.begin(), options.read_twice_rules.end(),
+                                              f.rule) != options.read_twice_rules.end();
+            if (text.confidence < options.retry_below || read_twice) {
                 // The second look: the page's own resolution when it is finer, else a coarser one.
                 double other = transform.scale() > px_per_pt * 1.15 ? transform.scale() : px_per_pt * 1.4;
                 auto second = align::extract_zone(page, transform, f.box, other, options.inset_pt);
@@ -113,6 +117,7 @@ ReadResult read_form(const core::GrayImage& page, const align::Similarity& trans
                 if (again.text == text.text)
                     text.confidence = std::max({text.confidence, again.confidence,
                                                 text.text.empty() ? 0.0 : options.agreement_confidence});
+                else if (read_twice) text.confidence = 0;
                 else if (again.confidence > text.confidence) text = {again.text, std::min(again.confidence, text.confidence)};
             }
             fr.text = text.text;

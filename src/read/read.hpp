@@ -13,6 +13,7 @@
 #include "read/ocr_engine.hpp"
 
 #include <map>
+#include <string>
 #include <vector>
 
 namespace ocr {
@@ -26,6 +27,10 @@ struct ReadOptions {
     double retry_below = 80;         // a field read with less confidence is read again at another scale:
                                      // two reads that agree keep the better confidence, two that differ the worse
     double agreement_confidence = 85;  // the confidence two agreeing reads are worth at least
+    // Fields (by template rule) that no other field or record cross-checks:
+    // always read a second time at another sampling; if the two reads differ,
+    // the field's confidence is 0 (a person decides), whatever each read claimed.
+    std::vector<std::string> read_twice_rules{"place", "date"};
 };
 
 struct ReadResult {

@@ -68,7 +68,11 @@ public:
             out.text += words[i].first;
             min_conf = std::min(min_conf, words[i].second);
         }
-        out.confidence = first < last ? std::max(0.0, min_conf) : 0;
+        // A hyphen never begins or ends a value (it joins, as in Upplands-Bro or
+        // 556012-5790): at either end it is a speck or a box edge.
+        while (!out.text.empty() && (out.text.front() == '-' || out.text.front() == ' ')) out.text.erase(0, 1);
+        while (!out.text.empty() && (out.text.back() == '-' || out.text.back() == ' ')) out.text.pop_back();
+        out.confidence = first < last && !out.text.empty() ? std::max(0.0, min_conf) : 0;
         return out;
     }
 

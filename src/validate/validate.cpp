@@ -86,6 +86,16 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
         return f ? f->text : std::string();
     };
     for (auto& f : reading.fields) v.values[f.name] = f.text;
+    // A place name begins with a capital (Växjö, Upplands-Bro): a small first
+    // letter is a slip of the read, not part of the value.
+    if (std::string& place = v.values["place"]; !place.empty()) {
+        auto c = static_cast<unsigned char>(place[0]);
+        if (c >= 'a' && c <= 'z') place[0] = static_cast<char>(c - 'a' + 'A');
+        else if (c == 0xC3 && place.size() > 1 && (static_cast<unsigned char>(place[1]) == 0xA5 ||
+                                                   static_cast<unsigned char>(place[1]) == 0xA4 ||
+                                                   static_cast<unsigned char>(place[1]) == 0xB6))
+            place[1] = static_cast<char>(static_cast<unsigned char>(place[1]) - 0x20);  // å ä ö → Å Ä Ö
+    }
 
     // Signature first: an unsigned form cannot become a linkage whatever it says.
     if (reading.born_digital) {
@@ -206,6 +216,13 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
             }
         }
     }
+
+    // Nothing else vouches for the place: a name a letter or two from a known
+    // place, and not itself known, is most likely that place misread.
+    if (const std::string& place = v.values["place"]; !place.empty())
+        if (const std::string* near = rules.place_misread_from(place))
+            fail(v, core::reason::place_unclear, "place",
+                 "'" + place + "' is a letter or two from the place name '" + *near + "': probably misread");
 
     if (std::string d = value("date"); !d.empty()) {
         int y = 0, m = 0, day = 0;

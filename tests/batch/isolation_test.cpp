@@ -138,6 +138,11 @@ BOOST_AUTO_TEST_CASE(workers_run_tesseract_single_threaded_unless_the_operator_s
         std::string seen = "no worker seen";
         for (int i = 0; i < 500 && seen == "no worker seen"; ++i) {
             for (int kid : children_of(pid)) {
+                // Only once it runs as a worker: between fork and exec a child
+                // still carries the batch's own environment.
+                std::ifstream cmd("/proc/" + std::to_string(kid) + "/cmdline", std::ios::binary);
+                std::string argv((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+                if (argv.find(std::string("\0worker", 7)) == std::string::npos) continue;
                 std::ifstream env("/proc/" + std::to_string(kid) + "/environ", std::ios::binary);
                 std::string all((std::istreambuf_iterator<char>(env)), std::istreambuf_iterator<char>());
                 if (all.empty()) continue;

@@ -189,6 +189,27 @@ BOOST_AUTO_TEST_CASE(a_company_name_may_carry_one_slipped_letter_a_person_name_n
     BOOST_TEST(run(p).has("signer_not_admin"));
 }
 
+BOOST_AUTO_TEST_CASE(a_place_a_letter_or_two_from_a_known_place_goes_to_review) {
+    auto r = good_form();
+    set(r, "place", "Götebarg", 92);
+    auto v = run(r);
+    BOOST_TEST(v.has("place_unclear"));
+    BOOST_TEST((decision_of(v).outcome == core::Outcome::review));
+    set(r, "place", "Göteborg", 92);  // the known name itself
+    BOOST_TEST(run(r).failures.empty());
+    set(r, "place", "Abisko", 92);  // far from every known name: taken as read
+    BOOST_TEST(run(r).failures.empty());
+    set(r, "place", "Mora", 92);  // short names one letter apart (Nora) are both known
+    BOOST_TEST(run(r).failures.empty());
+    set(r, "place", "Morra", 92);
+    BOOST_TEST(run(r).has("place_unclear"));
+    // A small first letter is a slip of the read: the place is stored capitalised.
+    set(r, "place", "växjö", 92);
+    auto w = run(r);
+    BOOST_TEST(w.failures.empty());
+    BOOST_TEST(w.values["place"] == "Växjö");
+}
+
 BOOST_AUTO_TEST_CASE(unsigned_is_rejected_faint_goes_to_review) {
     auto r = good_form();
     r.signature = {0.0, false};
