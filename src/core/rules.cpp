@@ -179,9 +179,7 @@ Rules Rules::load(const std::filesystem::path& data_dir) {
     return r;
 }
 
-namespace {
-
-std::u32string code_points_of(std::string_view s) {
+std::u32string code_points(std::string_view s) {
     std::u32string out;
     for (std::size_t i = 0; i < s.size();) {
         auto c = static_cast<unsigned char>(s[i]);
@@ -195,7 +193,7 @@ std::u32string code_points_of(std::string_view s) {
     return out;
 }
 
-std::size_t distance_at_most(const std::u32string& a, const std::u32string& b, std::size_t limit) {
+std::size_t edit_distance(const std::u32string& a, const std::u32string& b, std::size_t limit) {
     if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
     std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -205,10 +203,8 @@ std::size_t distance_at_most(const std::u32string& a, const std::u32string& b, s
             cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
         std::swap(prev, cur);
     }
-    return prev[b.size()];
+    return std::min(prev[b.size()], limit + 1);
 }
-
-}  // namespace
 
 bool Rules::place_is_known(std::string_view place) const {
     const std::string n = normalise_legal_name(place);
@@ -217,13 +213,13 @@ bool Rules::place_is_known(std::string_view place) const {
 
 const std::string* Rules::place_misread_from(std::string_view place) const {
     if (places.empty() || place_is_known(place)) return nullptr;
-    const auto read = code_points_of(normalise_legal_name(place));
+    const auto read = code_points(normalise_legal_name(place));
     for (auto& known : places) {
-        const auto k = code_points_of(known);
+        const auto k = code_points(known);
         // Short names are told apart by one letter (Mora, Nora): the closer the
         // names, the fewer letters a misreading may change.
         const std::size_t limit = k.size() >= 6 ? 2 : k.size() >= 4 ? 1 : 0;
-        if (limit > 0 && distance_at_most(read, k, limit) <= limit) return &known;
+        if (limit > 0 && edit_distance(read, k, limit) <= limit) return &known;
     }
     return nullptr;
 }

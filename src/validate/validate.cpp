@@ -31,39 +31,6 @@ void fail(Validation& v, std::string_view code, const std::string& field, std::s
     v.failures.push_back({std::string(code), field, std::move(detail), sev});
 }
 
-// Code points of a UTF-8 string (invalid bytes count as one each).
-std::u32string code_points(std::string_view s) {
-    std::u32string out;
-    for (std::size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-        if (i + static_cast<std::size_t>(n) > s.size()) n = 1;
-        char32_t cp = n == 1 ? c : static_cast<char32_t>(c & (0x7f >> n));
-        for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3f);
-        out.push_back(cp);
-        i += static_cast<std::size_t>(n);
-    }
-    return out;
-}
-
-// Levenshtein distance in code points, stopping early above `limit`.
-std::size_t edit_distance(const std::u32string& a, const std::u32string& b, std::size_t limit) {
-    if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
-    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        std::size_t best = cur[0];
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            best = std::min(best, cur[j]);
-        }
-        if (best > limit) return limit + 1;
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
 }  // namespace
 
 NameMatch match_company_name(std::string_view registered, std::string_view read, bool read_confidently) {
@@ -72,8 +39,8 @@ NameMatch match_company_name(std::string_view registered, std::string_view read,
     // One slipped letter in a confidently read name of some length is an OCR
     // slip, not another company: the organisation number (check digit,
     // registry) is the identity, the name its confirmation.
-    const auto ca = code_points(a), cb = code_points(b);
-    if (read_confidently && ca.size() >= 8 && edit_distance(ca, cb, 1) <= 1) return NameMatch::one_slip;
+    const auto ca = core::code_points(a), cb = core::code_points(b);
+    if (read_confidently && ca.size() >= 8 && core::edit_distance(ca, cb, 1) <= 1) return NameMatch::one_slip;
     return NameMatch::none;
 }
 
