@@ -156,14 +156,14 @@ void Analyser::reread_doubtful_fields(FormResult& form, const core::GrayImage& p
     static constexpr std::string_view explained_by_a_slip[] = {
         low_confidence, orgnr_invalid,    subscription_invalid, bureau_unknown,       client_unknown,
         name_mismatch,  subscription_mismatch, signer_not_admin, signer_email_mismatch};
+    auto a_slip = [](std::string_view code) {
+        return std::find(std::begin(explained_by_a_slip), std::end(explained_by_a_slip), code) != std::end(explained_by_a_slip);
+    };
     for (auto& r : form.reasons)  // e.g. registration_residual: not a matter of reading
-        if (std::find(std::begin(explained_by_a_slip), std::end(explained_by_a_slip), r) == std::end(explained_by_a_slip))
-            return;
+        if (!a_slip(r)) return;
     std::vector<std::string> fields;
     for (auto& f : form.failures) {
-        bool slip = std::find(std::begin(explained_by_a_slip), std::end(explained_by_a_slip), f.code) !=
-                    std::end(explained_by_a_slip);
-        if (!slip || f.field.empty() || f.field == "date" || f.field == "place") return;  // a person decides anyway
+        if (!a_slip(f.code) || f.field.empty() || f.field == "date" || f.field == "place") return;  // a person decides anyway
         if (std::find(fields.begin(), fields.end(), f.field) == fields.end()) fields.push_back(f.field);
     }
     const auto& th = m_settings.thresholds;
@@ -174,8 +174,7 @@ void Analyser::reread_doubtful_fields(FormResult& form, const core::GrayImage& p
     for (auto& name : fields) {
         const core::FieldSpec* spec = m_template.field(name);
         if (!spec) continue;
-        const bool checked = name == "bureau_orgnr" || name == "client_orgnr" || name == "client_subscription";
-        const double needed = checked ? th.min_confidence_checked : th.min_confidence;
+        const double needed = validate::confidence_needed(name, th);
         auto index = static_cast<std::size_t>(std::find_if(form.reading.fields.begin(), form.reading.fields.end(),
                                                            [&](auto& f) { return f.name == name; }) -
                                               form.reading.fields.begin());

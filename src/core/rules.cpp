@@ -3,6 +3,8 @@
 #include "core/org_number.hpp"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/TextIterator.h>
+#include <Poco/UTF8Encoding.h>
 
 #include <algorithm>
 #include <fstream>
@@ -179,17 +181,12 @@ Rules Rules::load(const std::filesystem::path& data_dir) {
     return r;
 }
 
-std::u32string code_points(std::string_view s) {
+std::u32string code_points(std::string_view utf8) {
+    const std::string text(utf8);
+    Poco::UTF8Encoding encoding;
     std::u32string out;
-    for (std::size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-        if (i + static_cast<std::size_t>(n) > s.size()) n = 1;
-        char32_t cp = n == 1 ? c : static_cast<char32_t>(c & (0x7f >> n));
-        for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3f);
-        out.push_back(cp);
-        i += static_cast<std::size_t>(n);
-    }
+    for (Poco::TextIterator it(text, encoding), end(text); it != end; ++it)
+        out.push_back(*it < 0 ? U'\uFFFD' : static_cast<char32_t>(*it));  // an invalid sequence: one replacement
     return out;
 }
 

@@ -47,7 +47,7 @@ private:
 // "KPMG AB" and "kpmg" compare equal. Result: words joined by one space.
 std::string normalise_legal_name(std::string_view name);
 
-// The code points of UTF-8 text (a byte that starts no valid sequence counts as one).
+// The code points of UTF-8 text (an invalid sequence counts as one U+FFFD).
 std::u32string code_points(std::string_view utf8);
 // Levenshtein distance between `a` and `b`; any value above `limit` is reported as limit + 1.
 std::size_t edit_distance(const std::u32string& a, const std::u32string& b, std::size_t limit);

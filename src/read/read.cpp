@@ -88,6 +88,16 @@ core::GrayImage remove_specks(core::GrayImage& crop, double px_per_pt, double te
     return out;
 }
 
+namespace {
+
+// The sampling of a second look: the page's own resolution when it is
+// clearly finer than `px_per_pt`, else 1.4 times finer (resampled).
+double finer_sampling(const align::Similarity& transform, double px_per_pt) {
+    return transform.scale() > px_per_pt * 1.15 ? transform.scale() : px_per_pt * 1.4;
+}
+
+}  // namespace
+
 ReadResult read_form(const core::GrayImage& page, const align::Similarity& transform, const core::FormTemplate& t,
                      OcrEngine& engine, const ReadOptions& options) {
     ReadResult r;
@@ -107,8 +117,7 @@ ReadResult read_form(const core::GrayImage& page, const align::Similarity& trans
             const bool read_twice = std::find(options.read_twice_rules.begin(), options.read_twice_rules.end(),
                                               f.rule) != options.read_twice_rules.end();
             if (text.confidence < options.retry_below || read_twice) {
-                // The second look: the page's own resolution when it is finer, else a coarser one.
-                double other = transform.scale() > px_per_pt * 1.15 ? transform.scale() : px_per_pt * 1.4;
+                const double other = finer_sampling(transform, px_per_pt);
                 auto second = align::extract_zone(page, transform, f.box, other, options.inset_pt);
                 auto again = engine.read_line(remove_specks(second, other, t.value_size), f);
                 // Two reads of different samplings that agree letter for letter are
@@ -141,22 +150,18 @@ core::GrayImage remove_dust(core::GrayImage crop) {
     auto tally = [&](int run) {
         if (run > 0) ++count[static_cast<std::size_t>(std::min(run, 63))];
     };
-    for (int y = 0; y < crop.height; ++y) {
-        int run = 0;
-        for (int x = 0; x < crop.width; ++x) {
-            if (crop.at(x, y) < 150) ++run;
-            else tally(std::exchange(run, 0));
+    auto tally_lines = [&](int lines, int length, auto ink_at) {
+        for (int l = 0; l < lines; ++l) {
+            int run = 0;
+            for (int i = 0; i < length; ++i) {
+                if (ink_at(l, i)) ++run;
+                else tally(std::exchange(run, 0));
+            }
+            tally(run);
         }
-        tally(run);
-    }
-    for (int x = 0; x < crop.width; ++x) {
-        int run = 0;
-        for (int y = 0; y < crop.height; ++y) {
-            if (crop.at(x, y) < 150) ++run;
-            else tally(std::exchange(run, 0));
-        }
-        tally(run);
-    }
+    };
+    tally_lines(crop.height, crop.width, [&](int y, int x) { return crop.at(x, y) < 150; });  // across
+    tally_lines(crop.width, crop.height, [&](int x, int y) { return crop.at(x, y) < 150; });  // down
     const int stroke = static_cast<int>(std::max_element(count.begin() + 1, count.end() - 1) - count.begin());
     if (count[static_cast<std::size_t>(stroke)] == 0) return crop;
     const int k = stroke + 1;
@@ -179,13 +184,13 @@ std::vector<OcrText> reread_field(const core::GrayImage& page, const align::Simi
                                   const core::FormTemplate& t, const core::FieldSpec& field, OcrEngine& engine,
                                   const ReadOptions& options, int max_reads) {
     const double base = std::min(options.crop_px_per_pt, transform.scale());
-    const double finer = transform.scale() > base * 1.15 ? transform.scale() : base * 1.4;
+    const double finer = finer_sampling(transform, base);
     struct Variant {
         double px_per_pt, inset;
         bool dust;
     };
     // Dust on a letter is the commonest slip on a scan that is otherwise fine;
-    // then other samplings (the first of them is read_form's own second look).
+    // then other samplings.
     const Variant variants[] = {{base, options.inset_pt, true},
                                 {finer, options.inset_pt, true},
                                 {base * 0.75, options.inset_pt, false},

@@ -33,6 +33,12 @@ void fail(Validation& v, std::string_view code, const std::string& field, std::s
 
 }  // namespace
 
+double confidence_needed(std::string_view field, const Thresholds& th) {
+    return field == "bureau_orgnr" || field == "client_orgnr" || field == "client_subscription"
+               ? th.min_confidence_checked
+               : th.min_confidence;
+}
+
 NameMatch match_company_name(std::string_view registered, std::string_view read, bool read_confidently) {
     const std::string a = core::normalise_legal_name(registered), b = core::normalise_legal_name(read);
     if (a == b) return NameMatch::exact;
@@ -55,7 +61,8 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
     for (auto& f : reading.fields) v.values[f.name] = f.text;
     // A place name begins with a capital (Växjö, Upplands-Bro): a small first
     // letter is a slip of the read, not part of the value.
-    if (std::string& place = v.values["place"]; !place.empty()) {
+    if (auto it = v.values.find("place"); it != v.values.end() && !it->second.empty()) {
+        std::string& place = it->second;
         auto c = static_cast<unsigned char>(place[0]);
         if (c >= 'a' && c <= 'z') place[0] = static_cast<char>(c - 'a' + 'A');
         else if (c == 0xC3 && place.size() > 1 && (static_cast<unsigned char>(place[1]) == 0xA5 ||
@@ -87,23 +94,17 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
     // name is not a realistic failure; a paper that says something else
     // still never matches.
     std::vector<const core::FieldReading*> doubtful;
-    auto confident = [&](const core::FieldReading& f) {
-        return f.confidence >= (f.name == "bureau_orgnr" || f.name == "client_orgnr" || f.name == "client_subscription"
-                                    ? th.min_confidence_checked
-                                    : th.min_confidence);
-    };
+    auto confident = [&](const core::FieldReading& f) { return f.confidence >= confidence_needed(f.name, th); };
     for (auto& f : reading.fields) {
         if (f.empty || f.text.empty())
             fail(v, core::reason::field_missing, f.name, "nothing could be read in " + f.name);
         else if (!confident(f))
             doubtful.push_back(&f);
     }
+    // Read with the confidence it needs by itself (an organisation number so
+    // read is the anchor that confirms the names reached through it).
     auto is_confident = [&](const std::string& name) {
         auto f = reading.field(name);
-        return f && !f->empty && confident(*f);
-    };
-    auto anchored = [&](const std::string& orgnr_field) {
-        auto f = reading.field(orgnr_field);
         return f && !f->empty && confident(*f);
     };
     std::vector<std::string> confirmed;
@@ -123,7 +124,7 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
                      "the form says '" + value("bureau_name") + "', the registry '" + v.bureau->name + "'");
             else {
                 v.values["bureau_name"] = v.bureau->name;  // the same name: keep the registry's spelling
-                if (m == NameMatch::exact && anchored("bureau_orgnr")) confirmed.push_back("bureau_name");
+                if (m == NameMatch::exact && is_confident("bureau_orgnr")) confirmed.push_back("bureau_name");
             }
         }
     }
@@ -143,7 +144,7 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
                      "the form says '" + value("client_name") + "', the registry '" + v.client->name + "'");
             else {
                 v.values["client_name"] = v.client->name;
-                if (m == NameMatch::exact && anchored("client_orgnr")) confirmed.push_back("client_name");
+                if (m == NameMatch::exact && is_confident("client_orgnr")) confirmed.push_back("client_name");
             }
         }
     }
@@ -177,7 +178,7 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
         } else {
             v.values["signer_name"] = match->name;
             if (!value("signer_email").empty()) v.values["signer_email"] = match->email;
-            if (anchored("client_orgnr")) {
+            if (is_confident("client_orgnr")) {
                 confirmed.push_back("signer_name");
                 if (!value("signer_email").empty()) confirmed.push_back("signer_email");
             }
@@ -186,10 +187,10 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
 
     // Nothing else vouches for the place: a name a letter or two from a known
     // place, and not itself known, is most likely that place misread.
-    if (const std::string& place = v.values["place"]; !place.empty())
-        if (const std::string* near = rules.place_misread_from(place))
+    if (auto it = v.values.find("place"); it != v.values.end() && !it->second.empty())
+        if (const std::string* near = rules.place_misread_from(it->second))
             fail(v, core::reason::place_unclear, "place",
-                 "'" + place + "' is a letter or two from the place name '" + *near + "': probably misread");
+                 "'" + it->second + "' is a letter or two from the place name '" + *near + "': probably misread");
 
     if (std::string d = value("date"); !d.empty()) {
         int y = 0, m = 0, day = 0;

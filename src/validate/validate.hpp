@@ -64,6 +64,10 @@ struct Thresholds {
     double unsigned_below_ink = 0.05; // below: certainly unsigned (rejected); between this and min: review
 };
 
+// The confidence a field needs by itself: min_confidence_checked for the
+// numbers that check digits and the registry verify anyway, else min_confidence.
+double confidence_needed(std::string_view field, const Thresholds& thresholds);
+
 struct Validation {
     std::vector<Failure> failures;
     std::map<std::string, std::string> values;  // normalised values where valid, else as read
