@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 namespace batch {
 
@@ -17,7 +18,15 @@ Analyser::Analyser(const core::FormTemplate& t, const core::Rules& rules, const 
                    std::unique_ptr<ocr::OcrEngine> engine, std::unique_ptr<validate::RegistryView> registry,
                    AnalysisSettings settings)
     : m_template(t), m_rules(rules), m_clock(clock), m_engine(std::move(engine)), m_registry(std::move(registry)),
-      m_settings(settings) {}
+      m_settings(std::move(settings)) {
+    // A place read exactly as a known place name is vouched for by the list:
+    // it needs no second read (a misread one is a letter or two from a known
+    // name: validate sends it to review as place_unclear).
+    if (!m_settings.read.vouched_for)
+        m_settings.read.vouched_for = [&rules](const core::FieldSpec& f, std::string_view text) {
+            return f.rule == "place" && rules.place_is_known(text);
+        };
+}
 
 FileAnalysis Analyser::analyse(std::string_view bytes) {
     auto t0 = std::chrono::steady_clock::now();

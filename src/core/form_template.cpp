@@ -88,6 +88,11 @@ FormTemplate FormTemplate::parse(std::string_view json) {
             s.rule = f->getValue<std::string>("rule");
             s.required = f->getValue<bool>("required");
             s.ocr_lang = f->getValue<std::string>("ocr_lang");
+            if (f->has("ocr_squeeze")) {
+                s.ocr_squeeze = f->getValue<double>("ocr_squeeze");
+                if (!(s.ocr_squeeze >= 0.5 && s.ocr_squeeze <= 1.0))
+                    throw TemplateError("template: field " + s.name + ": ocr_squeeze must be between 0.5 and 1");
+            }
             t.fields.push_back(std::move(s));
         }
         auto sig = root->getObject("signature");

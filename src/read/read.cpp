@@ -112,10 +112,13 @@ ReadResult read_form(const core::GrayImage& page, const align::Similarity& trans
             fr.confidence = 0;
         } else {
             auto text = engine.read_line(writing, f);
-            // Nothing checks a place or a date against anything else: they are
-            // always read twice, and two reads that differ go to a person.
+            // Nothing checks a date, or a place that is not a known place name,
+            // against anything else: they are read twice, and two reads that
+            // differ go to a person.
             const bool read_twice = std::find(options.read_twice_rules.begin(), options.read_twice_rules.end(),
-                                              f.rule) != options.read_twice_rules.end();
+                                              f.rule) != options.read_twice_rules.end() &&
+                                    !(text.confidence >= options.retry_below && options.vouched_for &&
+                                      options.vouched_for(f, text.text));
             if (text.confidence < options.retry_below || read_twice) {
                 const double other = finer_sampling(transform, px_per_pt);
                 auto second = align::extract_zone(page, transform, f.box, other, options.inset_pt);

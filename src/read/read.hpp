@@ -12,8 +12,10 @@
 #include "core/reading.hpp"
 #include "read/ocr_engine.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ocr {
@@ -31,6 +33,10 @@ struct ReadOptions {
     // always read a second time at another sampling; if the two reads differ,
     // the field's confidence is 0 (a person decides), whatever each read claimed.
     std::vector<std::string> read_twice_rules{"place", "date"};
+    // ...unless the first read, confident by itself, is vouched for by what
+    // this says (the batch: a place read exactly as a known Swedish place
+    // name). Empty: every such field is read twice.
+    std::function<bool(const core::FieldSpec&, std::string_view text)> vouched_for;
 };
 
 struct ReadResult {

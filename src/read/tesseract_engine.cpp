@@ -35,6 +35,13 @@ public:
         api.SetVariable("tessedit_char_whitelist", field.whitelist.c_str());
         // A white margin around the text helps the line finder.
         auto pix = image::to_pix(crop);
+        // Narrowed as the template says (linear interpolation, no sharpening):
+        // fewer columns for the LSTM to step through.
+        if (field.ocr_squeeze < 1.0 && pix) {
+            image::PixPtr narrow(pixScaleGeneral(pix.get(), static_cast<l_float32>(field.ocr_squeeze), 1.0f, 0, 0));
+            if (narrow) pix = std::move(narrow);
+        }
+        if (!pix) return {};
         image::PixPtr padded(pixAddBorder(pix.get(), 12, 0xff));
         api.SetImage(padded.get());
         api.SetSourceResolution(static_cast<int>(crop.dpi > 0 ? crop.dpi : 300));

@@ -12,6 +12,10 @@ BOOST_AUTO_TEST_CASE(shipped_template_loads_and_names_every_spec_field) {
     BOOST_TEST(t.signature_name == "signature");
     BOOST_TEST(t.field("client_orgnr")->whitelist == "0123456789-+");
     BOOST_TEST(t.display_id() == "KOPPLING v1");
+    // Lines are read narrowed, except the place: a short word alone on its
+    // line, whose first letter's case the recogniser tells by its width.
+    BOOST_TEST(t.field("client_name")->ocr_squeeze == 0.75);
+    BOOST_TEST(t.field("place")->ocr_squeeze == 1.0);
 }
 
 BOOST_AUTO_TEST_CASE(broken_templates_are_refused_with_a_reason) {
@@ -28,6 +32,11 @@ BOOST_AUTO_TEST_CASE(broken_templates_are_refused_with_a_reason) {
     BOOST_CHECK_THROW(core::FormTemplate::parse(without("\"client_orgnr\"", "\"kund_orgnr\"")), core::TemplateError);
     // A mark moved into the 10 mm margin.
     BOOST_CHECK_THROW(core::FormTemplate::parse(without("\"x\": 34.0,  \"y\": 34.0", "\"x\": 10.0,  \"y\": 34.0")),
+                      core::TemplateError);
+    // A squeeze outside 0.5–1 would stretch the line or crush it.
+    BOOST_CHECK_THROW(core::FormTemplate::parse(without("\"ocr_squeeze\": 0.75", "\"ocr_squeeze\": 1.5")),
+                      core::TemplateError);
+    BOOST_CHECK_THROW(core::FormTemplate::parse(without("\"ocr_squeeze\": 0.75", "\"ocr_squeeze\": 0.2")),
                       core::TemplateError);
 }
 

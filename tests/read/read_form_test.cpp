@@ -7,6 +7,7 @@
 #include "read/read.hpp"
 #include "test_support.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -159,6 +160,47 @@ BOOST_AUTO_TEST_CASE(a_place_or_date_whose_two_reads_differ_goes_to_a_person) {
     auto q = ocr::read_form(p.filled, p.filled_at, p.tmpl, again, plain);
     BOOST_TEST(again.calls["place"] == 1);
     BOOST_TEST(q.reading.field("place")->confidence == 92);
+}
+
+BOOST_AUTO_TEST_CASE(a_place_vouched_for_is_read_once_unless_its_first_read_is_doubtful) {
+    auto& p = page();
+    ocr::ReadOptions options;
+    std::vector<std::string> asked;
+    options.vouched_for = [&](const core::FieldSpec& f, std::string_view text) {
+        asked.push_back(f.name);
+        return f.rule == "place" && text == "Göteborg";
+    };
+    FakeEngine engine;
+    engine.script = [](const std::string& f, int nth) {
+        if (f == "place") return nth == 0 ? ocr::OcrText{"Göteborg", 92} : ocr::OcrText{"Götebarg", 95};
+        if (f == "date") return ocr::OcrText{"2026-11-20", 96};
+        return ocr::OcrText{"x", 99};
+    };
+    auto r = ocr::read_form(p.filled, p.filled_at, p.tmpl, engine, options);
+    BOOST_TEST(engine.calls["place"] == 1);
+    BOOST_TEST(r.reading.field("place")->text == "Göteborg");
+    BOOST_TEST(r.reading.field("place")->confidence == 92);
+    BOOST_TEST(engine.calls["date"] == 2);  // not vouched for: still read twice
+    BOOST_TEST((std::find(asked.begin(), asked.end(), "date") != asked.end()));
+    // A doubtful first read is not vouched for, whatever it says: read again,
+    // and two reads that differ go to a person.
+    FakeEngine doubtful;
+    doubtful.script = [](const std::string& f, int nth) {
+        if (f == "place") return nth == 0 ? ocr::OcrText{"Göteborg", 60} : ocr::OcrText{"Götebarg", 95};
+        return ocr::OcrText{"2026-11-20", 96};
+    };
+    auto q = ocr::read_form(p.filled, p.filled_at, p.tmpl, doubtful, options);
+    BOOST_TEST(doubtful.calls["place"] == 2);
+    BOOST_TEST(q.reading.field("place")->confidence == 0);
+    // A place it does not vouch for is read twice, as without it.
+    FakeEngine unknown;
+    unknown.script = [](const std::string& f, int nth) {
+        if (f == "place") return nth == 0 ? ocr::OcrText{"Götebarg", 92} : ocr::OcrText{"Göteborg", 95};
+        return ocr::OcrText{"2026-11-20", 96};
+    };
+    auto u = ocr::read_form(p.filled, p.filled_at, p.tmpl, unknown, options);
+    BOOST_TEST(unknown.calls["place"] == 2);
+    BOOST_TEST(u.reading.field("place")->confidence == 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_signed_form_has_a_signature) {
