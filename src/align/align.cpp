@@ -20,6 +20,12 @@ void Similarity::apply(double x, double y, double& ox, double& oy) const {
     oy = b * x + a * y + ty;
 }
 
+Similarity Alignment::reduced_transform() const {
+    // A reduced pixel covers `reduction` page pixels each way: page coordinates / reduction.
+    const double f = reduction > 1 && !reduced.empty() ? reduction : 1.0;
+    return {transform.a / f, transform.b / f, transform.tx / f, transform.ty / f};
+}
+
 namespace {
 
 constexpr double k_pt_to_mm = 25.4 / 72.0;
@@ -208,7 +214,11 @@ Alignment align_page(const core::GrayImage& page, const core::FormTemplate& t, c
     // Work on a copy reduced to about 100 dpi: marks are large, noise is small.
     const double factor = std::max(1.0, std::floor(scale / (100.0 / 72.0)));
     const int reduction = static_cast<int>(factor);
-    image::PixPtr small(image::to_pix(reduction > 1 ? reduce_by(page, reduction) : page));
+    if (reduction > 1) {
+        al.reduced = reduce_by(page, reduction);
+        al.reduction = reduction;
+    }
+    image::PixPtr small(image::to_pix(reduction > 1 ? al.reduced : page));
     if (!small) {
         al.note = "page could not be reduced";
         return al;

@@ -38,6 +38,12 @@ struct Alignment {
     double ink_percent = 0;    // dark pixels of the page, 0–100
     std::optional<std::string> qr_text;  // decoded QR payload, if any
     std::string note;          // why a page is not a form, for staff and logs
+    // The page at 1/reduction of its resolution (block means, about 100 dpi),
+    // as the marks were searched on; empty when the page was not reduced.
+    // `reduced_transform()` maps the template onto it (previews).
+    core::GrayImage reduced;
+    int reduction = 1;
+    Similarity reduced_transform() const;
 };
 
 struct AlignOptions {

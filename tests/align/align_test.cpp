@@ -204,6 +204,36 @@ BOOST_AUTO_TEST_CASE(skew_at_300_dpi_upside_down) {
     BOOST_TEST(*al.qr_text == expected_qr(s.tmpl));
 }
 
+BOOST_AUTO_TEST_CASE(the_reduced_page_and_its_transform_give_the_same_preview_as_the_page) {
+    auto& s = scans();
+    // Upside down and skewed: the reduced transform must carry rotation and offset too.
+    auto page = rotated(turned(s.page300, 2), 2.0);
+    auto al = align::align_page(page, s.tmpl);
+    BOOST_REQUIRE(al.registered);
+    BOOST_TEST(al.reduction == 3);
+    BOOST_TEST(al.reduced.width == (page.width + 2) / 3);
+    const double preview = 100.0 / 72.0;
+    BOOST_TEST(std::abs(al.reduced_transform().scale() - al.transform.scale() / 3) < 1e-9);
+    core::Rect whole{0, 0, s.tmpl.page_width, s.tmpl.page_height};
+    auto from_reduced = align::extract_zone(al.reduced, al.reduced_transform(), whole, preview);
+    auto from_page = align::extract_zone(page, al.transform, whole, preview);
+    BOOST_REQUIRE(from_reduced.width == from_page.width);
+    BOOST_REQUIRE(from_reduced.height == from_page.height);
+    // Where the form has ink, both previews have it: the mark's centre is dark in both.
+    auto& tl = s.tmpl.mark("tl")->box;
+    const int mx = static_cast<int>(tl.cx() * preview), my = static_cast<int>(tl.cy() * preview);
+    BOOST_TEST(from_reduced.at(mx, my) < 100);
+    BOOST_TEST(from_page.at(mx, my) < 100);
+    // And they differ only as a block mean differs from a point sample.
+    double diff = 0;
+    for (size_t i = 0; i < from_page.pixels.size(); ++i) diff += std::abs(int(from_reduced.pixels[i]) - int(from_page.pixels[i]));
+    BOOST_TEST(diff / static_cast<double>(from_page.pixels.size()) < 6.0);
+    // A page too coarse to reduce has no reduced copy; the transform is then the page's.
+    auto low = align::align_page(s.page150, s.tmpl);
+    BOOST_TEST(low.reduced.empty());
+    BOOST_TEST(low.reduced_transform().scale() == low.transform.scale());
+}
+
 BOOST_AUTO_TEST_CASE(a_shift_moves_the_translation_only) {
     auto& s = scans();
     auto base = align::align_page(s.page150, s.tmpl);
