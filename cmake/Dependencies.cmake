@@ -15,6 +15,8 @@ endfunction()
 linkage_require_pkg(SQLITE3 sqlite3 libsqlite3-dev)
 linkage_require_pkg(TESSERACT tesseract libtesseract-dev)
 linkage_require_pkg(LEPT lept libleptonica-dev)
+# libjpeg-turbo (Leptonica's own JPEG library): pages decoded straight to grey rows (src/image).
+linkage_require_pkg(JPEG libjpeg libjpeg62-turbo-dev)
 linkage_require_pkg(ZXING zxing libzxing-dev)
 # OpenSSL libcrypto: SHA-256, PBKDF2 and constant-time compare (src/digital/secrets.cpp).
 linkage_require_pkg(LIBCRYPTO libcrypto libssl-dev)

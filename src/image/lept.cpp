@@ -1,5 +1,7 @@
 #include "image/lept.hpp"
 
+#include "image/jpeg_luminance.hpp"
+
 #include <leptonica/allheaders.h>
 
 #include <cstring>
@@ -96,6 +98,8 @@ std::optional<core::GrayImage> decode_gray(std::span<const std::uint8_t> bytes) 
     // A JPEG is decoded to its luminance only: the colour planes are never
     // converted (a scanner's colour JPEG costs the time of a grey one).
     const bool jpeg = bytes.size() > 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff;
+    if (jpeg)
+        if (auto g = decode_jpeg_luminance(bytes)) return g;
     l_int32 warnings = 0;
     PixPtr pix(jpeg ? pixReadMemJpeg(bytes.data(), bytes.size(), 0, 1, &warnings, L_JPEG_READ_LUMINANCE)
                     : pixReadMem(bytes.data(), bytes.size()));

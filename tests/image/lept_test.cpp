@@ -1,5 +1,6 @@
 // image::decode_gray / decode_tiff_pages / read_header / to_gray / to_pix /
-// write_png on images made with Leptonica at test time.
+// write_png and the direct JPEG reader on images made with Leptonica at test time.
+#include "image/jpeg_luminance.hpp"
 #include "image/lept.hpp"
 #include "lept_fixtures.hpp"
 #include "test_support.hpp"
@@ -287,6 +288,48 @@ BOOST_AUTO_TEST_CASE(decode_tiff_pages_stops_on_a_page_chain_that_loops) {
     // Either refused, or stopped at the loop: never 51 copies of the same page.
     if (pages) BOOST_TEST(pages->size() <= 1u);
     BOOST_TEST_MESSAGE("looping TIFF: " << (pages ? std::to_string(pages->size()) + " page(s)" : "refused"));
+}
+
+// The direct libjpeg path (jpeg_luminance.cpp) must give what Leptonica's
+// reader gave before it, pixel for pixel.
+BOOST_AUTO_TEST_CASE(jpeg_luminance_equals_leptonicas_decode_pixel_for_pixel) {
+    auto grey = lept_fixtures::gray_pattern(203, 151);  // widths not a multiple of the 8-pixel block
+    auto colour = colour_blocks({{{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {200, 120, 40}}});
+    for (PIX* pix : {grey.get(), colour.get()}) {
+        pixSetResolution(pix, 300, 300);
+        for (int quality : {40, 95}) {
+            auto jpeg = lept_fixtures::encode_jpeg(pix, quality);
+            auto ours = image::decode_jpeg_luminance(span_of(jpeg));
+            BOOST_REQUIRE(ours);
+            l_int32 warnings = 0;
+            image::PixPtr theirs(pixReadMemJpeg(jpeg.data(), jpeg.size(), 0, 1, &warnings, L_JPEG_READ_LUMINANCE));
+            BOOST_REQUIRE(theirs);
+            auto expected = image::to_gray(theirs.get());
+            BOOST_TEST(ours->width == expected.width);
+            BOOST_TEST(ours->height == expected.height);
+            BOOST_TEST((ours->pixels == expected.pixels), "depth " << pixGetDepth(pix) << ", quality " << quality);
+            BOOST_TEST(ours->dpi == 300);
+            // decode_gray takes this path for every JPEG.
+            BOOST_TEST((image::decode_gray(span_of(jpeg))->pixels == expected.pixels));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(jpeg_luminance_refuses_what_it_cannot_decode_whole) {
+    auto pix = lept_fixtures::gray_pattern(200, 150);
+    auto jpeg = lept_fixtures::encode_jpeg(pix.get());
+    BOOST_TEST(!image::decode_jpeg_luminance({}));
+    BOOST_TEST(!image::decode_jpeg_luminance(span_of(Bytes(jpeg.begin(), jpeg.begin() + 40))));
+    BOOST_TEST(!image::decode_jpeg_luminance(span_of(Bytes(jpeg.begin(), jpeg.end() - 200))));  // rows missing
+    auto png = lept_fixtures::encode(pix.get(), IFF_PNG);
+    BOOST_TEST(!image::decode_jpeg_luminance(span_of(png)));
+    // Stray bytes after the image's end (some scanners pad files) change nothing.
+    Bytes padded = jpeg;
+    padded.insert(padded.end(), {0, 0, 0, 0, 0x12, 0x34});
+    auto a = image::decode_jpeg_luminance(span_of(jpeg)), b = image::decode_jpeg_luminance(span_of(padded));
+    BOOST_REQUIRE(a);
+    BOOST_REQUIRE(b);
+    BOOST_TEST((a->pixels == b->pixels));
 }
 
 BOOST_AUTO_TEST_CASE(corrupt_truncated_and_foreign_bytes_decode_to_nothing) {
