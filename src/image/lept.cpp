@@ -100,9 +100,9 @@ std::optional<core::GrayImage> decode_gray(std::span<const std::uint8_t> bytes) 
     const bool jpeg = bytes.size() > 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff;
     if (jpeg)
         if (auto g = decode_jpeg_luminance(bytes)) return g;
-    l_int32 warnings = 0;
-    PixPtr pix(jpeg ? pixReadMemJpeg(bytes.data(), bytes.size(), 0, 1, &warnings, L_JPEG_READ_LUMINANCE)
-                    : pixReadMem(bytes.data(), bytes.size()));
+    // Anything else, and a JPEG without a luminance plane (CMYK: Leptonica
+    // converts it to RGB, and to_gray takes the luminance of that).
+    PixPtr pix(pixReadMem(bytes.data(), bytes.size()));
     if (!pix) return std::nullopt;
     auto g = to_gray(pix.get());
     if (g.empty()) return std::nullopt;

@@ -330,6 +330,15 @@ BOOST_AUTO_TEST_CASE(jpeg_luminance_refuses_what_it_cannot_decode_whole) {
     BOOST_REQUIRE(a);
     BOOST_REQUIRE(b);
     BOOST_TEST((a->pixels == b->pixels));
+    // CMYK has no luminance plane: the direct path declines, Leptonica's converts it.
+    auto cmyk_text = test_support::read_file(test_support::source_dir() / "tests/fuzz/seeds/raster/cmyk.jpg");
+    Bytes cmyk(cmyk_text.begin(), cmyk_text.end());
+    BOOST_TEST(!image::decode_jpeg_luminance(span_of(cmyk)));
+    auto g = image::decode_gray(span_of(cmyk));
+    BOOST_REQUIRE(g);
+    BOOST_TEST(g->width == 40);
+    BOOST_TEST(g->at(12, 12) < 80);   // the black square
+    BOOST_TEST(g->at(32, 25) > 180);  // white paper
 }
 
 BOOST_AUTO_TEST_CASE(corrupt_truncated_and_foreign_bytes_decode_to_nothing) {
