@@ -96,11 +96,10 @@ FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, File
         form.reading = std::move(rd.reading);
         form.crops = std::move(rd.crops);
         core::Rect whole{0, 0, m_template.page_width, m_template.page_height};
-        // From the page as align reduced it (about 100 dpi): a ninth of the
-        // pixels to sample, and each preview pixel a mean, not a point.
-        const bool reduced = !al.reduced.empty() && al.reduced_transform().scale() >= 0.8 * m_settings.preview_px_per_pt;
-        form.page_preview = reduced ? align::extract_zone(al.reduced, al.reduced_transform(), whole, m_settings.preview_px_per_pt)
-                                    : align::extract_zone(page, al.transform, whole, m_settings.preview_px_per_pt);
+        // From the page as align reduced it (about 100 dpi, the preview's own
+        // resolution): a ninth of the pixels to sample, each a block mean.
+        form.page_preview = align::extract_zone(al.reduced.empty() ? page : al.reduced, al.reduced_transform(), whole,
+                                                m_settings.preview_px_per_pt);
     }
     auto t2 = std::chrono::steady_clock::now();
     validate_and_decide(form, al.registered, al.from_qr_only);

@@ -33,7 +33,6 @@ public:
     OcrText read_line(const core::GrayImage& crop, const core::FieldSpec& field) override {
         tesseract::TessBaseAPI& api = field.ocr_lang == "swe" ? m_swe : m_eng;
         api.SetVariable("tessedit_char_whitelist", field.whitelist.c_str());
-        // A white margin around the text helps the line finder.
         auto pix = image::to_pix(crop);
         // Narrowed as the template says (linear interpolation, no sharpening):
         // fewer columns for the LSTM to step through.
@@ -42,6 +41,7 @@ public:
             if (narrow) pix = std::move(narrow);
         }
         if (!pix) return {};
+        // A white margin around the text helps the line finder.
         image::PixPtr padded(pixAddBorder(pix.get(), 12, 0xff));
         api.SetImage(padded.get());
         api.SetSourceResolution(static_cast<int>(crop.dpi > 0 ? crop.dpi : 300));
