@@ -159,6 +159,8 @@ std::string Exchange::cookie(const std::string& name) const {
 
 std::string Exchange::header(const std::string& name) const { return req.get(name, ""); }
 
+std::string Exchange::client_ip() const { return req.clientAddress().host().toString(); }
+
 void Exchange::send(int st, const std::string& content_type, const std::string& text) {
     if (m_sent) return;
     // A body the handler did not read (an early 401, 405, 429) must not be

@@ -98,6 +98,9 @@ public:
     std::optional<std::string> body();
     std::string cookie(const std::string& name) const;
     std::string header(const std::string& name) const;
+    // The peer's IP address as text ("127.0.0.1", "::1"): the key of the
+    // per-address limits (sign-in, connections).
+    std::string client_ip() const;
 
     void send(int status, const std::string& content_type, const std::string& body);
     void send_html(int status, const std::string& html);

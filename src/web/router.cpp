@@ -195,7 +195,7 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net:
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         char dur[32];
         std::snprintf(dur, sizeof dur, "%.1fms", ms);
-        std::string line = core::format_utc(m_app.clock.now()) + " " + rid + " " + req.clientAddress().host().toString() +
+        std::string line = core::format_utc(m_app.clock.now()) + " " + rid + " " + x.client_ip() +
                            " " + req.getMethod() + " " + loggable_target(req.getURI()) + " " +
                            std::to_string(x.status) + " " + dur + " user=" + x.log_user;
         if (!failure.empty()) line += " error=\"" + failure.substr(0, 200) + "\"";
