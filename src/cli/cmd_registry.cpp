@@ -1,6 +1,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "core/log.hpp"
 #include "registry/registry_import.hpp"
 #include "store/registry_repo.hpp"
 
@@ -28,6 +29,15 @@ int import_registry_file(Context& ctx, const std::filesystem::path& file) {
                 << " problem(s); nothing was imported:\n";
         for (auto& p : data.error()) ctx.err << "  " << p.path << ": " << p.message << '\n';
         return k_exit_input;
+    }
+    // Look-alike bureau names: imported, but the operator is told (stderr and log).
+    if (auto warnings = registry::registry_warnings(*data); !warnings.empty()) {
+        core::Logger log(core::parse_log_level(ctx.settings().get("log.level")).value_or(core::LogLevel::info));
+        for (auto& w : warnings) {
+            ctx.err << "linkage: warning: registry file " << file.string() << ": " << w.path << ": " << w.message
+                    << '\n';
+            log.warning("registry.import.warning").kv("file", file.string()).kv("path", w.path).kv("message", w.message);
+        }
     }
     store::RegistryRepo repo(ctx.store(), ctx.clock());
     try {

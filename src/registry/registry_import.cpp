@@ -1,6 +1,8 @@
 #include "registry/registry_import.hpp"
 
+#include "core/email_address.hpp"
 #include "core/org_number.hpp"
+#include "registry/text_hygiene.hpp"
 
 #include <Poco/JSON/Parser.h>
 
@@ -20,8 +22,11 @@ public:
 
     void add(const std::string& path, const std::string& msg) { problems.push_back({path, msg}); }
 
-    // A required non-empty string member.
-    std::string text(const Object::Ptr& o, const std::string& path, const std::string& key) {
+    // A required non-empty string member of at most `max_chars` characters,
+    // free of control and bidi characters (text_hygiene.hpp). Empty when it
+    // is missing or refused (the problem is recorded).
+    std::string text(const Object::Ptr& o, const std::string& path, const std::string& key,
+                     std::size_t max_chars = k_max_other_chars) {
         std::string p = path + "." + key;
         if (!o->has(key)) {
             add(p, "missing");
@@ -33,6 +38,10 @@ public:
             return {};
         }
         auto s = v.extract<std::string>();
+        if (auto problem = text_problem(s, max_chars)) {
+            add(p, *problem);
+            return {};
+        }
         if (s.find_first_not_of(" \t") == std::string::npos) add(p, "must not be empty");
         return s;
     }
@@ -77,11 +86,18 @@ public:
         return o;
     }
 
-    void email(const std::string& path, const std::string& e) {
-        auto at = e.find('@');
-        if (!e.empty() && (at == std::string::npos || at == 0 || e.find('.', at) == std::string::npos ||
-                           e.find(' ') != std::string::npos))
-            add(path, "'" + e + "' is not an e-mail address");
+    // The e-mail member `key`: RFC 5321/5322 syntax by the rule the SMTP
+    // envelope applies too (core/email_address.hpp). Empty when refused.
+    std::string email(const Object::Ptr& o, const std::string& path, const std::string& key) {
+        const std::string p = path + "." + key;
+        const std::size_t before = problems.size();
+        std::string e = text(o, path, key, core::k_email_max_length);
+        if (e.empty() || problems.size() != before) return {};
+        if (auto problem = core::email_address_problem(e)) {
+            add(p, "'" + e + "' is not a usable e-mail address: it " + *problem);
+            return {};
+        }
+        return e;
     }
 };
 
@@ -110,7 +126,7 @@ std::expected<core::RegistryData, std::vector<ImportProblem>> parse_registry(std
             if (!o) continue;
             core::BureauRecord b;
             b.orgnr = ck.orgnr(o, p, "orgnr");
-            b.name = ck.text(o, p, "name");
+            b.name = ck.text(o, p, "name", k_max_name_chars);
             b.product = ck.text(o, p, "product");
             if (!b.product.empty() && b.product != "digital_byra" && b.product != "klienthanterare")
                 ck.add(p + ".product", "'" + b.product + "' is not a product: use digital_byra or klienthanterare");
@@ -125,10 +141,9 @@ std::expected<core::RegistryData, std::vector<ImportProblem>> parse_registry(std
                     auto uo = ck.object_at(users, j, up);
                     if (!uo) continue;
                     core::BureauUserRecord u;
-                    u.username = ck.text(uo, up, "username");
-                    u.name = ck.text(uo, up, "name");
-                    u.email = ck.text(uo, up, "email");
-                    ck.email(up + ".email", u.email);
+                    u.username = ck.text(uo, up, "username", k_max_username_chars);
+                    u.name = ck.text(uo, up, "name", k_max_name_chars);
+                    u.email = ck.email(uo, up, "email");
                     u.role = ck.text(uo, up, "role");
                     if (!u.role.empty() && u.role != "consultant" && u.role != "admin")
                         ck.add(up + ".role", "'" + u.role + "' is not a bureau role: use consultant or admin");
@@ -157,7 +172,7 @@ std::expected<core::RegistryData, std::vector<ImportProblem>> parse_registry(std
                 if (!sub) ck.add(p + ".subscription", "invalid subscription number '" + raw_sub + "': " + sub.error());
                 else c.subscription = *sub;
             }
-            c.name = ck.text(o, p, "name");
+            c.name = ck.text(o, p, "name", k_max_name_chars);
             c.multi_company = ck.flag(o, p, "multi_company", false);
             if (!c.orgnr.empty()) {
                 auto [it, fresh] = seen_orgnr.emplace("c" + c.orgnr, p);
@@ -175,9 +190,8 @@ std::expected<core::RegistryData, std::vector<ImportProblem>> parse_registry(std
                     auto uo = ck.object_at(users, j, up);
                     if (!uo) continue;
                     core::ClientUserRecord u;
-                    u.name = ck.text(uo, up, "name");
-                    u.email = ck.text(uo, up, "email");
-                    ck.email(up + ".email", u.email);
+                    u.name = ck.text(uo, up, "name", k_max_name_chars);
+                    u.email = ck.email(uo, up, "email");
                     u.role = ck.text(uo, up, "role");
                     if (!u.role.empty() && u.role != "system_administrator" && u.role != "user")
                         ck.add(up + ".role", "'" + u.role + "' is not a client role: use system_administrator or user");
@@ -192,6 +206,24 @@ std::expected<core::RegistryData, std::vector<ImportProblem>> parse_registry(std
 
     if (!ck.problems.empty()) return std::unexpected(std::move(ck.problems));
     return data;
+}
+
+std::vector<ImportProblem> registry_warnings(const core::RegistryData& data) {
+    std::vector<ImportProblem> out;
+    std::map<std::string, std::size_t> first_by_skeleton;
+    for (std::size_t i = 0; i < data.bureaus.size(); ++i) {
+        const auto& name = data.bureaus[i].name;
+        const std::string p = "$.bureaus[" + std::to_string(i) + "].name";
+        if (mixes_scripts(name))
+            out.push_back({p, "bureau name '" + name + "' mixes Latin letters with Cyrillic or Greek ones that look alike; "
+                              "check that it is typed as intended"});
+        auto [it, fresh] = first_by_skeleton.emplace(skeleton(name), i);
+        if (!fresh && data.bureaus[it->second].name != name)
+            out.push_back({p, "bureau name '" + name + "' looks confusingly like '" + data.bureaus[it->second].name +
+                              "' ($.bureaus[" + std::to_string(it->second) + "].name); check that they are really "
+                              "two different bureaus and that the names are typed as intended"});
+    }
+    return out;
 }
 
 }  // namespace registry
