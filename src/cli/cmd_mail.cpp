@@ -35,7 +35,13 @@ int cmd_mail(Context& ctx, const std::vector<std::string>& argv) {
         auto r = mail::send_due(ctx.store(), *transport, ctx.clock(),
                                 mail::parse_mailbox(ctx.settings().get("smtp.from")), 100, lease);
         ctx.out << "sent " << r.sent << ", not delivered " << r.failed << " (" << transport->describe() << ")\n";
-        if (r.failed) ctx.out << "last error: " << r.last_error << "\nthe messages stay queued and are retried\n";
+        if (r.failed) {
+            ctx.out << "last error: " << r.last_error << '\n';
+            if (r.failed > r.undeliverable) ctx.out << "the messages not delivered now stay queued and are retried\n";
+            if (r.undeliverable)
+                ctx.out << r.undeliverable << " message(s) can never be delivered as they are: marked failed, not "
+                           "retried (see 'linkage mail status')\n";
+        }
         return k_exit_ok;
     }
     store::MailQueue queue(ctx.store());
@@ -46,6 +52,7 @@ int cmd_mail(Context& ctx, const std::vector<std::string>& argv) {
         o.set("queued", st.queued);
         o.set("retrying", st.retrying);
         o.set("sent", st.sent);
+        o.set("failed", st.failed);
         o.set("oldest_queued_at", st.oldest_queued_at ? Poco::Dynamic::Var(*st.oldest_queued_at) : Poco::Dynamic::Var());
         o.set("next_attempt_at", st.next_attempt_at ? Poco::Dynamic::Var(*st.next_attempt_at) : Poco::Dynamic::Var());
         o.set("last_error", st.last_error ? Poco::Dynamic::Var(*st.last_error) : Poco::Dynamic::Var());
@@ -55,7 +62,8 @@ int cmd_mail(Context& ctx, const std::vector<std::string>& argv) {
     }
     ctx.out << "transport: " << transport->describe() << "\n"
             << "queued: " << st.queued << " (retrying " << st.retrying << ")\n"
-            << "sent: " << st.sent << '\n';
+            << "sent: " << st.sent << '\n'
+            << "failed (not retried): " << st.failed << '\n';
     if (st.oldest_queued_at) ctx.out << "oldest queued: " << *st.oldest_queued_at << '\n';
     if (st.next_attempt_at) ctx.out << "next attempt: " << *st.next_attempt_at << '\n';
     if (st.last_error) ctx.out << "last error: " << *st.last_error << '\n';
@@ -63,6 +71,10 @@ int cmd_mail(Context& ctx, const std::vector<std::string>& argv) {
         if (m.state == "queued")
             ctx.out << "  #" << std::left << std::setw(5) << m.id << m.recipient << "  attempts " << m.attempts
                     << "  next " << m.next_attempt_at << '\n';
+    for (auto& m : queue.list())
+        if (m.state == "failed")
+            ctx.out << "  #" << std::left << std::setw(5) << m.id << mail::printable(m.recipient) << "  failed: "
+                    << mail::printable(m.last_error.value_or(""), 300) << '\n';
     return k_exit_ok;
 }
 

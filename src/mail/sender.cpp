@@ -1,5 +1,6 @@
 #include "mail/sender.hpp"
 
+#include "core/email_address.hpp"
 #include "store/mail_queue.hpp"
 
 namespace mail {
@@ -22,7 +23,19 @@ SendSummary send_due(store::Connection& c, Transport& t, const core::Clock& cloc
         const auto claimed_at = clock.now();
         if (!queue.claim(m.id, core::format_utc(claimed_at), core::format_utc(claimed_at + lease))) continue;
         try {
+            // Whatever the transport: a recipient the registry rule refuses is
+            // never handed on (it reached the store bypassing the import).
+            if (auto problem = core::email_address_problem(m.recipient))
+                throw PermanentTransportError("recipient '" + printable(m.recipient) +
+                                              "' is not a valid e-mail address: it " + *problem +
+                                              "; the message is not sent (correct the address in the registry)");
             t.deliver(m.message_id, from.address, m.recipient, format_message(m, from, clock.now()));
+        } catch (const PermanentTransportError& e) {
+            ++summary.failed;
+            ++summary.undeliverable;
+            summary.last_error = e.what();
+            queue.mark_undeliverable(m.id, core::format_utc(clock.now()), e.what());
+            continue;
         } catch (const TransportError& e) {
             ++summary.failed;
             summary.last_error = e.what();
@@ -72,7 +85,11 @@ void SenderThread::run() {
             if (m_before) m_before(*c);
             auto s = send_due(*c, *m_transport, m_clock, m_from);
             if (s.failed > 0 && s.last_error != last_reported && m_log) {
-                m_log("mail: " + std::to_string(s.failed) + " message(s) not delivered, will retry: " + s.last_error);
+                if (s.undeliverable > 0)
+                    m_log("mail: " + std::to_string(s.undeliverable) +
+                          " message(s) cannot be delivered and are marked failed (not retried): " + s.last_error);
+                else
+                    m_log("mail: " + std::to_string(s.failed) + " message(s) not delivered, will retry: " + s.last_error);
                 last_reported = s.last_error;
             } else if (s.failed == 0) {
                 last_reported.clear();

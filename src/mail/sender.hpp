@@ -2,7 +2,10 @@
 // One pass (send_due) takes each due message's lease, formats it, delivers
 // it and marks it sent; a failure is recorded and the message waits for its
 // next attempt with exponential backoff (30 s, 1 min, 2 min, … capped at
-// 1 h). Nothing is dropped: a message stays queued until delivered.
+// 1 h). Nothing is dropped: a message stays queued until delivered, unless
+// the failure is permanent (PermanentTransportError: an invalid recipient,
+// a relay dialogue out of step): then it is marked failed with its reason in
+// last_error, kept in the store, and never retried.
 //
 // Delivery is at least once, never at most once: a sender killed after the
 // relay accepted a message but before mark_sent committed leaves the message
@@ -32,7 +35,8 @@ namespace mail {
 
 struct SendSummary {
     int sent = 0;
-    int failed = 0;
+    int failed = 0;          // temporary and permanent failures
+    int undeliverable = 0;   // of which permanent: marked failed, not retried
     std::string last_error;  // of the last failure in this pass
 };
 

@@ -8,7 +8,21 @@
 //                    STARTTLS (Poco NetSSL) and AUTH PLAIN (one step; Poco 1.11
 //                    misreads some servers' AUTH LOGIN prompts).
 // deliver() returns nothing on success and throws TransportError when the
-// message could not be delivered now (the sender retries later).
+// message could not be delivered now (the sender retries later), or
+// PermanentTransportError when it never can be as it is (the sender marks it
+// failed and stops retrying):
+//   * an envelope recipient that is not a valid address by
+//     core::email_address_problem (the registry import applies the same
+//     rule; a bad one in the store got there some other way). Nothing is
+//     written to the relay then: no CR/LF or '>' ever reaches an SMTP command.
+//   * a relay reply out of step with the dialogue: a code the command does
+//     not allow (e.g. 354 to RCPT), or reply lines nobody asked for (sent
+//     before the command, or after the reply that ended it). The session
+//     can no longer be trusted to mean what the client thinks.
+// A 4xx or 5xx reply, a refused connection, a timeout or a TLS/AUTH failure
+// stays temporary: the relay or its configuration can be fixed and the
+// queue then drains. An invalid sender (smtp.from) is temporary for the same
+// reason.
 //
 // Thread-safety: a transport is used by one sender thread at a time.
 #pragma once
@@ -19,6 +33,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace config {
 class Settings;
@@ -30,6 +45,16 @@ class TransportError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+// The message cannot be delivered as it is; retrying would fail the same way.
+class PermanentTransportError : public TransportError {
+public:
+    using TransportError::TransportError;
+};
+
+// `text` with every byte outside printable ASCII shown as \xNN, cut to
+// `max` bytes: safe in an error message, a log line or last_error.
+std::string printable(std::string_view text, std::size_t max = 120);
 
 class Transport {
 public:

@@ -102,6 +102,24 @@ void MailQueue::mark_failed(Id id, const std::string& now, const std::string& er
     tx.commit();
 }
 
+void MailQueue::mark_undeliverable(Id id, const std::string& now, const std::string& error) {
+    Transaction tx(m_c);
+    auto s = m_c.prepare(
+        "UPDATE mail_queue SET state = 'failed', attempts = attempts + 1, last_error = ?, lease_until = NULL, "
+        "body = CASE WHEN secret IS NULL THEN body ELSE replace(body, secret, '[borttagen, kunde inte levereras]') END, "
+        "secret = NULL WHERE id = ? AND state = 'queued' RETURNING linkage_id");
+    s->bind(1, error.substr(0, 500)).bind(2, id);
+    if (s->step()) {
+        std::optional<long long> linkage;
+        if (!s->is_null(0)) linkage = s->get_int(0);
+        s->reset();
+        EventLog(m_c).append(now, "system:mail", "mail", id, "failed", json_object({{"state", "queued"}}),
+                             json_object({{"state", "failed"}, {"error", error.substr(0, 500)},
+                                          {"linkage_id", linkage ? JsonScalar(*linkage) : JsonScalar(nullptr)}}));
+    }
+    tx.commit();
+}
+
 std::optional<QueuedMail> MailQueue::get(Id id) const {
     auto s = m_c.prepare(std::string(k_select) + "WHERE id = ?");
     s->bind(1, id);
@@ -122,13 +140,14 @@ MailQueueStatus MailQueue::status() const {
     auto s = m_c.prepare(
         "SELECT coalesce(sum(state = 'queued'), 0), coalesce(sum(state = 'queued' AND attempts > 0), 0), "
         "coalesce(sum(state = 'sent'), 0), min(CASE WHEN state = 'queued' THEN created_at END), "
-        "min(CASE WHEN state = 'queued' THEN next_attempt_at END) FROM mail_queue");
+        "min(CASE WHEN state = 'queued' THEN next_attempt_at END), coalesce(sum(state = 'failed'), 0) FROM mail_queue");
     s->step();
     st.queued = s->get_int(0);
     st.retrying = s->get_int(1);
     st.sent = s->get_int(2);
     st.oldest_queued_at = s->get_optional_text(3);
     st.next_attempt_at = s->get_optional_text(4);
+    st.failed = s->get_int(5);
     auto e = m_c.prepare(
         "SELECT last_error FROM mail_queue WHERE state = 'queued' AND last_error IS NOT NULL ORDER BY id DESC LIMIT 1");
     if (e->step()) st.last_error = e->get_text(0);

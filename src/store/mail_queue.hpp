@@ -3,7 +3,8 @@
 // a sender then delivers it:
 //   1. claim(): take a lease (a second sender skips the message meanwhile);
 //   2. deliver outside any transaction;
-//   3. mark_sent() — or mark_failed() with the next attempt time (backoff).
+//   3. mark_sent() — or mark_failed() with the next attempt time (backoff),
+//      or mark_undeliverable() when it can never be delivered as it is.
 // A lease that runs out (sender crashed) makes the message due again.
 // After delivery the secret (the approval token in the body) is scrubbed
 // from the stored body, so the store keeps tokens only as hashes from then on.
@@ -28,7 +29,7 @@ struct QueuedMail {
     std::string recipient;  // e-mail address
     std::string subject;
     std::string body;  // UTF-8 plain text
-    std::string state;  // "queued" | "sent"
+    std::string state;  // "queued" | "sent" | "failed" (permanently: never retried)
     int attempts = 0;
     std::string next_attempt_at;
     std::optional<std::string> last_error;
@@ -50,6 +51,7 @@ struct MailQueueStatus {
     std::int64_t queued = 0;    // waiting (due now or later)
     std::int64_t retrying = 0;  // queued with at least one failed attempt
     std::int64_t sent = 0;
+    std::int64_t failed = 0;    // permanently undeliverable, not retried
     std::optional<std::string> oldest_queued_at;
     std::optional<std::string> next_attempt_at;
     std::optional<std::string> last_error;
@@ -71,6 +73,10 @@ public:
     void mark_sent(Id id, const std::string& now);
     // Records a failed attempt; the message is due again at `next_attempt_at`.
     void mark_failed(Id id, const std::string& now, const std::string& error, const std::string& next_attempt_at);
+    // Permanent failure: state 'failed', `error` kept as last_error, the
+    // secret scrubbed from the body (the link will never be sent), a
+    // 'mail failed' event appended. The message is never due again.
+    void mark_undeliverable(Id id, const std::string& now, const std::string& error);
     std::optional<QueuedMail> get(Id id) const;
     std::vector<QueuedMail> list(int limit = 1000) const;
     MailQueueStatus status() const;
