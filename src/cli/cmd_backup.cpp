@@ -198,6 +198,9 @@ int cmd_restore(Context& ctx, const std::vector<std::string>& argv) {
         // The backup is a closed file nobody writes: a plain copy is safe here,
         // and the operator's file stays untouched.
         fs::copy_file(source, tmp, fs::copy_options::overwrite_existing);
+        // The copy took the backup file's mode; the live store is 0600 (as
+        // open_sqlite creates it), and SQLite gives -wal/-shm the same mode.
+        fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
         {
             std::unique_ptr<store::Connection> copy;
             std::string integrity;

@@ -46,6 +46,7 @@ SendSummary send_due(store::Connection& c, Transport& t, const core::Clock& cloc
         queue.mark_sent(m.id, core::format_utc(clock.now()));
         ++summary.sent;
     }
+    if (summary.sent > 0 || summary.undeliverable > 0) summary.flush_pending = !queue.flush_scrubbed();
     return summary;
 }
 
@@ -83,7 +84,9 @@ void SenderThread::run() {
         try {
             if (!c) c = m_open();
             if (m_before) m_before(*c);
+            if (m_flush_pending) m_flush_pending = !store::MailQueue(*c).flush_scrubbed();
             auto s = send_due(*c, *m_transport, m_clock, m_from);
+            if (s.flush_pending) m_flush_pending = true;
             if (s.failed > 0 && s.last_error != last_reported && m_log) {
                 if (s.undeliverable > 0)
                     m_log("mail: " + std::to_string(s.undeliverable) +

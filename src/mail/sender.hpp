@@ -37,6 +37,7 @@ struct SendSummary {
     int sent = 0;
     int failed = 0;          // temporary and permanent failures
     int undeliverable = 0;   // of which permanent: marked failed, not retried
+    bool flush_pending = false;  // scrubbed tokens could not yet leave the WAL (MailQueue::flush_scrubbed)
     std::string last_error;  // of the last failure in this pass
 };
 
@@ -48,7 +49,9 @@ std::chrono::seconds backoff_after(int failed_attempts);
 // after a crash it is how long the interrupted message waits.
 inline constexpr std::chrono::seconds k_default_lease{300};
 
-// One pass over the due messages. Each lease runs from the moment its message
+// One pass over the due messages. After a pass that scrubbed any secret
+// (sent or failed messages) it runs MailQueue::flush_scrubbed, so no
+// plaintext token outlives the pass in the store's WAL. Each lease runs from the moment its message
 // is claimed (not from the start of the pass, so a long pass never hands out
 // leases that have already run out). Store errors propagate (StoreError).
 SendSummary send_due(store::Connection& c, Transport& t, const core::Clock& clock, const Mailbox& from,
@@ -82,6 +85,7 @@ private:
     std::condition_variable m_cv;
     bool m_stop = false;
     bool m_woken = false;
+    bool m_flush_pending = false;  // the last flush_scrubbed did not complete: retried next pass
     std::thread m_thread;
 };
 

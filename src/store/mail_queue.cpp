@@ -120,6 +120,15 @@ void MailQueue::mark_undeliverable(Id id, const std::string& now, const std::str
     tx.commit();
 }
 
+bool MailQueue::flush_scrubbed() {
+    if (m_c.dialect() != "sqlite") return true;
+    if (m_c.in_transaction()) throw StoreError("MailQueue::flush_scrubbed inside a transaction (bug)");
+    auto s = m_c.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    const bool done = s->step() && s->get_int(0) == 0;
+    s->reset();
+    return done;
+}
+
 std::optional<QueuedMail> MailQueue::get(Id id) const {
     auto s = m_c.prepare(std::string(k_select) + "WHERE id = ?");
     s->bind(1, id);

@@ -7,7 +7,8 @@
 //      or mark_undeliverable() when it can never be delivered as it is.
 // A lease that runs out (sender crashed) makes the message due again.
 // After delivery the secret (the approval token in the body) is scrubbed
-// from the stored body, so the store keeps tokens only as hashes from then on.
+// from the stored body, so the store keeps tokens only as hashes from then on;
+// flush_scrubbed() then removes the plaintext from the SQLite WAL as well.
 //
 // Thread-safety: as its Connection (one per thread).
 #pragma once
@@ -77,6 +78,14 @@ public:
     // secret scrubbed from the body (the link will never be sent), a
     // 'mail failed' event appended. The message is never due again.
     void mark_undeliverable(Id id, const std::string& now, const std::string& error);
+    // Makes what mark_sent/mark_undeliverable scrubbed leave the write-ahead
+    // log too. SQLite: PRAGMA wal_checkpoint(TRUNCATE) copies every frame
+    // into the database file (where secure_delete zeroed the old text) and
+    // truncates the -wal file to zero bytes; until then the plaintext token
+    // stays in old WAL frames. False when a reader or writer kept the
+    // checkpoint from completing (busy timeout): call again later. Must be
+    // called outside a transaction.
+    bool flush_scrubbed();
     std::optional<QueuedMail> get(Id id) const;
     std::vector<QueuedMail> list(int limit = 1000) const;
     MailQueueStatus status() const;

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -373,6 +374,19 @@ private:
     bool m_writer = false;  // holds the file's writer gate
 };
 
+// Creates `file` empty (a valid empty SQLite database) with mode 0600 when it
+// does not exist, whatever the umask: the store holds personal data and
+// token hashes, and SQLite gives the -wal and -shm files the main file's
+// mode. An existing file keeps its mode (an operator may have chosen one).
+void create_private(const std::filesystem::path& file) {
+    const std::string& name = file.native();
+    if (name.empty() || name == ":memory:" || name.rfind("file:", 0) == 0) return;
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return;  // there already, or not creatable: sqlite3_open_v2 reports the latter
+    ::fchmod(fd, 0600);  // the umask may have taken owner bits too
+    ::close(fd);
+}
+
 }  // namespace
 
 std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& file, const SqliteOptions& options) {
@@ -381,6 +395,7 @@ std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& file, const
     // once, before SQLite initialises.
     static std::once_flag once;
     std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+    create_private(file);
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(file.c_str(), &raw,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -399,6 +414,9 @@ std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& file, const
                          *sqlite3_db_filename(conn->handle(), "main");
         mode.reset();
         conn->exec("PRAGMA foreign_keys=ON");
+        // Deleted and overwritten content is zeroed, not left in free space of
+        // the file (scrubbed approval tokens; see MailQueue::flush_scrubbed).
+        conn->exec(options.secure_delete ? "PRAGMA secure_delete=ON" : "PRAGMA secure_delete=OFF");
         // With WAL, FULL is NORMAL plus a sync of the WAL at every commit;
         // the connection does that sync itself, shared between concurrent
         // commits (SharedFile::make_durable). Without WAL (not expected for
@@ -418,6 +436,7 @@ std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& file, const
 void sqlite_backup(Connection& from, const std::filesystem::path& to_file) {
     auto* src = dynamic_cast<SqliteConnection*>(&from);
     if (!src) throw StoreError("online backup needs an SQLite connection");
+    create_private(to_file);
     sqlite3* dest = nullptr;
     int rc = sqlite3_open_v2(to_file.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     std::unique_ptr<sqlite3, DbCloser> guard(dest);

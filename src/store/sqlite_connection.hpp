@@ -1,8 +1,11 @@
 // SqliteConnection: the one wrapper around the SQLite C API. Return codes
 // become StoreError/ConstraintError here and nowhere else.
 //
-// Opening sets: WAL journal, foreign keys on, a busy timeout, and durable
-// commits (synchronous_full): a commit that returned survives a power cut.
+// Opening sets: WAL journal, foreign keys on, a busy timeout, secure_delete
+// (freed content is zeroed), and durable commits (synchronous_full): a
+// commit that returned survives a power cut. A store file (or backup target)
+// that does not exist yet is created with mode 0600 whatever the umask;
+// SQLite gives its -wal and -shm the same mode.
 // SQLite runs with synchronous=NORMAL and the connection syncs the WAL after
 // COMMIT itself, outside the write lock, one sync shared by the commits of
 // all the process's connections to the file that finished meanwhile (group
@@ -25,6 +28,7 @@ namespace store {
 struct SqliteOptions {
     int busy_timeout_ms = 10000;
     bool synchronous_full = true;  // false: a power cut may lose the last commits (never a process crash)
+    bool secure_delete = true;     // PRAGMA secure_delete: overwritten/deleted content zeroed in the file
 };
 
 std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& file, const SqliteOptions& options = {});

@@ -183,4 +183,28 @@ BOOST_AUTO_TEST_CASE(sender_thread_delivers_after_wake_and_stops) {
     BOOST_TEST(sweeps >= 1);
 }
 
+// Issue 16 item 12: after a delivery pass the approval tokens it scrubbed
+// are in neither the store's -wal nor its database file (the pass ends with
+// MailQueue::flush_scrubbed; secure_delete zeroes the old row text).
+BOOST_AUTO_TEST_CASE(a_delivery_pass_leaves_no_plaintext_token_in_wal_or_database_file) {
+    DigitalFixture f;
+    f.desk().request(f.principal("anna.norrsken"), "559456-7892");
+    std::vector<std::string> tokens;
+    for (auto s = f.db->prepare("SELECT secret FROM mail_queue WHERE secret IS NOT NULL"); s->step();)
+        tokens.push_back(s->get_text(0));
+    BOOST_TEST_REQUIRE(tokens.size() == 2u);
+    const auto db = f.home.path() / "linkage.db";
+    const std::filesystem::path wal = db.string() + "-wal";
+    auto in_files = [&](const std::string& t) {
+        return read_file(db).find(t) != std::string::npos ||
+               (std::filesystem::exists(wal) && read_file(wal).find(t) != std::string::npos);
+    };
+    for (auto& t : tokens) BOOST_TEST_REQUIRE(in_files(t));
+    mail::OutboxTransport outbox(f.home.path() / "outbox");
+    auto s = mail::send_due(*f.db, outbox, f.clock, k_from);
+    BOOST_TEST(s.sent == 2);
+    BOOST_TEST(!s.flush_pending);
+    for (auto& t : tokens) BOOST_TEST(!in_files(t));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
