@@ -69,7 +69,7 @@ int cmd_mail(Context& ctx, const std::vector<std::string>& argv) {
     if (st.last_error) ctx.out << "last error: " << *st.last_error << '\n';
     for (auto& m : queue.list())
         if (m.state == "queued")
-            ctx.out << "  #" << std::left << std::setw(5) << m.id << m.recipient << "  attempts " << m.attempts
+            ctx.out << "  #" << std::left << std::setw(5) << m.id << mail::printable(m.recipient) << "  attempts " << m.attempts
                     << "  next " << m.next_attempt_at << '\n';
     for (auto& m : queue.list())
         if (m.state == "failed")

@@ -64,6 +64,8 @@ void collect_store_metrics(Registry& r, store::Connection& c) {
         r.gauge("linkage_mail_queue_failing", "Undelivered messages of which at least one attempt failed")
             .set(scalar(c, "SELECT COUNT(*) FROM mail_queue WHERE state = 'queued' AND attempts > 0"));
         r.gauge("linkage_mail_sent", "Messages delivered").set(scalar(c, "SELECT COUNT(*) FROM mail_queue WHERE state = 'sent'"));
+        r.gauge("linkage_mail_failed", "Messages that can never be delivered as they are (not retried)")
+            .set(scalar(c, "SELECT COUNT(*) FROM mail_queue WHERE state = 'failed'"));
         up.set(1);
     } catch (const store::StoreError&) {
         up.set(0);
