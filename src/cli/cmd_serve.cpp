@@ -41,6 +41,9 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     o.valid_days = s.get_int("tokens.valid_days", 1, 365);
     o.max_body_kb = s.get_int("limits.max_body_kb", 1, 102400);
     o.requests_per_token_per_minute = s.get_int("limits.requests_per_token_per_minute", 0, 100000000);
+    o.searches_per_user_per_day = s.get_int("limits.searches_per_user_per_day", 0, 100000000);
+    o.request_cooldown_days = s.get_int("limits.request_cooldown_days", 0, 365);
+    o.approval_mails_per_recipient_per_week = s.get_int("limits.approval_mails_per_recipient_per_week", 0, 1000);
     store::StoreConfig cfg;
     cfg.url = ctx.store_url();
     cfg.busy_timeout_ms = s.get_int("store.busy_timeout_ms", 100, 600000);
@@ -62,7 +65,7 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-    digital::DeskOptions desk_options{o.valid_days, o.base_url};
+    digital::DeskOptions desk_options{o.valid_days, o.base_url};  // the sweep only expires: no limits needed
     // The expiry sweep reads every requested linkage (tens of ms in a large
     // store): once a minute, not before every sender pass, which each new
     // request wakes. A link's own page expires its request on the spot.

@@ -43,11 +43,17 @@ public:
     // bureau and client it lists: users missing from it are deactivated, never
     // deleted. Bureaus and clients absent from the file are left alone.
     // Applying the same data twice changes nothing and writes no event.
+    // Pending approval links whose holder is no longer an active system
+    // administrator of the client, or whose client or bureau became a
+    // multi-company setup, are invalidated (event approval_link_invalidated
+    // with the reason); a request left without a valid link expires (event
+    // request_ended).
     // Throws ConstraintError naming the record when the data collides with the
     // store (e.g. a subscription number held by another client); nothing is written then.
     ImportSummary apply(const core::RegistryData& data, const std::string& actor);
 
 private:
+    void invalidate_stale_links(const std::string& actor, const std::string& now);
     Connection& m_c;
     const core::Clock& m_clock;
 };
