@@ -115,8 +115,18 @@ void handle_link_page(Exchange& x) {
         using S = digital::SearchResult::Status;
         if (r.status == S::found) {
             d.set("found", true);
-            // The form posts the numbers back as given (a masked number would not be found).
-            d.set("q", q->second);
+            // The form posts the numbers back; a personal identity number
+            // masked, which the Desk resolves with the subscription number.
+            // One personal number alone cannot be posted back masked: the
+            // user adds the subscription number to send the request.
+            const bool personal = core::mask_personal_numbers(q->second) != q->second;
+            if (r.identified && personal) d.set("q", digital::shown_orgnr(r.client->orgnr));
+            else d.set("q", q->second);
+            if (personal && !r.identified) {
+                r.may_request = false;
+                r.message = "Klienten finns i registret. Ange även klientens kundnummer för att skicka en "
+                            "förfrågan om koppling.";
+            }
             if (r.identified) d.set("client", client_data(*r.client));
             d.set("may_request", r.may_request);
             d.set("message", r.message);
