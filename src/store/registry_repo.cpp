@@ -110,13 +110,14 @@ std::vector<ClientUser> RegistryRepo::client_administrators(Id client_id) const 
                             [&](Statement& s) { s.bind(1, client_id); }, read_cuser);
 }
 
-void RegistryRepo::invalidate_stale_links(const std::string& actor, const std::string& now) {
+void RegistryRepo::invalidate_stale_links(const std::string& actor, const std::string& now, ImportSummary& sum) {
     ApprovalTokenRepo tokens(m_c);
     LinkageRepo linkages(m_c, m_clock);
     EventLog log(m_c);
     std::vector<Id> touched;
     for (auto& st : tokens.stale_pending()) {
         if (!tokens.invalidate(st.token_id, st.reason, now)) continue;
+        ++sum.links_invalidated;
         log.append(now, actor, "linkage", st.linkage_id, "approval_link_invalidated", std::nullopt,
                    json_object({{"approval_token_id", static_cast<long long>(st.token_id)},
                                 {"client_user_id", static_cast<long long>(st.client_user_id)},
@@ -132,6 +133,7 @@ void RegistryRepo::invalidate_stale_links(const std::string& actor, const std::s
         auto l = linkages.get(id);
         if (!l || l->state != core::LinkageState::requested) continue;
         linkages.change_state(id, core::LinkageState::expired, actor);
+        ++sum.requests_ended;
         log.append(now, actor, "linkage", id, "request_ended", std::nullopt,
                    json_object({{"reason", std::string("no_valid_approval_link")}}));
     }
@@ -292,7 +294,7 @@ ImportSummary RegistryRepo::apply(const core::RegistryData& data, const std::str
     } catch (const ConstraintError& e) {
         throw ConstraintError(where + ": " + e.what() + "; nothing was imported");
     }
-    invalidate_stale_links(actor, now);
+    invalidate_stale_links(actor, now, sum);
     tx.commit();
     return sum;
 }

@@ -19,6 +19,8 @@ struct ImportSummary {
     int updated = 0;      // rows whose values changed
     int deactivated = 0;  // users no longer listed under their bureau/client
     int unchanged = 0;
+    int links_invalidated = 0;  // pending approval links whose holder or pair lost the right to decide
+    int requests_ended = 0;     // requests left without a valid link (now expired)
 };
 
 class RegistryRepo {
@@ -53,7 +55,7 @@ public:
     ImportSummary apply(const core::RegistryData& data, const std::string& actor);
 
 private:
-    void invalidate_stale_links(const std::string& actor, const std::string& now);
+    void invalidate_stale_links(const std::string& actor, const std::string& now, ImportSummary& sum);
     Connection& m_c;
     const core::Clock& m_clock;
 };

@@ -32,10 +32,10 @@ std::map<std::string, std::string> tokens_by_recipient(store::Connection& c, sto
 }
 
 // Re-imports one client (the file is authoritative for its users only).
-void import_client(DigitalFixture& f, const std::string& client_json) {
+store::ImportSummary import_client(DigitalFixture& f, const std::string& client_json) {
     auto data = registry::parse_registry(R"({"bureaus": [], "clients": [)" + client_json + "]}", f.rules.subscription);
     BOOST_REQUIRE_MESSAGE(data.has_value(), "registry does not parse");
-    store::RegistryRepo(*f.db, f.clock).apply(*data, "test:import");
+    return store::RegistryRepo(*f.db, f.clock).apply(*data, "test:import");
 }
 
 const char* k_akesson_karin_demoted = R"({"orgnr": "559456-7892", "subscription": "100234",
@@ -103,9 +103,11 @@ BOOST_AUTO_TEST_CASE(removed_administrator_link_is_invalidated_and_the_request_e
     auto r = d.request(f.principal("anna.norrsken"), "556612-3450");
     BOOST_REQUIRE((r.status == RS::created));
     const std::string goran = tokens_by_recipient(*f.db, r.linkage_id).at("goran@oresundsfisk.example");
-    import_client(f, R"({"orgnr": "556612-3450", "subscription": "100871", "name": "Öresunds Fisk AB",
+    auto sum = import_client(f, R"({"orgnr": "556612-3450", "subscription": "100871", "name": "Öresunds Fisk AB",
         "multi_company": false, "users": [
         {"name": "Nya Admin", "email": "ny@oresundsfisk.example", "role": "system_administrator"}]})");
+    BOOST_TEST(sum.links_invalidated == 1);
+    BOOST_TEST(sum.requests_ended == 1);
     auto l = store::LinkageRepo(*f.db, f.clock).get(r.linkage_id);
     BOOST_TEST((l->state == core::LinkageState::expired));
     BOOST_TEST(has_event(*f.db, r.linkage_id, "approval_link_invalidated", "not_administrator"));
