@@ -27,7 +27,10 @@
 // Bureau isolation: every call that reads linkages takes the acting
 // Principal and sees only the linkages of the Principal's bureau.
 //
-// Thread-safety: a Desk borrows one Connection; use one Desk per thread.
+// search() lives in desk_search.cpp, the rest in desk.cpp.
+//
+// Thread-safety: a Desk borrows one Connection; use one Desk per thread (the
+// SearchQuota in DeskOptions is shared and locks).
 #pragma once
 
 #include "core/clock.hpp"

@@ -70,6 +70,13 @@ BOOST_AUTO_TEST_CASE(walking_subscription_numbers_yields_no_names) {
     BOOST_TEST(sent.status == 200);
     BOOST_TEST(sent.has("Förfrågan är skickad till Lena Öberg Konsult"));
     BOOST_TEST(!sent.has("9876"));
+    // The bureau's own linkage views mask the number too.
+    auto list = anna.get("/api/v1/linkages");
+    BOOST_TEST(list.has("19811218-****"));
+    BOOST_TEST(!list.has("9876"));
+    auto clients = page.get("/clients");
+    BOOST_TEST(clients.has("19811218-****"));
+    BOOST_TEST(!clients.has("9876"));
 }
 
 BOOST_AUTO_TEST_CASE(paper_only_bureaus_get_no_directory) {
