@@ -65,7 +65,7 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-    digital::DeskOptions desk_options{o.valid_days, o.base_url};  // the sweep only expires: no limits needed
+    digital::DeskOptions desk_options{o.valid_days, o.base_url};
     // The expiry sweep reads every requested linkage (tens of ms in a large
     // store): once a minute, not before every sender pass, which each new
     // request wakes. A link's own page expires its request on the spot.
