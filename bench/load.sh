@@ -5,7 +5,7 @@
 # 100,000 linkages in one SQL transaction (bench/seed_store.py), starts
 # `linkage serve` on loopback, and runs wrk (2 threads, loopback only) for
 # SECONDS against:
-#   GET  /api/v1/clients/search?q=SUBSCRIPTION   (bench/search.lua)
+#   GET  /api/v1/clients/search?q=ORGNR&subscription=SUBSCRIPTION   (bench/search.lua)
 #   POST /api/v1/linkage-requests                (bench/request.lua, a distinct client per request)
 #   GET  /approve/TOKEN                          (bench/approve.lua, 20,000 seeded tokens)
 # Targets (issue 8): approval page >= 5,000 req/s with p99 < 20 ms; request
@@ -13,7 +13,9 @@
 # The load comes from one API token at thousands of requests a second, so the
 # server runs with limits.requests_per_token_per_minute raised to 100,000,000
 # (the limiter still counts every request; the default of 1,200 would answer
-# 429 after the first burst).
+# 429 after the first burst), and likewise limits.searches_per_user_per_day
+# (the quota still counts every search; the default of 200 would answer 429).
+# The search names each client by both numbers, so every answer is a full one.
 # LINKAGE_BIN overrides the program (default build/linkage).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +52,7 @@ API_TOKEN=$("$BIN" --home "$HOME_DIR" user token anna.norrsken | grep -oE '[A-Za
 [ -n "$API_TOKEN" ] || { echo "load.sh: could not make an API token" >&2; exit 70; }
 
 PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-LINKAGE_LIMITS_REQUESTS_PER_TOKEN_PER_MINUTE=100000000 \
+LINKAGE_LIMITS_REQUESTS_PER_TOKEN_PER_MINUTE=100000000 LINKAGE_LIMITS_SEARCHES_PER_USER_PER_DAY=100000000 \
   "$BIN" --home "$HOME_DIR" serve --address 127.0.0.1 --port "$PORT" >"$WORK/access.log" 2>"$WORK/serve.err" &
 SERVER_PID=$!
 for _ in $(seq 100); do

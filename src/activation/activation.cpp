@@ -44,6 +44,7 @@ std::string_view to_code(Refusal r) {
         case Refusal::no_permissions: return "no_permissions";
         case Refusal::unknown_permission: return "unknown_permission";
         case Refusal::not_administrator: return "not_administrator";
+        case Refusal::paper_only: return "paper_only";
     }
     return "unknown";
 }
@@ -124,6 +125,25 @@ std::expected<ClientEntry, Problem> Activation::activate(store::Id bureau_id, st
     if (l->state != S::approved)
         return std::unexpected(problem(Refusal::wrong_state, "Kopplingen kan inte aktiveras: den är " +
                                                                  state_sv(l->state) + "."));
+    if (l->approved_via && *l->approved_via == "digital") {
+        // Today's registry and exclusion list, as at request and decision
+        // (digital::pair_refusal; activation does not depend on digital).
+        store::RegistryRepo registry(m_c, m_clock);
+        auto b = registry.bureau_by_id(l->bureau_id);
+        auto c = registry.client_by_id(l->client_id);
+        if (!b || !c) throw store::StoreError("linkage " + std::to_string(l->id) + " names a missing bureau or client");
+        std::string why;
+        if (m_rules.exclusions.match(b->orgnr, b->name) || b->multi_company)
+            why = b->name + " får inte längre koppla klienter digitalt";
+        else if (c->multi_company)
+            why = c->name + " är nu registrerad som ett flerbolagsupplägg";
+        if (!why.empty())
+            return std::unexpected(problem(
+                Refusal::paper_only,
+                "Kopplingen godkändes digitalt, men " + why +
+                    ", så den kan inte aktiveras. Återkalla kopplingen och koppla klienten med undertecknad "
+                    "blankett (KOPPLING v1)."));
+    }
     auto checked = check(bureau_id, consultants);
     if (!checked) return std::unexpected(checked.error());
     store::AssignmentRepo assignments(m_c, m_clock);

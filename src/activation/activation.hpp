@@ -3,7 +3,14 @@
 //                       from either source (paper or digital);
 //   activate()          assigns one or more consultants, each with
 //                       permissions from the catalogue (data/permissions.json),
-//                       and moves the linkage to `activated` — one transaction;
+//                       and moves the linkage to `activated` — one transaction.
+//                       A linkage approved digitally is activated only while
+//                       the pair may still link digitally (issue 16): bureau
+//                       not excluded nor multi-company, client not
+//                       multi-company (the rule of digital::pair_refusal);
+//                       otherwise `paper_only` (a signed form is needed). The
+//                       approving administrator's later loss of rights does
+//                       not matter: the approval was made with valid rights;
 //   change_permissions() replaces the consultant set of an activated linkage;
 //   revoke()            the bureau ends a live linkage;
 //   revoke_by_client_admin() a system administrator of the client ends it
@@ -48,6 +55,7 @@ enum class Refusal {
     no_permissions,      // a consultant without permissions
     unknown_permission,  // a code not in the catalogue
     not_administrator,   // revoke_by_client_admin: not an active system administrator of the client
+    paper_only,          // activate: a digitally approved pair that may no longer link digitally
 };
 
 struct Problem {

@@ -1,5 +1,7 @@
 #include "activation/activation_json.hpp"
 
+#include "core/log.hpp"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
@@ -18,7 +20,7 @@ Var opt(const std::optional<std::string>& s) { return s ? Var(*s) : Var(); }
 Object client(const store::Linkage& l) {
     Object c(Poco::JSON_PRESERVE_KEY_ORDER);
     c.set("name", l.client_name);
-    c.set("orgnr", l.client_orgnr);
+    c.set("orgnr", core::mask_personal_numbers(l.client_orgnr));
     c.set("subscription", l.client_subscription);
     return c;
 }

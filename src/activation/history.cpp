@@ -65,10 +65,18 @@ std::string list_text(const std::string& json_array) {
     }
 }
 
+std::string invalid_reason_sv(const std::string& code) {
+    if (code == "not_administrator") return "mottagaren är inte längre systemadministratör hos klienten";
+    if (code == "client_multi_company") return "klienten är nu registrerad som ett flerbolagsupplägg";
+    if (code == "bureau_multi_company") return "byrån arbetar nu med ett flerbolagsupplägg";
+    if (code == "bureau_excluded") return "byrån får inte längre koppla klienter digitalt";
+    return code;
+}
+
 }  // namespace
 
 std::optional<History> linkage_history(store::Connection& c, const core::Clock& clock, const core::Rules& rules,
-                                       store::Id id) {
+                                       store::Id id, bool for_bureau) {
     store::LinkageRepo links(c, clock);
     auto l = links.get(id);
     if (!l) return std::nullopt;
@@ -111,6 +119,10 @@ std::optional<History> linkage_history(store::Connection& c, const core::Clock& 
                                    str(after, "reference_code") + ".");
         else if (e.action == "expired")
             add(e.at, e.actor, "Förfrågan gick ut utan svar.");
+        else if (e.action == "approval_link_invalidated")
+            add(e.at, e.actor, "En personlig länk slutade gälla: " + invalid_reason_sv(str(after, "reason")) + ".");
+        else if (e.action == "request_ended")
+            add(e.at, e.actor, "Förfrågan avslutades eftersom ingen av de personliga länkarna gäller längre.");
     }
     double request_seq = 0;
     for (auto& ev : links.evidence(id)) {
@@ -135,15 +147,22 @@ std::optional<History> linkage_history(store::Connection& c, const core::Clock& 
             add(ev.at, ev.actor, t + ".");
         }
     }
+    bool client_decided = false;
+    for (auto& ev : links.evidence(id))
+        if (ev.kind == "digital_approval" || ev.kind == "digital_decline") client_decided = true;
+    const bool name_recipients = !for_bureau || client_decided;
     store::LinkageStoryRepo story(c);
     for (auto& m : story.mails(id)) {
+        const std::string to = name_recipients ? m.recipient_name + " <" + m.recipient + ">"
+                                               : std::string("en systemadministratör");
+        const std::string to_short = name_recipients ? m.recipient : std::string("en systemadministratör");
         seq = request_seq + 0.5;  // queued in the request's transaction, right after it
-        add(m.created_at, "mail", "E-post till " + m.recipient_name + " <" + m.recipient + "> köades.");
+        add(m.created_at, "mail", "E-post till " + to + " köades.");
         // Sent after it was queued; within the same second the order is otherwise unknown.
         seq = m.sent_at && m.sent_at->substr(0, 19) == m.created_at.substr(0, 19) ? request_seq + 0.6 : 0;
-        if (m.sent_at) add(*m.sent_at, "mail", "E-post till " + m.recipient + " skickades.");
+        if (m.sent_at) add(*m.sent_at, "mail", "E-post till " + to_short + " skickades.");
         else if (m.attempts > 0)
-            add(m.created_at, "mail", "E-post till " + m.recipient + " ännu inte skickad efter " +
+            add(m.created_at, "mail", "E-post till " + to_short + " ännu inte skickad efter " +
                                           std::to_string(m.attempts) + " försök.");
     }
     for (auto& doc : story.documents(id)) {

@@ -31,7 +31,11 @@ struct History {
 };
 
 // nullopt when the linkage does not exist. The caller checks bureau access.
+// `for_bureau`: the bureau's own view (web page, API): until the client has
+// decided (an administrator approved or declined), the mails say how many
+// administrators were notified, never who (issue 16); staff (`linkage show`)
+// see the recipients always.
 std::optional<History> linkage_history(store::Connection& c, const core::Clock& clock, const core::Rules& rules,
-                                       store::Id linkage_id);
+                                       store::Id linkage_id, bool for_bureau = false);
 
 }  // namespace activation

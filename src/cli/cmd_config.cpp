@@ -32,6 +32,9 @@ int cmd_config(Context& ctx, const std::vector<std::string>& argv) {
     s.get_int("limits.max_pdf_objects", 10, 10000000);
     s.get_int("limits.max_body_kb", 1, 65536);
     s.get_int("limits.requests_per_token_per_minute", 0, 100000000);
+    s.get_int("limits.searches_per_user_per_day", 0, 100000000);
+    s.get_int("limits.request_cooldown_days", 0, 365);
+    s.get_int("limits.approval_mails_per_recipient_per_week", 0, 1000);
     s.get_int("limits.max_worker_memory_mb", 64, 1 << 20);
     s.get_int("limits.max_seconds_per_file", 5, 86400);
     s.get_int("batch.incomplete_give_up_seconds", 0, 86400);

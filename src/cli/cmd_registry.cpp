@@ -45,6 +45,10 @@ int import_registry_file(Context& ctx, const std::filesystem::path& file) {
         ctx.out << "registry imported from " << file.string() << ": " << data->bureaus.size() << " bureaus, "
                 << data->clients.size() << " clients; " << sum.created << " created, " << sum.updated
                 << " updated, " << sum.deactivated << " deactivated, " << sum.unchanged << " unchanged\n";
+        if (sum.links_invalidated > 0)
+            ctx.out << sum.links_invalidated << " pending approval link(s) no longer valid (administrator removed or "
+                    << "demoted, or client/bureau now multi-company); " << sum.requests_ended
+                    << " request(s) without a valid link ended (expired)\n";
     } catch (const store::ConstraintError& e) {
         ctx.err << "linkage: registry file " << file.string() << ": " << e.what() << '\n';
         return k_exit_input;

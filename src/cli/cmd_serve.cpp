@@ -41,6 +41,9 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     o.valid_days = s.get_int("tokens.valid_days", 1, 365);
     o.max_body_kb = s.get_int("limits.max_body_kb", 1, 102400);
     o.requests_per_token_per_minute = s.get_int("limits.requests_per_token_per_minute", 0, 100000000);
+    o.searches_per_user_per_day = s.get_int("limits.searches_per_user_per_day", 0, 100000000);
+    o.request_cooldown_days = s.get_int("limits.request_cooldown_days", 0, 365);
+    o.approval_mails_per_recipient_per_week = s.get_int("limits.approval_mails_per_recipient_per_week", 0, 1000);
     store::StoreConfig cfg;
     cfg.url = ctx.store_url();
     cfg.busy_timeout_ms = s.get_int("store.busy_timeout_ms", 100, 600000);

@@ -1,9 +1,10 @@
 #include "digital/desk.hpp"
 
-#include "core/org_number.hpp"
+#include "core/log.hpp"
 #include "digital/secrets.hpp"
 #include "digital/wording.hpp"
 #include "mail/swedish_time.hpp"
+#include "store/event_log.hpp"
 #include "store/linkage_repo.hpp"
 #include "store/mail_queue.hpp"
 #include "store/registry_repo.hpp"
@@ -24,23 +25,11 @@ std::string json_text(const Poco::JSON::Object& o) {
     return out.str();
 }
 
-std::chrono::year_month_day today(const core::Clock& clock) {
-    return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(clock.now())};
-}
-
-std::string trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return std::string(s);
-}
-
-SearchResult invalid(std::string code, std::string message) {
-    SearchResult r;
-    r.status = S::invalid;
-    r.reason = std::move(code);
-    r.message = std::move(message);
-    return r;
+Refusal refusal_from_code(const std::optional<std::string>& code) {
+    for (Refusal r : {Refusal::bureau_excluded, Refusal::bureau_multi_company, Refusal::client_multi_company,
+                      Refusal::not_administrator})
+        if (code && *code == to_code(r)) return r;
+    return Refusal::not_administrator;
 }
 
 }  // namespace
@@ -53,6 +42,7 @@ std::string_view to_code(Refusal r) {
         case Refusal::client_multi_company: return "client_multi_company";
         case Refusal::no_administrator: return "no_administrator";
         case Refusal::live_linkage: return "live_linkage";
+        case Refusal::not_administrator: return "not_administrator";
     }
     return "none";
 }
@@ -68,6 +58,18 @@ Refusal bureau_refusal(const store::Bureau& b, const core::Rules& rules) {
     return Refusal::none;
 }
 
+Refusal pair_refusal(const store::Bureau& b, const store::Client& c, const core::Rules& rules) {
+    if (auto r = bureau_refusal(b, rules); r != Refusal::none) return r;
+    if (c.multi_company) return Refusal::client_multi_company;
+    return Refusal::none;
+}
+
+std::string shown_orgnr(const std::string& canonical) {
+    // Canonical personal numbers are "YYYYMMDD-NNNN"; legal persons "NNNNNN-NNNN".
+    if (canonical.size() == 13 && canonical[8] == '-') return canonical.substr(0, 9) + "****";
+    return canonical;
+}
+
 std::string_view to_code(LinkStatus s) {
     switch (s) {
         case LinkStatus::unknown: return "unknown";
@@ -77,70 +79,19 @@ std::string_view to_code(LinkStatus s) {
         case LinkStatus::declined: return "declined";
         case LinkStatus::expired: return "expired";
         case LinkStatus::revoked: return "revoked";
+        case LinkStatus::invalidated: return "invalidated";
     }
     return "unknown";
 }
 
-SearchResult Desk::search(const store::Principal& who, std::string_view query) const {
-    store::RegistryRepo registry(m_c, m_clock);
-    const std::string q = trim(query);
-    if (q.empty()) return invalid("empty", invalid_number_message("empty"));
-    std::string digits;
-    bool has_separator = false;
-    for (char c : q) {
-        if (c >= '0' && c <= '9') digits.push_back(c);
-        else if (c == '-' || c == '+') has_separator = true;
-        else if (c != ' ') return invalid("characters", invalid_number_message("characters"));
-    }
-    std::optional<store::Client> client;
-    auto subscription = core::normalise_subscription(digits, m_rules.subscription);
-    const bool may_be_subscription = !has_separator && subscription.has_value();
-    if (has_separator || digits.size() == 10 || digits.size() == 12) {
-        std::string compact;
-        for (char c : q)
-            if (c != ' ') compact.push_back(c);
-        auto on = core::OrgNumber::parse(compact, today(m_clock));
-        if (on) client = registry.client_by_orgnr(on->canonical());
-        if (!client && may_be_subscription) client = registry.client_by_subscription(*subscription);
-        if (!client && !on && !may_be_subscription)
-            return invalid(std::string(core::to_code(on.error().error)),
-                           invalid_number_message(core::to_code(on.error().error)));
-    } else if (may_be_subscription) {
-        client = registry.client_by_subscription(*subscription);
-    } else {
-        return invalid("length", invalid_number_message("length"));
-    }
-
-    SearchResult r;
-    if (!client) {
-        r.status = S::not_found;
-        r.reason = "unknown_client";
-        r.message = not_found_message(q);
-        return r;
-    }
-    r.status = S::found;
-    r.client = client;
-    r.administrators = static_cast<int>(registry.client_administrators(client->id).size());
-    auto bureau = registry.bureau_by_id(who.bureau_id);
-    if (!bureau) throw store::StoreError("the signed-in user's bureau " + std::to_string(who.bureau_id) + " is missing");
-    r.live = store::LinkageRepo(m_c, m_clock).live_for(bureau->id, client->id);
-    r.refusal = bureau_refusal(*bureau, m_rules);
-    if (r.refusal == Refusal::none && r.live) r.refusal = Refusal::live_linkage;
-    if (r.refusal == Refusal::none && client->multi_company) r.refusal = Refusal::client_multi_company;
-    if (r.refusal == Refusal::none && r.administrators == 0) r.refusal = Refusal::no_administrator;
-    r.may_request = r.refusal == Refusal::none;
-    r.reason = r.may_request ? "" : std::string(to_code(r.refusal));
-    r.message = r.may_request ? may_request_message(*client, r.administrators)
-                              : refusal_message(r.refusal, *bureau, *client, r.live);
-    return r;
-}
-
-RequestResult Desk::request(const store::Principal& who, std::string_view query) {
+RequestResult Desk::request(const store::Principal& who, std::string_view query, std::string_view subscription) {
     RequestResult out;
-    out.search = search(who, query);
+    out.search = lookup(who, query, subscription);  // a request is not a search: no quota
     switch (out.search.status) {
         case S::invalid: out.status = RequestResult::Status::invalid; return out;
         case S::not_found: out.status = RequestResult::Status::not_found; return out;
+        case S::refused:
+        case S::quota_exceeded: out.status = RequestResult::Status::refused; return out;
         case S::found: break;
     }
     if (!out.search.may_request) {
@@ -166,6 +117,49 @@ RequestResult Desk::request(const store::Principal& who, std::string_view query)
         const std::string until_text = core::format_utc(until);
         auto bureau = registry.bureau_by_id(who.bureau_id);
         auto admins = registry.client_administrators(client.id);
+        // Mail limits, inside the transaction so concurrent requests count each other.
+        if (m_o.request_cooldown_days > 0)
+            if (auto closed = linkages.last_closed_at(who.bureau_id, client.id)) {
+                const auto again = core::parse_utc(*closed) + std::chrono::days(m_o.request_cooldown_days);
+                if (again > now) {
+                    out.status = RequestResult::Status::cooling_down;
+                    out.may_ask_again = core::format_utc(again);
+                    out.search.may_request = false;
+                    out.search.reason = "cooling_down";
+                    out.search.message = cooldown_message(mail::swedish_datetime(again));
+                    return out;
+                }
+            }
+        if (m_o.approval_mails_per_recipient_per_week > 0) {
+            const int cap = m_o.approval_mails_per_recipient_per_week;
+            const std::string since = core::format_utc(now - std::chrono::days(7));
+            std::optional<core::TimePoint> earliest;  // when the first capped administrator may be mailed again
+            std::vector<store::ClientUser> within;
+            for (auto& admin : admins) {
+                auto sent = queue.approval_mails_since(admin.email, since);
+                if (static_cast<int>(sent.size()) < cap) {
+                    within.push_back(admin);
+                    continue;
+                }
+                const auto again = core::parse_utc(sent[sent.size() - static_cast<std::size_t>(cap)]) +
+                                   std::chrono::days(7);
+                if (!earliest || again < *earliest) earliest = again;
+            }
+            if (within.empty() && earliest) {
+                out.status = RequestResult::Status::mail_limit;
+                out.may_ask_again = core::format_utc(*earliest);
+                out.search.may_request = false;
+                out.search.reason = "mail_limit";
+                out.search.message = mail_limit_message(cap, mail::swedish_datetime(*earliest));
+                core::process_logger()
+                    .warning("request.mail_limit")
+                    .kv("user", who.username)
+                    .kv("client", static_cast<std::int64_t>(client.id))
+                    .kv("per_week", cap);
+                return out;
+            }
+            admins = std::move(within);
+        }
         const store::Id id = linkages.create(who.bureau_id, client.id, core::LinkageSource::digital, actor);
         Poco::JSON::Object detail(Poco::JSON_PRESERVE_KEY_ORDER);
         detail.set("requested_by", who.username);
@@ -275,9 +269,20 @@ ApprovalView Desk::view_of(const store::ApprovalToken& t) const {
             v.decided_by_recipient = other.id == t.id;
         }
     using L = core::LinkageState;
+    if (t.invalidated_at && (l->state == L::requested || l->state == L::expired)) {
+        v.status = LinkStatus::invalidated;
+        v.invalid_reason = refusal_from_code(t.invalid_reason);
+        return v;
+    }
     switch (l->state) {
         case L::requested:
             v.status = core::format_utc(m_clock.now()) >= t.valid_until ? LinkStatus::expired : LinkStatus::pending;
+            if (v.status == LinkStatus::pending)
+                if (auto why = decide_refusal(t, *l); why != Refusal::none) {
+                    // Rights lost since the request (not yet recorded): shown now, recorded on a decision.
+                    v.status = LinkStatus::invalidated;
+                    v.invalid_reason = why;
+                }
             break;
         case L::approved:
         case L::activated:
@@ -306,6 +311,18 @@ ApprovalView Desk::open(std::string_view token) {
     return view_of(*t);
 }
 
+Refusal Desk::decide_refusal(const store::ApprovalToken& t, const store::Linkage& l) const {
+    if (t.invalidated_at) return refusal_from_code(t.invalid_reason);
+    store::RegistryRepo registry(m_c, m_clock);
+    auto bureau = registry.bureau_by_id(l.bureau_id);
+    auto client = registry.client_by_id(l.client_id);
+    if (!bureau || !client) throw store::StoreError("linkage " + std::to_string(l.id) + " names a missing bureau or client");
+    if (auto r = pair_refusal(*bureau, *client, m_rules); r != Refusal::none) return r;
+    for (auto& a : registry.client_administrators(l.client_id))
+        if (a.id == t.client_user_id) return Refusal::none;
+    return Refusal::not_administrator;
+}
+
 DecideResult Desk::decide(std::string_view token, Decision d) {
     auto t = find_token(token);
     if (!t) return {};
@@ -317,11 +334,45 @@ DecideResult Desk::decide(std::string_view token, Decision d) {
         auto l = linkages.get(t->linkage_id);
         const std::string now = core::format_utc(m_clock.now());
         if (!l) return {};
+        const Refusal why = l->state == core::LinkageState::requested ? decide_refusal(*t, *l) : Refusal::none;
         if (l->state != core::LinkageState::requested) {
             r.status = l->state == core::LinkageState::expired ? DecideResult::Status::expired
                                                                : DecideResult::Status::already_decided;
+            if (t->invalidated_at) r.status = DecideResult::Status::invalidated;
         } else if (now >= t->valid_until) {
             r.status = DecideResult::Status::expired;
+        } else if (why != Refusal::none) {
+            // Today's rights decide, not those of the request's day: the link
+            // stops working (and for a pair that may no longer link digitally,
+            // every link of the request does).
+            store::ApprovalTokenRepo tokens(m_c);
+            store::EventLog log(m_c);
+            const std::string actor = "system:rights";
+            auto invalidate = [&](const store::ApprovalToken& x) {
+                if (!tokens.invalidate(x.id, std::string(to_code(why)), now)) return;
+                Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+                o.set("approval_token_id", x.id);
+                o.set("client_user_id", x.client_user_id);
+                o.set("reason", std::string(to_code(why)));
+                o.set("attempted", d == Decision::approve ? "approve" : "decline");
+                log.append(now, actor, "linkage", l->id, "approval_link_invalidated", std::nullopt, json_text(o));
+            };
+            if (why == Refusal::not_administrator) invalidate(*t);
+            else
+                for (auto& x : tokens.for_linkage(l->id))
+                    if (!x.decision && !x.invalidated_at) invalidate(x);
+            if (tokens.open_count(l->id) == 0) {
+                linkages.change_state(l->id, core::LinkageState::expired, actor);
+                Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+                o.set("reason", "no_valid_approval_link");
+                log.append(now, actor, "linkage", l->id, "request_ended", std::nullopt, json_text(o));
+            }
+            tx.commit();
+            core::process_logger()
+                .warning("approval.refused_stale_rights")
+                .kv("linkage", static_cast<std::int64_t>(l->id))
+                .kv("reason", to_code(why));
+            r.status = DecideResult::Status::invalidated;
         } else {
             const std::string actor = "client_user:" + std::to_string(t->client_user_id);
             const bool approve = d == Decision::approve;

@@ -1,23 +1,40 @@
 // Desk: the use cases of the digital path (SPEC §5, issue 6), without HTTP.
 //   search()  a bureau user looks up a client by organisation or subscription
-//             number and learns whether the bureau may send a request, or why not;
+//             number and learns whether the bureau may send a request, or why not.
+//             Less to harvest (issue 16): the client's name and numbers are
+//             given only when the query names the organisation number AND the
+//             subscription number of the same client (`identified`); one
+//             number alone answers found / may request only. A bureau that may
+//             not link digitally gets no directory at all (status refused);
+//             each user has a daily quota (DeskOptions, status quota_exceeded);
 //   request() creates the linkage (source digital), its evidence, one approval
 //             token per active system administrator and one queued mail each —
 //             all in ONE store transaction (the mails are never lost, never
-//             sent for a request that was not stored);
+//             sent for a request that was not stored). Mail limits: no new
+//             request for a pair within the cool-down after its decline or
+//             revocation, and at most N approval mails per recipient per week;
+//             a refusal says when the bureau may ask again;
 //   open()    what a personal approval link shows (pending, or the outcome);
 //   decide()  approve or decline through a link; the administrator is recorded;
-//             idempotent; a decided or expired link cannot change anything;
+//             idempotent; a decided or expired link cannot change anything.
+//             Rights are today's: the holder must still be an active system
+//             administrator of the client and the pair must still be allowed
+//             to link digitally (the request-time rule), else the link is
+//             invalidated (and the request expires when no valid link is left);
 //   expire_due() the sweep: a request whose links are all past valid-until expires.
 // Every outcome is a value; exceptions only for a broken store.
 //
 // Bureau isolation: every call that reads linkages takes the acting
 // Principal and sees only the linkages of the Principal's bureau.
 //
-// Thread-safety: a Desk borrows one Connection; use one Desk per thread.
+// search() lives in desk_search.cpp, the rest in desk.cpp.
+//
+// Thread-safety: a Desk borrows one Connection; use one Desk per thread (the
+// SearchQuota in DeskOptions is shared and locks).
 #pragma once
 
 #include "core/clock.hpp"
+#include "digital/search_quota.hpp"
 #include "core/rules.hpp"
 #include "mail/mail_templates.hpp"
 #include "store/approval_token_repo.hpp"
@@ -25,6 +42,7 @@
 #include "store/connection.hpp"
 #include "store/records.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,24 +52,42 @@ namespace digital {
 struct DeskOptions {
     int valid_days = 7;     // tokens.valid_days
     std::string base_url;   // server.base_url, e.g. "https://koppling.example.se"
+    int searches_per_user_per_day = 200;          // limits.searches_per_user_per_day (0: none)
+    std::shared_ptr<SearchQuota> search_quota;    // the counters; null: searches are not counted
+    int request_cooldown_days = 7;                // limits.request_cooldown_days (0: none)
+    int approval_mails_per_recipient_per_week = 3;  // limits.approval_mails_per_recipient_per_week (0: none)
 };
 
 // Why a bureau may not send a digital request for a client.
-enum class Refusal { none, bureau_excluded, bureau_multi_company, client_multi_company, no_administrator, live_linkage };
+enum class Refusal {
+    none, bureau_excluded, bureau_multi_company, client_multi_company, no_administrator, live_linkage,
+    not_administrator,  // decide(): the link's holder is no longer a system administrator of the client
+};
 // Stable machine code, e.g. "bureau_excluded".
 std::string_view to_code(Refusal r);
 // True for the refusals that mean "use the paper form" (HTTP 403).
+// (cooling_down and mail_limit are not: they say when to ask again.)
 bool needs_paper_form(Refusal r);
 // Whether the bureau may use the digital path at all (the Koppla klient
 // button is shown): not excluded, not a multi-company setup.
 Refusal bureau_refusal(const store::Bureau& b, const core::Rules& rules);
+// Whether the pair may link digitally: bureau_refusal, then the client not a
+// multi-company setup. Checked at request, decision and activation.
+Refusal pair_refusal(const store::Bureau& b, const store::Client& c, const core::Rules& rules);
+// A personal identity number shown with its last four digits masked
+// ("19811218-****"); an organisation number of a legal person unchanged.
+std::string shown_orgnr(const std::string& canonical);
 
 struct SearchResult {
-    enum class Status { found, not_found, invalid };
+    // refused: the bureau may not link digitally (no lookup was made);
+    // quota_exceeded: the user's searches for today are used up.
+    enum class Status { found, not_found, invalid, refused, quota_exceeded };
     Status status = Status::not_found;
     std::string reason;   // invalid: the number's error code; found and refused: to_code(refusal)
     std::string message;  // Swedish, one or two sentences, for people
-    std::optional<store::Client> client;
+    std::optional<store::Client> client;  // found: for the Desk's own use; show it only when identified
+    // Both numbers given and they belong to this client: its name may be shown.
+    bool identified = false;
     bool may_request = false;
     Refusal refusal = Refusal::none;
     std::optional<store::Linkage> live;  // this bureau's live linkage with the client
@@ -59,16 +95,21 @@ struct SearchResult {
 };
 
 struct RequestResult {
-    enum class Status { created, invalid, not_found, refused, conflict };
+    // cooling_down: the pair's last request was declined or revoked within the
+    // cool-down; mail_limit: every administrator got the most approval mails
+    // allowed this week. Both: `may_ask_again` says when.
+    enum class Status { created, invalid, not_found, refused, conflict, cooling_down, mail_limit };
     Status status = Status::invalid;
     SearchResult search;  // the checks that led here (client, reason, message)
     store::Id linkage_id = 0;
     core::LinkageState state = core::LinkageState::requested;
     int administrators_notified = 0;
+    std::optional<std::string> may_ask_again;  // UTC text (cooling_down, mail_limit)
 };
 
 // What a personal approval link shows.
-enum class LinkStatus { unknown, pending, approved, approved_by_paper, declined, expired, revoked };
+// invalidated: the holder may no longer decide (see ApprovalView::invalid_reason).
+enum class LinkStatus { unknown, pending, approved, approved_by_paper, declined, expired, revoked, invalidated };
 std::string_view to_code(LinkStatus s);
 
 struct ApprovalView {
@@ -82,12 +123,13 @@ struct ApprovalView {
     std::optional<std::string> decided_by_name;   // the administrator who decided (digital)
     std::optional<std::string> decided_by_email;
     bool decided_by_recipient = false;
+    Refusal invalid_reason = Refusal::none;  // invalidated: why (not_administrator, client_multi_company, …)
 };
 
 enum class Decision { approve, decline };
 
 struct DecideResult {
-    enum class Status { done, already_decided, expired, unknown };
+    enum class Status { done, already_decided, expired, unknown, invalidated };
     Status status = Status::unknown;
     ApprovalView view;
 };
@@ -98,8 +140,12 @@ public:
          const mail::MailTemplates& templates, DeskOptions options)
         : m_c(c), m_clock(clock), m_rules(rules), m_templates(templates), m_o(std::move(options)) {}
 
-    SearchResult search(const store::Principal& who, std::string_view query) const;
-    RequestResult request(const store::Principal& who, std::string_view query);
+    // `query`: an organisation or subscription number; `subscription`: the
+    // subscription number when `query` is the organisation number (both given:
+    // the client is identified). Counts against the user's daily quota.
+    SearchResult search(const store::Principal& who, std::string_view query,
+                        std::string_view subscription = {}) const;
+    RequestResult request(const store::Principal& who, std::string_view query, std::string_view subscription = {});
     // A link that is malformed or unknown gives status unknown.
     ApprovalView open(std::string_view token);
     DecideResult decide(std::string_view token, Decision d);
@@ -107,6 +153,9 @@ public:
     int expire_due();
 
 private:
+    SearchResult lookup(const store::Principal& who, std::string_view query, std::string_view subscription) const;
+    // Why the token's holder may not decide now (Refusal::none: may).
+    Refusal decide_refusal(const store::ApprovalToken& t, const store::Linkage& l) const;
     std::optional<store::ApprovalToken> find_token(std::string_view token) const;
     ApprovalView view_of(const store::ApprovalToken& t) const;
     bool expire_if_due(store::Id linkage_id);

@@ -6,7 +6,7 @@ namespace {
 
 constexpr const char* k_select =
     "SELECT t.id, t.linkage_id, t.client_user_id, t.token_hash, t.created_at, t.valid_until, t.decided_at, "
-    "t.decision, u.name, u.email FROM approval_tokens t JOIN client_users u ON u.id = t.client_user_id ";
+    "t.decision, u.name, u.email, t.invalidated_at, t.invalid_reason FROM approval_tokens t JOIN client_users u ON u.id = t.client_user_id ";
 
 ApprovalToken read_token(Statement& s) {
     ApprovalToken t;
@@ -20,6 +20,8 @@ ApprovalToken read_token(Statement& s) {
     t.decision = s.get_optional_text(7);
     t.user_name = s.get_text(8);
     t.user_email = s.get_text(9);
+    t.invalidated_at = s.get_optional_text(10);
+    t.invalid_reason = s.get_optional_text(11);
     return t;
 }
 
@@ -59,6 +61,42 @@ bool ApprovalTokenRepo::record_decision(Id token_id, const std::string& decision
     bool changed = s->step();
     s->reset();
     return changed;
+}
+
+bool ApprovalTokenRepo::invalidate(Id token_id, const std::string& reason, const std::string& at) {
+    auto s = m_c.prepare(
+        "UPDATE approval_tokens SET invalidated_at = ?, invalid_reason = ? "
+        "WHERE id = ? AND decision IS NULL AND invalidated_at IS NULL RETURNING id");
+    s->bind(1, at).bind(2, reason).bind(3, token_id);
+    bool changed = s->step();
+    s->reset();
+    return changed;
+}
+
+std::vector<ApprovalTokenRepo::Stale> ApprovalTokenRepo::stale_pending() const {
+    auto s = m_c.prepare(
+        "SELECT t.id, t.linkage_id, t.client_user_id, "
+        "CASE WHEN b.multi_company = 1 THEN 'bureau_multi_company' "
+        "WHEN c.multi_company = 1 THEN 'client_multi_company' ELSE 'not_administrator' END "
+        "FROM approval_tokens t JOIN linkages l ON l.id = t.linkage_id "
+        "JOIN bureaus b ON b.id = l.bureau_id JOIN clients c ON c.id = l.client_id "
+        "JOIN client_users u ON u.id = t.client_user_id "
+        "WHERE l.state = 'requested' AND t.decision IS NULL AND t.invalidated_at IS NULL "
+        "AND (b.multi_company = 1 OR c.multi_company = 1 OR u.active = 0 OR u.role <> 'system_administrator' "
+        "OR u.client_id <> l.client_id) ORDER BY t.id");
+    std::vector<Stale> out;
+    while (s->step()) out.push_back({s->get_int(0), s->get_int(1), s->get_int(2), s->get_text(3)});
+    return out;
+}
+
+int ApprovalTokenRepo::open_count(Id linkage_id) const {
+    auto s = m_c.prepare(
+        "SELECT count(*) FROM approval_tokens WHERE linkage_id = ? AND decision IS NULL AND invalidated_at IS NULL");
+    s->bind(1, linkage_id);
+    s->step();
+    int n = static_cast<int>(s->get_int(0));
+    s->reset();
+    return n;
 }
 
 std::vector<Id> ApprovalTokenRepo::expired_requests(const std::string& now, int limit) const {

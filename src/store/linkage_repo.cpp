@@ -67,6 +67,17 @@ std::optional<Linkage> LinkageRepo::live_for(Id bureau_id, Id client_id) const {
     return read_linkage(*s);
 }
 
+std::optional<std::string> LinkageRepo::last_closed_at(Id bureau_id, Id client_id) const {
+    auto s = m_c.prepare(
+        "SELECT max(updated_at) FROM linkages WHERE bureau_id = ? AND client_id = ? "
+        "AND state IN ('declined','revoked')");
+    s->bind(1, bureau_id).bind(2, client_id);
+    std::optional<std::string> out;
+    if (s->step()) out = s->get_optional_text(0);
+    s->reset();
+    return out;
+}
+
 std::vector<Linkage> LinkageRepo::list(const LinkageFilter& f) const {
     std::string sql = std::string(k_select) + "WHERE 1 = 1";
     if (f.bureau_id) sql += " AND l.bureau_id = ?";

@@ -40,6 +40,9 @@ public:
     // The live (requested|approved|activated) linkage of the pair, if any.
     std::optional<Linkage> live_for(Id bureau_id, Id client_id) const;
     std::vector<Linkage> list(const LinkageFilter& filter = {}) const;
+    // When the pair's most recent declined or revoked linkage ended (its
+    // updated_at), if it has one: the start of the request cool-down.
+    std::optional<std::string> last_closed_at(Id bureau_id, Id client_id) const;
     std::int64_t count() const;
 
     // Creates a linkage in state `requested`. Throws ConstraintError when the

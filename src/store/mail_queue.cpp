@@ -163,4 +163,15 @@ MailQueueStatus MailQueue::status() const {
     return st;
 }
 
+std::vector<std::string> MailQueue::approval_mails_since(const std::string& recipient,
+                                                        const std::string& since) const {
+    auto s = m_c.prepare(
+        "SELECT created_at FROM mail_queue WHERE recipient = ? AND created_at >= ? AND linkage_id IS NOT NULL "
+        "ORDER BY created_at");
+    s->bind(1, recipient).bind(2, since);
+    std::vector<std::string> out;
+    while (s->step()) out.push_back(s->get_text(0));
+    return out;
+}
+
 }  // namespace store

@@ -89,6 +89,9 @@ public:
     std::optional<QueuedMail> get(Id id) const;
     std::vector<QueuedMail> list(int limit = 1000) const;
     MailQueueStatus status() const;
+    // When the approval mails (those of a linkage) to `recipient` queued at
+    // or after `since` were queued, oldest first: the per-recipient cap.
+    std::vector<std::string> approval_mails_since(const std::string& recipient, const std::string& since) const;
 
 private:
     Connection& m_c;

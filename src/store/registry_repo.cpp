@@ -1,7 +1,9 @@
 #include "store/registry_repo.hpp"
 
+#include "store/approval_token_repo.hpp"
 #include "store/event_log.hpp"
 #include "store/json_text.hpp"
+#include "store/linkage_repo.hpp"
 
 #include <algorithm>
 
@@ -106,6 +108,35 @@ std::vector<ClientUser> RegistryRepo::client_administrators(Id client_id) const 
                                 " FROM client_users WHERE client_id = ? AND active = 1 "
                                 "AND role = 'system_administrator' ORDER BY id",
                             [&](Statement& s) { s.bind(1, client_id); }, read_cuser);
+}
+
+void RegistryRepo::invalidate_stale_links(const std::string& actor, const std::string& now, ImportSummary& sum) {
+    ApprovalTokenRepo tokens(m_c);
+    LinkageRepo linkages(m_c, m_clock);
+    EventLog log(m_c);
+    std::vector<Id> touched;
+    for (auto& st : tokens.stale_pending()) {
+        if (!tokens.invalidate(st.token_id, st.reason, now)) continue;
+        ++sum.links_invalidated;
+        log.append(now, actor, "linkage", st.linkage_id, "approval_link_invalidated", std::nullopt,
+                   json_object({{"approval_token_id", static_cast<long long>(st.token_id)},
+                                {"client_user_id", static_cast<long long>(st.client_user_id)},
+                                {"reason", st.reason}}));
+        if (std::find(touched.begin(), touched.end(), st.linkage_id) == touched.end())
+            touched.push_back(st.linkage_id);
+    }
+    // A request nobody can answer any more ends now instead of hanging until
+    // its links expire. `expired`, not `revoked`: nobody withdrew it, and the
+    // bureau may ask the client's current administrators again at once.
+    for (Id id : touched) {
+        if (tokens.open_count(id) > 0) continue;
+        auto l = linkages.get(id);
+        if (!l || l->state != core::LinkageState::requested) continue;
+        linkages.change_state(id, core::LinkageState::expired, actor);
+        ++sum.requests_ended;
+        log.append(now, actor, "linkage", id, "request_ended", std::nullopt,
+                   json_object({{"reason", std::string("no_valid_approval_link")}}));
+    }
 }
 
 ImportSummary RegistryRepo::apply(const core::RegistryData& data, const std::string& actor) {
@@ -263,6 +294,7 @@ ImportSummary RegistryRepo::apply(const core::RegistryData& data, const std::str
     } catch (const ConstraintError& e) {
         throw ConstraintError(where + ": " + e.what() + "; nothing was imported");
     }
+    invalidate_stale_links(actor, now, sum);
     tx.commit();
     return sum;
 }

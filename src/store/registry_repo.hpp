@@ -19,6 +19,8 @@ struct ImportSummary {
     int updated = 0;      // rows whose values changed
     int deactivated = 0;  // users no longer listed under their bureau/client
     int unchanged = 0;
+    int links_invalidated = 0;  // pending approval links whose holder or pair lost the right to decide
+    int requests_ended = 0;     // requests left without a valid link (now expired)
 };
 
 class RegistryRepo {
@@ -43,11 +45,17 @@ public:
     // bureau and client it lists: users missing from it are deactivated, never
     // deleted. Bureaus and clients absent from the file are left alone.
     // Applying the same data twice changes nothing and writes no event.
+    // Pending approval links whose holder is no longer an active system
+    // administrator of the client, or whose client or bureau became a
+    // multi-company setup, are invalidated (event approval_link_invalidated
+    // with the reason); a request left without a valid link expires (event
+    // request_ended).
     // Throws ConstraintError naming the record when the data collides with the
     // store (e.g. a subscription number held by another client); nothing is written then.
     ImportSummary apply(const core::RegistryData& data, const std::string& actor);
 
 private:
+    void invalidate_stale_links(const std::string& actor, const std::string& now, ImportSummary& sum);
     Connection& m_c;
     const core::Clock& m_clock;
 };

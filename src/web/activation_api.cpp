@@ -23,6 +23,7 @@ int status_of(const activation::Problem& p) {
     using R = activation::Refusal;
     if (p.refusal == R::not_found) return 404;
     if (p.refusal == R::wrong_state) return 409;
+    if (p.refusal == R::paper_only) return 403;
     return 400;
 }
 
@@ -93,7 +94,7 @@ void handle_api_linkage_action(Exchange& x, store::Id id, const std::string& act
     if (!who) return;
     const std::string actor = "bureau_user:" + who->username;
     if (action == "history") {
-        auto h = activation::linkage_history(x.db(), x.app.clock, x.app.rules, id);
+        auto h = activation::linkage_history(x.db(), x.app.clock, x.app.rules, id, /*for_bureau=*/true);
         if (!h || h->linkage.bureau_id != who->bureau_id)
             return send_api_error(x, 404, "not_found", "Kopplingen finns inte hos er byrå.");
         return x.send_json(200, activation::history_json(*h));

@@ -118,7 +118,7 @@ std::vector<activation::Grant> grants_from_form(Exchange& x, store::Id bureau_id
 
 int status_of(const activation::Problem& p) {
     using R = activation::Refusal;
-    return p.refusal == R::not_found ? 404 : p.refusal == R::wrong_state ? 409 : 400;
+    return p.refusal == R::not_found ? 404 : p.refusal == R::wrong_state ? 409 : p.refusal == R::paper_only ? 403 : 400;
 }
 
 bool csrf_refused(Exchange& x, const Signed& s, const std::map<std::string, std::string>& form) {
@@ -140,7 +140,7 @@ void render_activation(Exchange& x, const Signed& s, int status, const std::stri
         Data row;
         row.set("id", std::to_string(l.id));
         row.set("client", l.client_name);
-        row.set("orgnr", l.client_orgnr);
+        row.set("orgnr", digital::shown_orgnr(l.client_orgnr));
         row.set("source", l.source == core::LinkageSource::paper ? "blankett" : "digital");
         row.set("approved_at", l.decided_at ? mail::swedish_datetime(*l.decided_at) : "");
         row.set("approved_via", via_sv(l.approved_via));
@@ -167,7 +167,7 @@ Data client_list_data(Exchange& x, store::Id bureau_id) {
         Data row;
         row.set("id", std::to_string(e.linkage.id));
         row.set("client", e.linkage.client_name);
-        row.set("orgnr", e.linkage.client_orgnr);
+        row.set("orgnr", digital::shown_orgnr(e.linkage.client_orgnr));
         row.set("since", mail::swedish_datetime(e.linkage.activated_at.value_or(e.linkage.updated_at)));
         Data people{Data::type::list};
         for (auto& a : e.consultants) {
@@ -214,14 +214,14 @@ namespace {
 
 void render_history(Exchange& x, const Signed& s, store::Id id, int status, const std::string& error,
                     const std::string& notice) {
-    auto h = activation::linkage_history(x.db(), x.app.clock, x.app.rules, id);
+    auto h = activation::linkage_history(x.db(), x.app.clock, x.app.rules, id, /*for_bureau=*/true);
     if (!h || h->linkage.bureau_id != s.bureau.id)
         return send_message_page(x, 404, "Kopplingen finns inte", "Kopplingen finns inte hos er byrå.");
     Data d;
     d.set("id", std::to_string(id));
     d.set("csrf", s.session.csrf_token);
     d.set("client", h->linkage.client_name);
-    d.set("orgnr", h->linkage.client_orgnr);
+    d.set("orgnr", digital::shown_orgnr(h->linkage.client_orgnr));
     d.set("state", digital::state_sv(h->linkage.state));
     d.set("state_code", std::string(core::to_string(h->linkage.state)));
     d.set("source", h->linkage.source == core::LinkageSource::paper ? "blankett" : "digital");

@@ -19,7 +19,7 @@ void render_view(Exchange& x, const digital::ApprovalView& v, const std::string&
     d.set("bureau", v.linkage.bureau_name);
     d.set("bureau_orgnr", v.linkage.bureau_orgnr);
     d.set("client", v.linkage.client_name);
-    d.set("client_orgnr", v.linkage.client_orgnr);
+    d.set("client_orgnr", digital::shown_orgnr(v.linkage.client_orgnr));
     d.set("requester", v.requester_name);
     d.set("requested_at", mail::swedish_datetime(v.requested_at));
     d.set("valid_until", mail::swedish_datetime(v.valid_until));
@@ -57,6 +57,13 @@ void render_view(Exchange& x, const digital::ApprovalView& v, const std::string&
         case LinkStatus::revoked:
             title = "Kopplingen är återkallad";
             d.set("revoked", true);
+            break;
+        case LinkStatus::invalidated:
+            title = "Länken gäller inte längre";
+            d.set("invalidated", true);
+            d.set("invalid_text",
+                  digital::invalidated_message(v.invalid_reason, v.linkage.bureau_name, v.linkage.client_name));
+            status = 410;
             break;
         case LinkStatus::unknown: break;
     }

@@ -1,3 +1,4 @@
+#include "core/log.hpp"
 #include "digital/wording.hpp"
 #include "mail/swedish_time.hpp"
 #include "store/linkage_repo.hpp"
@@ -25,10 +26,11 @@ std::optional<Signed> require_session(Exchange& x) {
     return Signed{*s, *b};
 }
 
+// Only for a client the user identified by both numbers (issue 16).
 Data client_data(const store::Client& c) {
     Data d;
     d.set("name", c.name);
-    d.set("orgnr", c.orgnr);
+    d.set("orgnr", digital::shown_orgnr(c.orgnr));
     d.set("subscription", c.subscription);
     return d;
 }
@@ -76,7 +78,7 @@ void handle_clients(Exchange& x) {
         Data row;
         row.set("id", std::to_string(l.id));
         row.set("client", l.client_name);
-        row.set("orgnr", l.client_orgnr);
+        row.set("orgnr", digital::shown_orgnr(l.client_orgnr));
         row.set("state", digital::state_sv(l.state));
         row.set("state_code", std::string(core::to_string(l.state)));
         row.set("source", l.source == core::LinkageSource::paper ? "blankett" : "digital");
@@ -103,19 +105,35 @@ void handle_link_page(Exchange& x) {
     auto layout = layout_for(s->session, s->bureau.name, "Koppla klient");
     if (refusal != digital::Refusal::none) return x.send_html(403, x.app.pages.render("link", d, layout));
     auto q = x.query.find("q");
+    auto sub = x.query.find("subscription");
     int status = 200;
     if (q != x.query.end()) {
-        d.set("q", q->second);
-        auto r = desk_for(x).search(s->session.user, q->second);
+        const std::string subscription = sub == x.query.end() ? std::string() : sub->second;
+        d.set("q", core::mask_personal_numbers(q->second));
+        d.set("subscription", subscription);
+        auto r = desk_for(x).search(s->session.user, q->second, subscription);
         using S = digital::SearchResult::Status;
         if (r.status == S::found) {
-            d.set("client", client_data(*r.client));
+            d.set("found", true);
+            // The form posts the numbers back; a personal identity number
+            // masked, which the Desk resolves with the subscription number.
+            // One personal number alone cannot be posted back masked: the
+            // user adds the subscription number to send the request.
+            const bool personal = core::mask_personal_numbers(q->second) != q->second;
+            if (r.identified && personal) d.set("q", digital::shown_orgnr(r.client->orgnr));
+            else d.set("q", q->second);
+            if (personal && !r.identified) {
+                r.may_request = false;
+                r.message = "Klienten finns i registret. Ange även klientens kundnummer för att skicka en "
+                            "förfrågan om koppling.";
+            }
+            if (r.identified) d.set("client", client_data(*r.client));
             d.set("may_request", r.may_request);
             d.set("message", r.message);
             d.set("paper", digital::needs_paper_form(r.refusal));
         } else {
             d.set("problem", r.message);
-            status = r.status == S::invalid ? 400 : 404;
+            status = r.status == S::invalid ? 400 : r.status == S::quota_exceeded ? 429 : r.status == S::refused ? 403 : 404;
         }
     }
     x.send_html(status, x.app.pages.render("link", d, layout));
@@ -130,7 +148,7 @@ void handle_link_post(Exchange& x) {
         return send_message_page(x, 403, "Säkerhetskontrollen misslyckades",
                                  "Formuläret kunde inte skickas eftersom säkerhetskoden saknades eller var fel. "
                                  "Gå tillbaka, ladda om sidan och försök igen.");
-    auto r = desk_for(x).request(s->session.user, (*f)["q"]);
+    auto r = desk_for(x).request(s->session.user, (*f)["q"], (*f)["subscription"]);
     using S = digital::RequestResult::Status;
     Data d;
     auto layout = layout_for(s->session, s->bureau.name, "Koppla klient");
@@ -139,7 +157,7 @@ void handle_link_post(Exchange& x) {
         case S::created:
             if (x.app.mail_queued) x.app.mail_queued();
             d.set("sent", true);
-            d.set("client", client_data(*r.search.client));
+            if (r.search.identified) d.set("client", client_data(*r.search.client));
             d.set("administrators", std::to_string(r.administrators_notified));
             d.set("one_admin", r.administrators_notified == 1);
             d.set("valid_days", std::to_string(x.app.options.valid_days));
@@ -148,11 +166,13 @@ void handle_link_post(Exchange& x) {
         case S::not_found: status = 404; break;
         case S::refused: status = 403; break;
         case S::conflict: status = 409; break;
+        case S::cooling_down:
+        case S::mail_limit: status = 429; break;
     }
     if (r.status != S::created) {
         d.set("sent", false);
         d.set("message", r.search.message);
-        if (r.search.client) d.set("client", client_data(*r.search.client));
+        if (r.search.client && r.search.identified) d.set("client", client_data(*r.search.client));
     }
     x.send_html(status, x.app.pages.render("link-sent", d, layout));
 }

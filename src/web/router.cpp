@@ -212,6 +212,10 @@ digital::Desk desk_for(Exchange& x) {
     digital::DeskOptions o;
     o.valid_days = x.app.options.valid_days;
     o.base_url = x.app.options.base_url;
+    o.searches_per_user_per_day = x.app.options.searches_per_user_per_day;
+    o.search_quota = x.app.options.search_quota;
+    o.request_cooldown_days = x.app.options.request_cooldown_days;
+    o.approval_mails_per_recipient_per_week = x.app.options.approval_mails_per_recipient_per_week;
     return digital::Desk(x.db(), x.app.clock, x.app.rules, x.app.mail_templates, o);
 }
 

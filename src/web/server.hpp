@@ -15,6 +15,7 @@
 
 #include "core/clock.hpp"
 #include "core/rules.hpp"
+#include "digital/search_quota.hpp"
 #include "obs/health.hpp"
 #include "validate/validate.hpp"
 #include "store/connection.hpp"
@@ -49,6 +50,15 @@ struct ServerOptions {
     std::optional<obs::HealthTargets> health;
     // Opens a new connection to the store (called once per pooled connection).
     std::function<std::unique_ptr<store::Connection>()> open_store;
+    // Issue 16 (digital::DeskOptions): client searches per user per day (0:
+    // none), days before a pair may be asked again after a decline or
+    // revocation, approval mails per recipient per week (0: no cap).
+    int searches_per_user_per_day = 200;
+    int request_cooldown_days = 7;
+    int approval_mails_per_recipient_per_week = 3;
+    // The search counters, shared by every request of the server (copies of
+    // these options share them).
+    std::shared_ptr<digital::SearchQuota> search_quota = std::make_shared<digital::SearchQuota>();
 };
 
 class Server {

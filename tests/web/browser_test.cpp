@@ -94,6 +94,7 @@ BOOST_AUTO_TEST_CASE(koppla_klient_and_the_approval_pages_in_a_real_browser) {
         .shot("web-clients.png")
         .click("#koppla-klient")
         .fill("#q", "559456-7892")
+        .fill("#subscription", "100234")  // both numbers: the name is shown (issue 16)
         .click("#sok")
         .shot("web-koppla-klient.png")
         .text(work.path() / "result.txt")

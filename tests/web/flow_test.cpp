@@ -142,7 +142,13 @@ BOOST_AUTO_TEST_CASE(every_refusal_over_the_api) {
     BOOST_TEST(search.status == 200);
     BOOST_TEST(!json(search)->getValue<bool>("may_request"));
     BOOST_TEST(json(search)->getValue<std::string>("reason") == "client_multi_company");
-    auto ok = anna.get("/api/v1/clients/search?q=101455");
+    // One number alone: found and may request, but no name or numbers (issue 16).
+    auto ok_one = anna.get("/api/v1/clients/search?q=101455");
+    BOOST_TEST(json(ok_one)->getValue<bool>("may_request"));
+    BOOST_TEST(!json(ok_one)->getValue<bool>("identified"));
+    BOOST_TEST(json(ok_one)->get("client").isEmpty());
+    BOOST_TEST(!ok_one.has("Ängsbacka"));
+    auto ok = anna.get("/api/v1/clients/search?q=559567-8904&subscription=101455");
     BOOST_TEST(json(ok)->getValue<bool>("may_request"));
     BOOST_TEST(ok.has("\"name\":\"Ängsbacka Café AB\""));
     BOOST_TEST(ok.has("\"orgnr\":\"559567-8904\""));

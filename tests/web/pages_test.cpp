@@ -51,8 +51,14 @@ BOOST_AUTO_TEST_CASE(koppla_klient_search_and_send_request) {
     BOOST_TEST(list.has(">Koppla klient</a>"));
     auto form = c.get("/clients/link");
     BOOST_TEST(form.status == 200);
-    BOOST_TEST(form.has("organisationsnummer eller kundnummer"));
-    auto result = c.get("/clients/link?q=100234");
+    BOOST_TEST(form.has("Klientens organisationsnummer"));
+    BOOST_TEST(form.has("Klientens kundnummer"));
+    // One number: found, no name (issue 16); both: the name.
+    auto one = c.get("/clients/link?q=100234");
+    BOOST_TEST(one.status == 200);
+    BOOST_TEST(!one.has("Åkesson Bygg"));
+    BOOST_TEST(one.has("Klienten finns i registret"));
+    auto result = c.get("/clients/link?q=559456-7892&subscription=100234");
     BOOST_TEST(result.status == 200);
     BOOST_TEST(result.has("Åkesson Bygg &amp; Måleri AB"));
     BOOST_TEST(result.has("Skicka förfrågan"));
@@ -116,11 +122,12 @@ BOOST_AUTO_TEST_CASE(a_bureau_page_shows_only_its_own_linkages) {
 BOOST_AUTO_TEST_CASE(html_in_a_company_name_is_escaped_on_every_page) {
     WebFixture f;
     auto c = f.signed_in("anna.norrsken");
-    auto result = c.get(std::string("/clients/link?q=") + k_html_client_orgnr);
+    auto result = c.get(std::string("/clients/link?q=") + k_html_client_orgnr + "&subscription=900014");
     BOOST_TEST(result.status == 200);
     BOOST_TEST(!result.has("<script>"));
     BOOST_TEST(result.has("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; Söner AB"));
-    auto sent = c.post_form("/clients/link", {{"q", k_html_client_orgnr}, {"csrf", hidden_field(result.body, "csrf")}});
+    auto sent = c.post_form("/clients/link", {{"q", k_html_client_orgnr}, {"subscription", "900014"},
+                                              {"csrf", hidden_field(result.body, "csrf")}});
     BOOST_TEST(!sent.has("<script>"));
     BOOST_TEST(!c.get("/clients").has("<script>"));
     auto mails = f.deliver();
