@@ -4,6 +4,8 @@
 #include "store/signin_throttle.hpp"
 
 #include <chrono>
+#include <mutex>
+#include <unordered_map>
 #include <vector>
 
 namespace web {
@@ -58,6 +60,59 @@ store::SigninPolicy policy_of(const ServerOptions& o) {
             std::chrono::seconds(o.signin_max_delay_seconds)};
 }
 
+// Attempts being checked right now in this process, per key. The store's
+// counters learn of a failure only after the (slow, by design) password
+// check, so without this a flood of parallel attempts would all pass the
+// wait check before the first failure is counted. One attempt per account
+// and four per address are checked at a time; more get "wait a second".
+class InFlight {
+public:
+    bool enter(const std::string& account, const std::string& address) {
+        std::lock_guard lock(m_mutex);
+        if (count(account) >= k_per_account || count(address) >= k_per_address) return false;
+        ++m_n[account];
+        ++m_n[address];
+        return true;
+    }
+    void leave(const std::string& account, const std::string& address) {
+        std::lock_guard lock(m_mutex);
+        for (const std::string* k : {&account, &address})
+            if (auto it = m_n.find(*k); it != m_n.end() && --it->second <= 0) m_n.erase(it);
+    }
+
+private:
+    static constexpr int k_per_account = 1;
+    static constexpr int k_per_address = 4;
+    int count(const std::string& k) const {
+        auto it = m_n.find(k);
+        return it == m_n.end() ? 0 : it->second;
+    }
+    std::mutex m_mutex;
+    std::unordered_map<std::string, int> m_n;
+};
+
+InFlight& in_flight() {
+    static InFlight f;
+    return f;
+}
+
+class InFlightGuard {
+public:
+    InFlightGuard(std::string account, std::string address)
+        : m_account(std::move(account)), m_address(std::move(address)),
+          m_entered(in_flight().enter(m_account, m_address)) {}
+    ~InFlightGuard() {
+        if (m_entered) in_flight().leave(m_account, m_address);
+    }
+    InFlightGuard(const InFlightGuard&) = delete;
+    InFlightGuard& operator=(const InFlightGuard&) = delete;
+    bool entered() const { return m_entered; }
+
+private:
+    std::string m_account, m_address;
+    bool m_entered;
+};
+
 SigninRefusal must_wait(Exchange& x, int seconds) {
     x.res.set("Retry-After", std::to_string(seconds));
     return {429, "För många misslyckade inloggningsförsök. Vänta " + wait_text(seconds) +
@@ -98,6 +153,8 @@ std::optional<SigninRefusal> check_signin(Exchange& x, SigninRealm realm, const 
     store::SigninThrottle throttle(x.db(), x.app.clock, policy_of(x.app.options));
     x.log_user = "?" + log_form(safe);
     if (const int wait = throttle.wait_seconds(keys); wait > 0) return must_wait(x, wait);
+    const InFlightGuard guard(keys[0], keys[1]);
+    if (!guard.entered()) return must_wait(x, 1);
     const bool has_password = user && !user->second.empty();
     const bool ok = digital::verify_password(password, has_password ? user->second : dummy_hash()) && has_password;
     if (!ok) {

@@ -7,6 +7,12 @@
 // rule of both kinds of session. The flows differ only in whom they look up
 // and which session they make.
 //
+// Parallel floods: a failure is counted only after the password check, so a
+// process checks at most one attempt per account name and four per address
+// at a time (in memory); an attempt beyond that is refused like one during
+// a delay (429, Retry-After: 1). Several `serve` processes on one store each
+// allow that many.
+//
 // Access log: a failed or refused attempt shows `user=?NAME` — NAME as
 // typed, made safe by safe_username() and with space, '"' and '%' written as
 // %20, %22, %25 so that the line still splits on spaces; a successful
@@ -37,7 +43,7 @@ struct SigninRefusal {
 // Checks one sign-in attempt. `user`: the active account of that name with
 // its stored password hash (empty when none is set), or nullopt. Refuses
 // without looking at the password while the account or the address must
-// wait (429); otherwise verifies, and records a failure (counters and event)
+// wait, or has an attempt being checked (429); otherwise verifies, and records a failure (counters and event)
 // or forgets the account's failures. Sets x.log_user either way.
 std::optional<SigninRefusal> check_signin(Exchange& x, SigninRealm realm, const std::string& username,
                                           const std::string& password,

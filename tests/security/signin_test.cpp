@@ -14,6 +14,7 @@
 #include "web_fixture.hpp"
 
 #include <regex>
+#include <thread>
 
 using namespace test_support;
 using std::chrono::seconds;
@@ -126,6 +127,28 @@ BOOST_AUTO_TEST_CASE(a_flood_on_review_login_is_refused_the_same_way) {
     auto r = SigninForm(f.client(), "/login").post("stina", "fel");
     BOOST_TEST(r.status == 401);
     BOOST_TEST(SigninForm(f.client(), "/login").post("anna.norrsken", "rätt-lösenord-anna").status == 429);
+}
+
+BOOST_AUTO_TEST_CASE(a_parallel_flood_gets_no_more_guesses_than_a_sequential_one) {
+    SigninFixture f;
+    // An unknown name: each attempt is checked against the slow dummy hash,
+    // so attempts sent at once are all in flight together.
+    constexpr int k_attempts = 24;
+    std::vector<SigninForm> forms;
+    for (int i = 0; i < k_attempts; ++i) forms.emplace_back(f.client(), "/login");
+    std::vector<int> status(k_attempts);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < forms.size(); ++i)
+        threads.emplace_back([&, i] { status[i] = forms[i].post("finns.inte", "gissning").status; });
+    for (auto& t : threads) t.join();
+    int wrong = 0, waiting = 0;
+    for (int s : status) {
+        if (s == 401) ++wrong;
+        if (s == 429) ++waiting;
+    }
+    BOOST_TEST(wrong + waiting == k_attempts);
+    BOOST_TEST(wrong >= 1);
+    BOOST_TEST(wrong <= 5);
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_name_is_limited_exactly_like_a_known_one) {
