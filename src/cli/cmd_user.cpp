@@ -51,7 +51,8 @@ int revoke_token(Context& ctx, store::AuthRepo& auth, const std::string& id_text
         id = std::stoll(id_text, &used);
         if (used != id_text.size() || id <= 0) throw std::out_of_range("");
     } catch (const std::exception&) {
-        throw UsageError("revoke-token " + id_text + ": give the token's ID as listed by 'linkage user tokens USERNAME'");
+        throw UsageError("revoke-token " + id_text +
+                         ": give the token's ID as listed by 'linkage user tokens USERNAME'");
     }
     switch (auth.revoke_api_token(id, core::format_utc(ctx.clock().now()), ctx.actor())) {
         case store::RevokeResult::revoked: ctx.out << "API token " << id << " revoked\n"; return k_exit_ok;

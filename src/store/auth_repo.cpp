@@ -79,7 +79,8 @@ NewApiToken AuthRepo::add_api_token(Id user_id, const std::string& token_hash, c
 std::optional<ApiTokenUse> AuthRepo::api_token_by_hash(const std::string& token_hash, const std::string& now) const {
     auto s = m_c.prepare(std::string("SELECT ") + k_user_cols +
                          ", t.id, t.last_used_at FROM api_tokens t JOIN bureau_users u ON u.id = t.bureau_user_id "
-                         "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) "
+                         "WHERE t.token_hash = ? AND t.revoked_at IS NULL "
+                         "AND (t.expires_at IS NULL OR t.expires_at > ?) "
                          "AND u.active = 1");
     s->bind(1, token_hash).bind(2, now);
     if (!s->step()) return std::nullopt;

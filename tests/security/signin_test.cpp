@@ -21,7 +21,8 @@ using std::chrono::seconds;
 
 namespace {
 
-const char* k_wait_one_second = "För många misslyckade inloggningsförsök. Vänta en sekund och försök sedan igen.";
+const char* k_wait_one_second =
+    "För många misslyckade inloggningsförsök. Vänta en sekund och försök sedan igen.";
 
 struct SigninFixture : WebFixture {
     SigninFixture() {
