@@ -87,13 +87,6 @@ std::optional<ApiTokenUse> AuthRepo::api_token_by_hash(const std::string& token_
     return ApiTokenUse{read_principal(*s, 0), s->get_int(5), s->get_optional_text(6)};
 }
 
-std::optional<Principal> AuthRepo::principal_by_api_token(const std::string& token_hash,
-                                                          const std::string& now) const {
-    auto t = api_token_by_hash(token_hash, now);
-    if (!t) return std::nullopt;
-    return t->principal;
-}
-
 void AuthRepo::touch_api_token(Id token_id, const std::string& now, const std::string& since) {
     auto s = m_c.prepare(
         "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)");

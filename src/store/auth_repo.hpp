@@ -82,7 +82,6 @@ public:
                               bool retire_others = false);
     // The live token with this hash (not revoked, not expired at `now`) of an active user.
     std::optional<ApiTokenUse> api_token_by_hash(const std::string& token_hash, const std::string& now) const;
-    std::optional<Principal> principal_by_api_token(const std::string& token_hash, const std::string& now) const;
     // Records `now` as the token's last use unless it was recorded after `since`.
     void touch_api_token(Id token_id, const std::string& now, const std::string& since);
     // Every token of a user, oldest first.
