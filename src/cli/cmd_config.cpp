@@ -22,6 +22,11 @@ int cmd_config(Context& ctx, const std::vector<std::string>& argv) {
     s.get_int("thresholds.max_form_age_days", 1, 3650);
     s.get_double("thresholds.min_ink_percent", 0, 100);
     s.get_int("tokens.valid_days", 1, 365);
+    s.get_int("tokens.api_token_days", 0, 3650);
+    s.get_int("server.session_idle_minutes", 1, 1440);
+    s.get_int("limits.signin_failures", 1, 1000);
+    s.get_int("limits.signin_window_seconds", 1, 86400);
+    s.get_int("limits.signin_max_delay_seconds", 1, 86400);
     s.get_int("server.port", 1, 65535);
     s.get_int("server.threads", 0, 1024);
     s.get_int("smtp.port", 1, 65535);

@@ -54,6 +54,10 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     o.review_thresholds.min_confidence_confirmed = s.get_double("thresholds.min_confidence_confirmed", 0, 100);
     o.review_thresholds.max_form_age_days = s.get_int("thresholds.max_form_age_days", 1, 3650);
     o.health = obs::health_targets(s);
+    o.signin_failures = s.get_int("limits.signin_failures", 1, 1000);
+    o.signin_window_seconds = s.get_int("limits.signin_window_seconds", 1, 86400);
+    o.signin_max_delay_seconds = s.get_int("limits.signin_max_delay_seconds", 1, 86400);
+    o.session_idle_minutes = s.get_int("server.session_idle_minutes", 1, 1440);
     ctx.store();  // opens and migrates once, before any thread starts
     const core::Rules& rules = ctx.rules();
     mail::MailTemplates templates(o.share_dir / "templates" / "mail");

@@ -1,7 +1,8 @@
 // `linkage user add-staff USERNAME [--name NAME]`: a back-office staff user
 // who may resolve the review queue on the web (issue 5). The password is the
 // first line of standard input (at least 10 characters), stored as PBKDF2.
-// Running it again for the same username sets a new password.
+// Running it again for the same username sets a new password and ends every
+// session of that staff user (issue 16).
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"

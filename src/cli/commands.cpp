@@ -83,13 +83,23 @@ const std::vector<Command>& commands() {
          "set, else .eml files in paths.outbox) and expires unanswered requests. One access-log line per\n"
          "request on stdout (no tokens, personal numbers masked). SIGTERM or Ctrl-C stops gracefully.\n",
          cmd_serve, true},
-        {"user", "create a bureau user's API token or set their sign-in password",
-         "usage: linkage user token USERNAME\n"
+        {"user", "manage a bureau user's API tokens and sign-in password, and staff users",
+         "usage: linkage user token USERNAME [--keep-old]\n"
+         "       linkage user tokens USERNAME\n"
+         "       linkage user revoke-token ID\n"
          "       linkage user password USERNAME   (password: first line of standard input)\n"
          "       linkage user add-staff USERNAME [--name NAME]   (back-office staff for /review; password on stdin)\n\n"
          "token: prints a new personal API token once (Authorization: Bearer TOKEN); only its hash is\n"
-         "stored. password: sets the password for the web pages (at least 10 characters; PBKDF2).\n"
-         "Exit 6 when the user is not an active bureau user in the registry.\n",
+         "stored. It expires after tokens.api_token_days (default 365; 0: never). The user's older\n"
+         "tokens are revoked with it unless --keep-old is given.\n"
+         "tokens: lists the user's tokens: ID, created, last used (to the minute), expires, revoked;\n"
+         "never the tokens themselves.\n"
+         "revoke-token: revokes the token with that ID at once (its next request gets 401).\n"
+         "password: sets the password for the web pages (at least 10 characters; PBKDF2) and ends\n"
+         "every web session of the user. add-staff again for a staff user sets a new password and\n"
+         "ends that user's sessions.\n"
+         "Exit 6 when the user is not an active bureau user in the registry, or no token has that ID;\n"
+         "exit 2 for a malformed command line (an ID that is not a number).\n",
          cmd_user, true},
         {"mail", "show the mail queue or deliver due messages once",
          "usage: linkage mail status [--json]\n"

@@ -32,10 +32,12 @@ const std::map<std::string, std::string>& Settings::defaults() {
         {"thresholds.max_form_age_days", "90"},
         {"thresholds.min_ink_percent", "0.4"},
         {"tokens.valid_days", "7"},
+        {"tokens.api_token_days", "365"},  // 0: API tokens never expire
         {"server.address", "127.0.0.1"},
         {"server.port", "8080"},
         {"server.base_url", "http://127.0.0.1:8080"},
         {"server.threads", "0"},
+        {"server.session_idle_minutes", "30"},
         {"smtp.host", ""},  // empty: write .eml files to the outbox
         {"smtp.port", "25"},
         {"smtp.user", ""},
@@ -51,6 +53,9 @@ const std::map<std::string, std::string>& Settings::defaults() {
         {"limits.searches_per_user_per_day", "200"},
         {"limits.request_cooldown_days", "7"},
         {"limits.approval_mails_per_recipient_per_week", "3"},
+        {"limits.signin_failures", "5"},
+        {"limits.signin_window_seconds", "60"},
+        {"limits.signin_max_delay_seconds", "900"},
         {"limits.max_worker_memory_mb", "2048"},
         {"limits.max_seconds_per_file", "120"},
         {"log.level", "information"},

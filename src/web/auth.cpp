@@ -1,6 +1,7 @@
 #include "digital/secrets.hpp"
 #include "store/registry_repo.hpp"
 #include "web/handlers.hpp"
+#include "web/signin.hpp"
 
 namespace web {
 
@@ -9,13 +10,6 @@ namespace {
 constexpr const char* k_session_cookie = "sid";
 constexpr const char* k_csrf_cookie = "csrf";
 constexpr auto k_session_lifetime = std::chrono::hours(8);
-
-// Verifying against this when the user is unknown keeps the sign-in time
-// the same for known and unknown usernames.
-const std::string& dummy_hash() {
-    static const std::string h = digital::hash_password("not a password");
-    return h;
-}
 
 }  // namespace
 
@@ -26,10 +20,17 @@ std::optional<store::Principal> bearer_principal(Exchange& x, std::string* token
     const std::string token = h.substr(k_prefix.size());
     if (!digital::is_well_formed_token(token)) return std::nullopt;
     std::string hash = digital::sha256_hex(token);
-    auto p = store::AuthRepo(x.db()).principal_by_api_token(hash);
-    if (p) x.log_user = p->username;
+    store::AuthRepo auth(x.db());
+    const auto now = x.app.clock.now();
+    auto t = auth.api_token_by_hash(hash, core::format_utc(now));  // revoked or expired: none
     if (token_hash) *token_hash = std::move(hash);
-    return p;
+    if (!t) return std::nullopt;
+    x.log_user = t->principal.username;
+    // "Last used" to the minute: one write a minute per token, not one per
+    // request (the API is loaded with thousands of requests a second).
+    const std::string since = core::format_utc(now - std::chrono::minutes(1));
+    if (!t->last_used_at || *t->last_used_at <= since) auth.touch_api_token(t->token_id, core::format_utc(now), since);
+    return t->principal;
 }
 
 bool within_rate_limit(Exchange& x, const std::string& key) {
@@ -49,8 +50,12 @@ bool within_rate_limit(Exchange& x, const std::string& key) {
 std::optional<store::WebSession> current_session(Exchange& x) {
     const std::string sid = x.cookie(k_session_cookie);
     if (!digital::is_well_formed_token(sid)) return std::nullopt;
-    auto s = store::AuthRepo(x.db()).session_by_hash(digital::sha256_hex(sid), core::format_utc(x.app.clock.now()));
-    if (s) x.log_user = s->user.username;
+    store::AuthRepo auth(x.db());
+    const std::string now = core::format_utc(x.app.clock.now());
+    auto s = auth.session_by_hash(digital::sha256_hex(sid), now, session_idle_since(x));
+    if (!s) return s;
+    x.log_user = s->user.username;
+    if (session_touch_due(x, s->last_seen_at)) auth.touch_session(s->id, now);
     return s;
 }
 
@@ -108,15 +113,15 @@ void handle_login(Exchange& x) {
         return render_login(x, 403, "Formuläret hade gått ut. Försök igen.", username);
     store::AuthRepo auth(x.db());
     auto user = auth.user_with_password(username);
-    const bool has_password = user && !user->second.empty();
-    const bool ok = digital::verify_password(password, has_password ? user->second : dummy_hash()) && has_password;
-    if (!ok) return render_login(x, 401, "Fel användarnamn eller lösenord.", username);
+    std::optional<std::pair<store::Id, std::string>> account;
+    if (user) account.emplace(user->first.user_id, user->second);
+    if (auto refused = check_signin(x, SigninRealm::bureau, username, password, account))
+        return render_login(x, refused->status, refused->message, username);
     // A fresh session id at every sign-in: a planted cookie is never promoted (session fixation).
     const std::string sid = digital::random_token();
     const auto now = x.app.clock.now();
     auth.add_session(user->first.user_id, digital::sha256_hex(sid), digital::random_token(), core::format_utc(now),
                      core::format_utc(now + k_session_lifetime));
-    x.log_user = username;
     x.set_cookie(k_session_cookie, sid, "/",
                  static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(k_session_lifetime).count()));
     x.redirect("/clients");

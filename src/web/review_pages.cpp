@@ -15,6 +15,7 @@
 #include "review/review.hpp"
 #include "store/staff_repo.hpp"
 #include "web/handlers.hpp"
+#include "web/signin.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -29,16 +30,15 @@ namespace fs = std::filesystem;
 constexpr const char* k_staff_cookie = "staff_sid";
 constexpr auto k_staff_lifetime = std::chrono::hours(10);
 
-const std::string& dummy_hash() {
-    static const std::string h = digital::hash_password("not a password either");
-    return h;
-}
-
 std::optional<store::StaffSession> staff_session(Exchange& x) {
     const std::string sid = x.cookie(k_staff_cookie);
     if (!digital::is_well_formed_token(sid)) return std::nullopt;
-    auto s = store::StaffRepo(x.db()).session_by_hash(digital::sha256_hex(sid), core::format_utc(x.app.clock.now()));
-    if (s) x.log_user = "staff:" + s->user.username;
+    store::StaffRepo staff(x.db());
+    const std::string now = core::format_utc(x.app.clock.now());
+    auto s = staff.session_by_hash(digital::sha256_hex(sid), now, session_idle_since(x));
+    if (!s) return s;
+    x.log_user = "staff:" + s->user.username;
+    if (session_touch_due(x, s->last_seen_at)) staff.touch_session(s->id, now);
     return s;
 }
 
@@ -170,13 +170,14 @@ void handle_review_login(Exchange& x) {
         return render_login(x, 403, "Formuläret hade gått ut. Försök igen.", username);
     store::StaffRepo staff(x.db());
     auto user = staff.with_password(username);
-    const bool ok = digital::verify_password(password, user ? user->second : dummy_hash()) && user;
-    if (!ok) return render_login(x, 401, "Fel användarnamn eller lösenord.", username);
+    std::optional<std::pair<store::Id, std::string>> account;
+    if (user) account.emplace(user->first.id, user->second);
+    if (auto refused = check_signin(x, SigninRealm::staff, username, password, account))
+        return render_login(x, refused->status, refused->message, username);
     const std::string sid = digital::random_token();
     const auto now = x.app.clock.now();
     staff.add_session(user->first.id, digital::sha256_hex(sid), digital::random_token(), core::format_utc(now),
                       core::format_utc(now + k_staff_lifetime));
-    x.log_user = "staff:" + username;
     x.set_cookie(k_staff_cookie, sid, "/review",
                  static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(k_staff_lifetime).count()));
     x.redirect("/review");

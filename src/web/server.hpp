@@ -59,6 +59,14 @@ struct ServerOptions {
     // The search counters, shared by every request of the server (copies of
     // these options share them).
     std::shared_ptr<digital::SearchQuota> search_quota = std::make_shared<digital::SearchQuota>();
+    // Sign-in limits of /login and /review/login (issue 16, store::SigninThrottle):
+    // per account as typed and per client address, this many failures within
+    // the window are free; then 1, 2, 4 … s of delay (429 + Retry-After), at most the cap.
+    int signin_failures = 5;
+    int signin_window_seconds = 60;
+    int signin_max_delay_seconds = 900;
+    // A bureau or staff session unused this long ends (besides its absolute lifetime).
+    int session_idle_minutes = 30;
 };
 
 class Server {
