@@ -9,7 +9,9 @@
 #   POST /api/v1/linkage-requests                (bench/request.lua, a distinct client per request)
 #   GET  /approve/TOKEN                          (bench/approve.lua, 20,000 seeded tokens)
 # Targets (issue 8): approval page >= 5,000 req/s with p99 < 20 ms; request
-# creation >= 1,000 req/s (mail queued, not sent inline).
+# creation >= 1,000 req/s (mail queued, not sent inline). Then the same three
+# runs while bench/slow_clients.py holds 500 slow or silent connections open
+# (issue 16: the targets must hold there too).
 # The load comes from one API token at thousands of requests a second, so the
 # server runs with limits.requests_per_token_per_minute raised to 100,000,000
 # (the limiter still counts every request; the default of 1,200 would answer
@@ -52,7 +54,7 @@ API_TOKEN=$("$BIN" --home "$HOME_DIR" user token anna.norrsken | grep -oE '[A-Za
 [ -n "$API_TOKEN" ] || { echo "load.sh: could not make an API token" >&2; exit 70; }
 
 PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-LINKAGE_LIMITS_REQUESTS_PER_TOKEN_PER_MINUTE=100000000 LINKAGE_LIMITS_SEARCHES_PER_USER_PER_DAY=100000000 \
+LINKAGE_LIMITS_REQUESTS_PER_TOKEN_PER_MINUTE=100000000 LINKAGE_LIMITS_SEARCHES_PER_USER_PER_DAY=100000000 LINKAGE_SERVER_OPS_PORT=0 \
   "$BIN" --home "$HOME_DIR" serve --address 127.0.0.1 --port "$PORT" >"$WORK/access.log" 2>"$WORK/serve.err" &
 SERVER_PID=$!
 for _ in $(seq 100); do
@@ -76,6 +78,20 @@ echo "== wrk: 2 threads, $CONNS connections, ${SECONDS_EACH} s each, loopback"
 run "GET /api/v1/clients/search" search.lua
 run "POST /api/v1/linkage-requests" request.lua
 run "GET /approve/TOKEN" approve.lua
+
+# The same WHILE 500 slow or silent connections are open (issue 16): half
+# trickle a head one byte every 2 s, half say nothing, from 20 addresses,
+# reconnecting whenever the server's head deadline closes them.
+"$PY" bench/slow_clients.py "$PORT" 500 $((SECONDS_EACH * 3 + 30)) 2 20 >"$WORK/slow.log" 2>&1 &
+SLOW_PID=$!
+sleep 3
+head -n1 "$WORK/slow.log"
+echo "== the same with 500 slow connections open"
+run "GET /api/v1/clients/search (slow)" search.lua
+LOAD_QUARTER_OFFSET=2 run "POST /api/v1/linkage-requests (slow)" request.lua
+run "GET /approve/TOKEN (slow)" approve.lua
+kill "$SLOW_PID" 2>/dev/null || true
+wait "$SLOW_PID" 2>/dev/null || true
 created=$(sqlite3 "$HOME_DIR/linkage.db" "SELECT count(*) FROM linkages WHERE source='digital' AND requested_by<>'last'")
 queued=$(sqlite3 "$HOME_DIR/linkage.db" "SELECT count(*) FROM mail_queue")
 echo "requests created: $created; mails queued or sent: $queued"

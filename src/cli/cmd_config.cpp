@@ -29,6 +29,11 @@ int cmd_config(Context& ctx, const std::vector<std::string>& argv) {
     s.get_int("limits.signin_max_delay_seconds", 1, 86400);
     s.get_int("server.port", 1, 65535);
     s.get_int("server.threads", 0, 1024);
+    s.get_int("server.ops_port", -1, 65535);
+    s.get_int("server.header_timeout_seconds", 1, 3600);
+    s.get_int("server.body_timeout_seconds", 1, 3600);
+    s.get_int("server.max_connections_per_client", 1, 100000);
+    s.get_int("server.max_connections", 1, 1000000);
     s.get_int("smtp.port", 1, 65535);
     s.get_bool("smtp.starttls");
     s.get_int("limits.max_file_mb", 1, 4096);

@@ -35,6 +35,12 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
         }
     }
     o.threads = s.get_int("server.threads", 0, 1024);
+    o.ops_address = s.get("server.ops_address");
+    o.ops_port = s.get_int("server.ops_port", -1, 65535);
+    o.header_timeout_seconds = s.get_int("server.header_timeout_seconds", 1, 3600);
+    o.body_timeout_seconds = s.get_int("server.body_timeout_seconds", 1, 3600);
+    o.max_connections_per_client = s.get_int("server.max_connections_per_client", 1, 100000);
+    o.max_connections = s.get_int("server.max_connections", 1, 1000000);
     o.base_url = s.get("server.base_url");
     while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
     o.share_dir = ctx.share_dir();
@@ -88,6 +94,10 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     server.start();
     ctx.err << "linkage: serving on http://" << o.address << ":" << server.port() << " (mail: "
             << mail::transport_from_settings(s)->describe() << "); SIGTERM or Ctrl-C stops" << std::endl;
+    if (server.ops_port() >= 0)
+        ctx.err << "linkage: /healthz and /metrics on http://" << o.ops_address << ":" << server.ops_port() << std::endl;
+    else
+        ctx.err << "linkage: no ops listener (server.ops_port = -1): /healthz and /metrics are not served" << std::endl;
     int sig = 0;
     sigwait(&stop_signals, &sig);
     ctx.err << "linkage: stopping (finishing requests in flight)" << std::endl;

@@ -38,6 +38,12 @@ const std::map<std::string, std::string>& Settings::defaults() {
         {"server.base_url", "http://127.0.0.1:8080"},
         {"server.threads", "0"},
         {"server.session_idle_minutes", "30"},
+        {"server.ops_address", "127.0.0.1"},
+        {"server.ops_port", "8081"},
+        {"server.header_timeout_seconds", "10"},
+        {"server.body_timeout_seconds", "30"},
+        {"server.max_connections_per_client", "64"},
+        {"server.max_connections", "4096"},
         {"smtp.host", ""},  // empty: write .eml files to the outbox
         {"smtp.port", "25"},
         {"smtp.user", ""},

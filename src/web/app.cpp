@@ -1,9 +1,10 @@
 #include "web/app.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
 
-#include <istream>
-#include <sstream>
+#include <cctype>
+#include <string_view>
 
 namespace web {
 
@@ -62,10 +63,10 @@ void App::flush_log_periodically(std::stop_token stop) {
     }
 }
 
-Exchange::Exchange(App& a, Poco::Net::HTTPServerRequest& rq, Poco::Net::HTTPServerResponse& rs, std::string rid)
+Exchange::Exchange(App& a, const http::Request& rq, http::Response& rs, std::string rid)
     : app(a), req(rq), res(rs), request_id(std::move(rid)) {
     try {
-        Poco::URI uri(req.getURI());
+        Poco::URI uri(req.head.target);
         path = uri.getPath();
         for (auto& [k, v] : uri.getQueryParameters()) query[k] = v;
     } catch (const Poco::Exception&) {
@@ -83,93 +84,43 @@ store::Connection& Exchange::db() {
     return *m_db;
 }
 
-namespace {
+std::optional<std::string> Exchange::body() { return req.body; }
 
-// A body larger than the limit is still read, up to this much, before 413 is
-// sent: a server that answers and closes while the client is still sending
-// makes the client's TCP stack see a reset, and it often loses the answer.
-// Beyond this the connection is closed unread (a client sending that much
-// against the limit gets no courtesy).
-constexpr std::streamsize k_drain_cap = 8 << 20;
-
-// Reads and drops up to `cap` bytes of the rest of `in`; true when the
-// stream ended within it.
-bool drain(std::istream& in, std::streamsize cap) {
-    char buf[16384];
-    std::streamsize seen = 0;
-    while (seen <= cap && (in.read(buf, sizeof buf) || in.gcount() > 0)) seen += in.gcount();
-    return seen <= cap;
-}
-
-}  // namespace
-
-void Exchange::finish_body() {
-    if (m_body_done) return;
-    m_body_done = true;
-    const bool has_body = req.hasContentLength() ? req.getContentLength64() > 0 : req.getChunkedTransferEncoding();
-    if (!has_body) return;
-    const std::streamsize limit = static_cast<std::streamsize>(app.options.max_body_kb) * 1024;
-    const std::streamsize cap = limit + k_drain_cap;
-    if ((req.hasContentLength() && req.getContentLength64() > cap) || !drain(req.stream(), cap))
-        res.setKeepAlive(false);
-}
-
-std::optional<std::string> Exchange::body() {
-    if (m_body) return m_body;
-    if (m_body_done) return std::nullopt;  // a response was sent already
-    m_body_done = true;
-    const std::streamsize limit = static_cast<std::streamsize>(app.options.max_body_kb) * 1024;
-    auto too_large = [&] {
-        // The client is told the connection ends here; the rest of the body
-        // is not parsed as a next request.
-        res.setKeepAlive(false);
-        send_json(413, "{\"error\":\"body_too_large\",\"message\":\"Förfrågan är för stor.\",\"request_id\":\"" +
-                           request_id + "\"}");
-        return std::nullopt;
-    };
-    std::istream& in = req.stream();
-    if (req.hasContentLength() && req.getContentLength64() > limit) {
-        if (req.getContentLength64() <= limit + k_drain_cap) drain(in, limit + k_drain_cap);
-        return too_large();
-    }
-    std::string text;
-    char buf[4096];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        text.append(buf, static_cast<std::size_t>(in.gcount()));
-        if (static_cast<std::streamsize>(text.size()) > limit) {
-            drain(in, k_drain_cap);
-            return too_large();
-        }
-    }
-    m_body = std::move(text);
-    return m_body;
-}
-
-std::optional<std::map<std::string, std::string>> Exchange::form() {
-    auto b = body();
-    if (!b) return std::nullopt;
-    return parse_urlencoded(*b);
-}
+std::optional<std::map<std::string, std::string>> Exchange::form() { return parse_urlencoded(req.body); }
 
 std::string Exchange::cookie(const std::string& name) const {
-    Poco::Net::NameValueCollection cookies;
-    req.getCookies(cookies);
-    return cookies.get(name, "");
+    // Cookie: a=1; b=2 (RFC 6265 §5.4); the first of a name wins.
+    for (auto& [k, v] : req.head.fields) {
+        if (k != "cookie") continue;
+        std::size_t i = 0;
+        while (i < v.size()) {
+            auto semi = v.find(';', i);
+            if (semi == std::string::npos) semi = v.size();
+            std::string_view pair(v.data() + i, semi - i);
+            while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+            auto eq = pair.find('=');
+            if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+                auto value = pair.substr(eq + 1);
+                while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+                if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+                return std::string(value);
+            }
+            i = semi + 1;
+        }
+    }
+    return "";
 }
 
-std::string Exchange::header(const std::string& name) const { return req.get(name, ""); }
+std::string Exchange::header(const std::string& name) const {
+    std::string lname = name;
+    for (char& c : lname) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string* v = req.head.get(lname);
+    return v ? *v : std::string();
+}
 
-std::string Exchange::client_ip() const { return req.clientAddress().host().toString(); }
+std::string Exchange::client_ip() const { return req.client_ip; }
 
-void Exchange::send(int st, const std::string& content_type, const std::string& text) {
-    if (m_sent) return;
-    // A body the handler did not read (an early 401, 405, 429) must not be
-    // parsed as the next request on this keep-alive connection.
-    finish_body();
-    m_sent = true;
-    status = st;
-    res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(st));
-    res.setContentType(content_type);
+void add_security_headers(const App& app, http::Response& res, const std::string& request_id) {
     res.set("X-Request-Id", request_id);
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Referrer-Policy", "no-referrer");
@@ -177,9 +128,17 @@ void Exchange::send(int st, const std::string& content_type, const std::string& 
     res.set("Content-Security-Policy",
             "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
             "frame-ancestors 'none'; base-uri 'none'");
-    res.setContentLength64(static_cast<Poco::Int64>(text.size()));
-    std::ostream& out = res.send();
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (app.secure_cookies) res.set("Strict-Transport-Security", "max-age=31536000");
+}
+
+void Exchange::send(int st, const std::string& content_type, const std::string& text) {
+    if (m_sent) return;
+    m_sent = true;
+    status = st;
+    res.status = st;
+    res.set("Content-Type", content_type);
+    add_security_headers(app, res, request_id);
+    res.body = text;
 }
 
 void Exchange::send_html(int st, const std::string& html) { send(st, "text/html; charset=utf-8", html); }

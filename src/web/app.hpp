@@ -15,10 +15,8 @@
 #include "store/connection.hpp"
 #include "web/pages.hpp"
 #include "web/rate_limiter.hpp"
+#include "web/http_front.hpp"
 #include "web/server.hpp"
-
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -72,29 +70,38 @@ private:
     std::jthread m_log_flusher;  // joined in ~App, before the members it uses go
 };
 
-// One request in flight.
+// The security headers every response carries (Exchange::send and the
+// front's own refusals alike): request id, nosniff, no referrer, no store,
+// the content security policy, and HSTS when the server is reached by https.
+void add_security_headers(const App& app, http::Response& res, const std::string& request_id);
+
+// One request in flight. The front (http_front.hpp) has read the whole
+// request, its body bounded by limits.max_body_kb, before a handler runs.
 class Exchange {
 public:
-    Exchange(App& app, Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res, std::string request_id);
+    Exchange(App& app, const http::Request& req, http::Response& res, std::string request_id);
     ~Exchange();
 
     App& app;
-    Poco::Net::HTTPServerRequest& req;
-    Poco::Net::HTTPServerResponse& res;
+    const http::Request& req;
+    http::Response& res;
     const std::string request_id;
     std::string path;  // decoded path without query
     std::map<std::string, std::string> query;
     int status = 0;             // for the access log
     std::string log_user = "-"; // username once known
     std::string route = "unmatched";  // the route PATTERN (metrics label), never the raw path
+    const std::string& method() const { return req.head.method; }
+    // True on the ops listener (server.ops_address/ops_port): /healthz and /metrics only.
+    bool ops() const { return req.listener == 1; }
 
     // The store connection leased for this request.
     store::Connection& db();
     // Request body as form fields (application/x-www-form-urlencoded).
-    // Returns nullopt when the body is too large (413 sent already).
+    // Never nullopt any more (the front answers 413 before a handler runs);
+    // the optional stays for the handlers' sake.
     std::optional<std::map<std::string, std::string>> form();
-    // Raw body, nullopt when too large (413 sent already) or when a response
-    // was sent before the body was asked for (the body was dropped then).
+    // Raw body (empty when the request had none).
     std::optional<std::string> body();
     std::string cookie(const std::string& name) const;
     std::string header(const std::string& name) const;
@@ -110,12 +117,7 @@ public:
     bool sent() const { return m_sent; }
 
 private:
-    // Reads and drops a body nobody read (bounded; beyond the bound the
-    // connection closes after the response).
-    void finish_body();
     std::unique_ptr<store::Connection> m_db;
-    std::optional<std::string> m_body;
-    bool m_body_done = false;  // body read, drained, or given up
     bool m_sent = false;
 };
 

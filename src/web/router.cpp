@@ -7,6 +7,7 @@
 #include "obs/product_metrics.hpp"
 #include "web/handlers.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <string_view>
@@ -34,7 +35,7 @@ std::vector<std::string> segments_after(const std::string& p, std::string_view p
 // Every branch names its route PATTERN in x.route first: that is the label
 // of the request metrics and never holds a token, a number or an id.
 void dispatch(Exchange& x) {
-    const std::string& m = x.req.getMethod();
+    const std::string& m = x.method();
     const std::string& p = x.path;
     const bool get = m == "GET" || m == "HEAD", post = m == "POST";
     auto method_not_allowed = [&] {
@@ -43,6 +44,14 @@ void dispatch(Exchange& x) {
         send_message_page(x, 405, "Metoden stöds inte", "Sidan kan inte användas på det här sättet.");
     };
     auto route = [&](const char* pattern) { x.route = pattern; };
+    // The ops listener answers /healthz and /metrics and nothing else; the
+    // public listener does not answer them at all (they are for operations).
+    if (x.ops()) {
+        if (p == "/healthz") return route("/healthz"), get ? handle_healthz(x) : method_not_allowed();
+        if (p == "/metrics") return route("/metrics"), get ? handle_metrics(x) : method_not_allowed();
+        route("unmatched");
+        return x.send(404, "text/plain; charset=utf-8", "Not found: the ops listener serves /healthz and /metrics.\n");
+    }
     if (starts_with(p, "/approve/")) {
         route("/approve/{token}");
         const std::string token = p.substr(9);
@@ -50,8 +59,6 @@ void dispatch(Exchange& x) {
         if (post) return handle_approve_post(x, token);
         return method_not_allowed();
     }
-    if (p == "/healthz") return route("/healthz"), get ? handle_healthz(x) : method_not_allowed();
-    if (p == "/metrics") return route("/metrics"), get ? handle_metrics(x) : method_not_allowed();
     if (p == "/api/v1/clients/search")
         return route("/api/v1/clients/search"), get ? handle_api_search(x) : method_not_allowed();
     if (p == "/api/v1/linkage-requests")
@@ -128,84 +135,207 @@ void dispatch(Exchange& x) {
 
 }  // namespace
 
-std::string loggable_target(const std::string& uri) {
-    std::string out = uri;
-    // The approval token is a credential: never logged.
-    if (starts_with(out, "/approve/")) {
-        auto end = out.find_first_of("?#", 9);
-        out = "/approve/[token]" + (end == std::string::npos ? std::string() : out.substr(end));
+namespace {
+
+// Percent-decodes once; malformed escapes stay as they are.
+std::string percent_decode(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size()) {
+            const int a = hex(s[i + 1]), b = hex(s[i + 2]);
+            if (a >= 0 && b >= 0) {
+                out += static_cast<char>(a * 16 + b);
+                i += 2;
+                continue;
+            }
+        }
+        out += s[i];
     }
-    // Personal identity numbers (and any long number) in the query are
-    // masked: the first six digits stay, the rest become '*'.
-    auto q = out.find('?');
-    if (q == std::string::npos) return out;
-    std::size_t i = q;
+    return out;
+}
+
+// Decoded until stable (at most three rounds: %2561 → %61 → a).
+std::string fully_decoded(std::string_view s) {
+    std::string cur(s);
+    for (int round = 0; round < 3; ++round) {
+        std::string next = percent_decode(cur);
+        if (next == cur) break;
+        cur = std::move(next);
+    }
+    return cur;
+}
+
+bool token_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+// Runs of 32 or more token characters (approval links, API tokens, session
+// ids are 43) are credentials whatever route they came in on.
+std::string redact_token_runs(const std::string& s) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (!token_char(s[i])) {
+            out += s[i++];
+            continue;
+        }
+        std::size_t j = i;
+        while (j < s.size() && token_char(s[j])) ++j;
+        if (j - i >= 32) out += "[token]";
+        else out.append(s, i, j - i);
+        i = j;
+    }
+    return out;
+}
+
+// Personal identity numbers (any run of ten or more digits, with - or +
+// between them) keep their first six digits.
+std::string mask_long_numbers(const std::string& s) {
+    std::string out = s;
+    std::size_t i = 0;
     while (i < out.size()) {
-        if (out[i] >= '0' && out[i] <= '9') {
-            std::size_t j = i, digits = 0;
-            while (j < out.size() && ((out[j] >= '0' && out[j] <= '9') || out[j] == '-' || out[j] == '+' ||
-                                      (out[j] == '%' && j + 2 < out.size()))) {
-                if (out[j] == '%') {
-                    j += 3;
-                    continue;
-                }
-                if (out[j] >= '0' && out[j] <= '9') ++digits;
-                ++j;
-            }
-            if (digits >= 10) {
-                std::size_t kept = 0;
-                for (std::size_t k = i; k < j; ++k)
-                    if (out[k] >= '0' && out[k] <= '9' && ++kept > 6) out[k] = '*';
-            }
-            i = j;
-        } else {
+        if (out[i] < '0' || out[i] > '9') {
             ++i;
+            continue;
+        }
+        std::size_t j = i, digits = 0;
+        while (j < out.size() && ((out[j] >= '0' && out[j] <= '9') || out[j] == '-' || out[j] == '+' || out[j] == ' ')) {
+            if (out[j] >= '0' && out[j] <= '9') ++digits;
+            ++j;
+        }
+        if (digits >= 10) {
+            std::size_t kept = 0;
+            for (std::size_t k = i; k < j; ++k)
+                if (out[k] >= '0' && out[k] <= '9' && ++kept > 6) out[k] = '*';
+        }
+        i = j;
+    }
+    return out;
+}
+
+std::string escape_unprintable(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (unsigned char c : s) {
+        if (c > 0x20 && c < 0x7f && c != '\\' && c != '"') {
+            out += static_cast<char>(c);
+        } else {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02X", c);
+            out += buf;
         }
     }
     return out;
 }
 
-void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) {
+}  // namespace
+
+std::string loggable_target(const std::string& target) {
+    std::string t = target;
+    // Absolute form (RFC 9112 §3.2.2): scheme://authority/path?query → /path?query.
+    if (auto scheme = t.find("://"); scheme != std::string::npos && scheme < t.find_first_of("/?")) {
+        auto path_start = t.find_first_of("/?", scheme + 3);
+        t = path_start == std::string::npos ? "/" : t.substr(path_start);
+    }
+    std::string path = t, query;
+    if (auto q = t.find('?'); q != std::string::npos) {
+        path = t.substr(0, q);
+        query = t.substr(q);
+    }
+    path = fully_decoded(path);
+    query = fully_decoded(query);
+    for (char& c : query)
+        if (c == '+') c = ' ';
+    // The approval token is a credential: never logged.
+    std::string lowered = path;
+    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto at = lowered.find("/approve/");
+    if (at != std::string::npos) path = path.substr(0, at) + "/approve/[token]";
+    return escape_unprintable(redact_token_runs(path) + mask_long_numbers(redact_token_runs(query)));
+}
+
+namespace {
+
+void log_request(App& app, const std::string& rid, const std::string& ip, const std::string& method,
+                 const std::string& target, int status, double ms, const std::string& user, const std::string& failure) {
+    char dur[32];
+    std::snprintf(dur, sizeof dur, "%.1fms", ms);
+    std::string line = core::format_utc(app.clock.now()) + " " + rid + " " + escape_unprintable(ip) + " " +
+                       (method.empty() ? "-" : escape_unprintable(method)) + " " +
+                       (target.empty() ? "-" : loggable_target(target)) + " " + std::to_string(status) + " " + dur +
+                       " user=" + user;
+    if (!failure.empty()) line += " error=\"" + escape_unprintable(failure.substr(0, 200)) + "\"";
+    app.log_line(line);
+}
+
+}  // namespace
+
+void handle_request(App& app, const http::Request& req, http::Response& res) {
     const auto start = std::chrono::steady_clock::now();
     const std::string rid = digital::random_id();
     std::string failure;
-    {
-        Exchange x(m_app, req, res, rid);
-        try {
-            dispatch(x);
-        } catch (const std::exception& e) {
-            failure = e.what();
-        } catch (...) {
-            failure = "unknown exception";
-        }
-        if (!failure.empty() && !x.sent()) {
-            try {
-                if (starts_with(x.path, "/api/"))
-                    send_api_error(x, 500, "internal_error",
-                                   "Ett internt fel inträffade. Ange felkoden " + rid + " om du kontaktar supporten.");
-                else
-                    send_message_page(x, 500, "Något gick fel",
-                                      "Ett internt fel inträffade och ingenting har ändrats. Försök igen om en stund. "
-                                      "Ange felkoden om du kontaktar supporten.");
-            } catch (...) {
-                // The connection is gone; nothing more to send.
-            }
-        }
-        const double ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        char dur[32];
-        std::snprintf(dur, sizeof dur, "%.1fms", ms);
-        std::string line = core::format_utc(m_app.clock.now()) + " " + rid + " " + x.client_ip() +
-                           " " + req.getMethod() + " " + loggable_target(req.getURI()) + " " +
-                           std::to_string(x.status) + " " + dur + " user=" + x.log_user;
-        if (!failure.empty()) line += " error=\"" + failure.substr(0, 200) + "\"";
-        m_app.log_line(line);
-        obs::record_http_request(x.route, x.status, ms / 1000.0);
+    Exchange x(app, req, res, rid);
+    try {
+        dispatch(x);
+    } catch (const std::exception& e) {
+        failure = e.what();
+    } catch (...) {
+        failure = "unknown exception";
     }
+    if (!failure.empty() && !x.sent()) {
+        try {
+            if (starts_with(x.path, "/api/"))
+                send_api_error(x, 500, "internal_error",
+                               "Ett internt fel inträffade. Ange felkoden " + rid + " om du kontaktar supporten.");
+            else
+                send_message_page(x, 500, "Något gick fel",
+                                  "Ett internt fel inträffade och ingenting har ändrats. Försök igen om en stund. "
+                                  "Ange felkoden om du kontaktar supporten.");
+        } catch (...) {
+            x.send(500, "text/plain; charset=utf-8", "Internt fel (" + rid + ").\n");
+        }
+    }
+    if (!x.sent()) x.send(500, "text/plain; charset=utf-8", "Internt fel (" + rid + ").\n");
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    log_request(app, rid, req.client_ip, req.head.method, req.head.target, x.status, ms, x.log_user, failure);
+    obs::record_http_request(x.route, x.status, ms / 1000.0);
 }
 
-Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
-    return new RequestHandler(m_app);
+http::Response front_refusal(App& app, int status, const std::string& reason, const std::string& client_ip,
+                             const http::Head* head, int listener) {
+    const std::string rid = digital::random_id();
+    http::Response r;
+    r.status = status;
+    const bool api = head && head->target.rfind("/api/", 0) == 0;
+    std::string message;
+    switch (status) {
+    case 408: message = "Förfrågan kom inte fram i tid. Försök igen."; break;
+    case 413: message = "Förfrågan är för stor."; break;
+    case 503: message = "Tjänsten är hårt belastad just nu. Försök igen om en stund."; break;
+    case 431: message = "Förfrågans huvud är för stort."; break;
+    default: message = "Förfrågan kunde inte tolkas."; break;
+    }
+    if (api || status == 413) {
+        const std::string code = status == 413 ? "body_too_large" : status == 408 ? "request_timeout"
+                                 : status == 503 ? "busy" : "bad_request";
+        r.set("Content-Type", "application/json; charset=utf-8");
+        r.body = "{\"error\":\"" + code + "\",\"message\":\"" + message + "\",\"request_id\":\"" + rid + "\"}";
+    } else {
+        r.set("Content-Type", "text/plain; charset=utf-8");
+        r.body = message + " Felkod: " + rid + "\n";
+    }
+    add_security_headers(app, r, rid);
+    log_request(app, rid, client_ip, head ? head->method : "", head ? head->target : "", status, 0.0,
+                listener == 1 ? "ops" : "-", reason);
+    obs::record_http_request("front", status, 0.0);
+    return r;
 }
 
 digital::Desk desk_for(Exchange& x) {

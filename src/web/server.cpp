@@ -1,12 +1,8 @@
 #include "web/server.hpp"
 
 #include "web/app.hpp"
+#include "web/http_front.hpp"
 #include "web/router.hpp"
-
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/ThreadPool.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -18,9 +14,9 @@ struct Server::Impl {
     Impl(ServerOptions o, const core::Clock& c, const core::Rules& r, std::ostream* log, std::function<void()> mq)
         : app(std::move(o), c, r, log, std::move(mq)) {}
     App app;
-    std::unique_ptr<Poco::ThreadPool> pool;
-    std::unique_ptr<Poco::Net::HTTPServer> http;
+    std::unique_ptr<http::Front> front;
     int port = 0;
+    int ops_port = -1;
 };
 
 Server::Server(ServerOptions options, const core::Clock& clock, const core::Rules& rules, std::ostream* access_log,
@@ -31,49 +27,35 @@ Server::~Server() { stop(std::chrono::seconds(2)); }
 
 void Server::start() {
     const auto& o = m_impl->app.options;
-    // Poco serves a keep-alive connection on one pool thread until it
-    // closes, so a pool of exactly one thread per core would let a few idle
-    // browser connections starve everyone else (measured: 16 keep-alive
-    // clients on 8 threads gave a p99 of 1.8 s). The CPU work per request is
-    // small and threads mostly wait on sockets, so the pool is sized to the
-    // machine as 16 per core (at least 32), and a connection is recycled
-    // after 200 requests so queued connections get their turn.
+    // Workers run handlers only (reading and writing is the reactor's), so
+    // they wait on the store and on PBKDF2, not on clients: a few per core.
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const int threads = o.threads > 0 ? o.threads : std::max(32, 16 * cores);
-    try {
-        Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(o.address, static_cast<Poco::UInt16>(o.port)), 128);
-        m_impl->port = socket.address().port();
-        auto params = new Poco::Net::HTTPServerParams;
-        params->setMaxThreads(threads);
-        params->setMaxQueued(256);
-        params->setKeepAlive(true);
-        params->setKeepAliveTimeout(Poco::Timespan(5, 0));
-        params->setMaxKeepAliveRequests(200);
-        params->setTimeout(Poco::Timespan(30, 0));
-        params->setServerName("kopplingsdesken");
-        m_impl->pool = std::make_unique<Poco::ThreadPool>(2, threads + 1, 60);
-        m_impl->http = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(m_impl->app), *m_impl->pool, socket,
-                                                               params);
-        m_impl->http->start();
-    } catch (const Poco::Exception& e) {
-        throw std::runtime_error("cannot serve on " + o.address + ":" + std::to_string(o.port) + ": " +
-                                 e.displayText());
-    }
+    http::FrontOptions f;
+    f.workers = o.threads > 0 ? o.threads : std::max(8, 4 * cores);
+    f.header_timeout = std::chrono::seconds(o.header_timeout_seconds);
+    f.body_timeout = std::chrono::seconds(o.body_timeout_seconds);
+    f.max_connections = o.max_connections;
+    f.max_connections_per_client = o.max_connections_per_client;
+    f.max_body_bytes = static_cast<std::size_t>(o.max_body_kb) * 1024;
+    App& app = m_impl->app;
+    m_impl->front = std::make_unique<http::Front>(
+        f, [&app](const http::Request& rq, http::Response& rs) { handle_request(app, rq, rs); },
+        [&app](int status, const std::string& reason, const std::string& ip, const http::Head* head, int listener) {
+            return front_refusal(app, status, reason, ip, head, listener);
+        });
+    m_impl->port = m_impl->front->listen(o.address, o.port, 0);
+    if (o.ops_port >= 0) m_impl->ops_port = m_impl->front->listen(o.ops_address, o.ops_port, 1);
+    m_impl->front->start();
 }
 
 int Server::port() const { return m_impl->port; }
 
+int Server::ops_port() const { return m_impl->ops_port; }
+
 void Server::stop(std::chrono::milliseconds grace) {
-    if (!m_impl->http) return;
-    // Stop accepting; requests in flight run to completion (stopAll(false)),
-    // then wait for their connections to close, at most `grace`.
-    m_impl->http->stopAll(false);
-    const auto deadline = std::chrono::steady_clock::now() + grace;
-    while (m_impl->http->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (m_impl->http->currentConnections() > 0) m_impl->http->stopAll(true);
-    m_impl->pool->joinAll();
-    m_impl->http.reset();
+    if (!m_impl->front) return;
+    m_impl->front->stop(grace);
+    m_impl->front.reset();
 }
 
 }  // namespace web

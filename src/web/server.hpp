@@ -1,16 +1,19 @@
 // Server: the bundled web endpoint of the digital path (SPEC §5, issue 6) —
-// a Poco::Net::HTTPServer with a JSON API for scripts and Swedish HTML pages
-// for people. Handlers are thin: parse, call digital::Desk, map the outcome
-// to a status and a page. Routes: see router.cpp (and README.md).
+// a JSON API for scripts and Swedish HTML pages for people, plus /healthz and
+// /metrics on a separate ops listener. Handlers are thin: parse, call
+// digital::Desk, map the outcome to a status and a page. Routes: see
+// router.cpp (and README.md).
 //
-// Threads: Poco serves each connection on a pool thread (keep-alive on);
-// every request leases its own store::Connection from a pool, so no SQLite
-// connection is ever used by two threads at once. stop() stops accepting,
-// lets requests in flight finish (up to a grace period) and returns.
+// Threads (issue 16): our own HTTP/1.1 front (http_front.hpp) reads every
+// connection on one reactor thread with absolute deadlines and hands only
+// complete requests to a fixed pool of worker threads, so slow or silent
+// clients cannot hold a thread. Every request leases its own
+// store::Connection from a pool, so no SQLite connection is ever used by two
+// threads at once. stop() stops accepting, lets requests in flight finish (up
+// to a grace period) and returns.
 //
 // Errors: every request is caught at its boundary (router.cpp): a bug or a
-// broken store becomes 500 with a request id, never a stack trace. Poco
-// headers stay out of this header (pimpl).
+// broken store becomes 500 with a request id, never a stack trace.
 #pragma once
 
 #include "core/clock.hpp"
@@ -33,7 +36,19 @@ namespace web {
 struct ServerOptions {
     std::string address = "127.0.0.1";
     int port = 8080;  // 0: any free port (see Server::port())
-    int threads = 0;  // 0: 16 per core, at least 32 (see server.cpp for why)
+    int threads = 0;  // worker threads; 0: 4 per core, at least 8 (see server.cpp)
+    // The ops listener (/healthz, /metrics): address and port; port 0 any
+    // free port (see Server::ops_port()), -1 none (those paths are then not served).
+    std::string ops_address = "127.0.0.1";
+    int ops_port = -1;
+    // The front's bounds (issue 16): whole request head within
+    // header_timeout_seconds of the connection (or of the previous answer),
+    // whole body within body_timeout_seconds of the head; connections per
+    // client address and in total.
+    int header_timeout_seconds = 10;
+    int body_timeout_seconds = 30;
+    int max_connections_per_client = 64;
+    int max_connections = 4096;
     std::string base_url = "http://127.0.0.1:8080";  // links in mails; https → cookies get Secure
     std::filesystem::path share_dir;                 // holds templates/web, templates/mail
     int valid_days = 7;                              // approval links
@@ -81,11 +96,13 @@ public:
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
-    // Binds and starts serving. Throws std::runtime_error when the address
-    // cannot be bound (port in use).
+    // Binds and starts serving. Throws std::runtime_error when an address
+    // cannot be bound (port in use: no SO_REUSEPORT sharing).
     void start();
     // The bound port (after start()).
     int port() const;
+    // The ops listener's bound port (after start()), -1 when there is none.
+    int ops_port() const;
     // Stops accepting, waits up to `grace` for requests in flight, returns.
     void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
 

@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-8}
 build=${LINKAGE_FUZZ_BUILD:-build-fuzz}
-targets=(raster template registry web_body)
+targets=(raster template registry web_body http_head)
 
 command -v clang++ >/dev/null || { echo "fuzz smoke: clang++ missing (./setup installs clang)" >&2; exit 4; }
 if [ ! -f "$build/build.ninja" ]; then
@@ -46,7 +46,7 @@ keep_artifacts() {
 for t in "${targets[@]}"; do
   bin=$build/tests/fuzz/${t}_fuzz
   dict=()
-  if [ "$t" != raster ]; then dict=(-dict=tests/fuzz/json.dict); fi
+  if [ "$t" != raster ] && [ "$t" != http_head ]; then dict=(-dict=tests/fuzz/json.dict); fi
   # Fixed crashes must pass; open findings are replayed for information.
   for f in tests/fuzz/crashes/"$t"/* tests/fuzz/known/"$t"/*; do
     [ -f "$f" ] || continue

@@ -185,16 +185,20 @@ BOOST_AUTO_TEST_CASE(bureau_pages_activate_with_checkboxes_and_show_permissions_
 
 BOOST_AUTO_TEST_CASE(healthz_and_metrics_count_requests_by_route_pattern) {
     auto c = client();
-    auto health = c.get("/healthz");
+    auto ops = ops_client();
+    // Issue 16: not on the public listener, only on the ops listener.
+    BOOST_TEST(c.get("/healthz").status == 404);
+    BOOST_TEST(c.get("/metrics").status == 404);
+    auto health = ops.get("/healthz");
     BOOST_TEST(health.status == 200);
     BOOST_TEST(health.has("store ok"));
-    auto hj = c.get("/healthz?format=json");
+    auto hj = ops.get("/healthz?format=json");
     BOOST_TEST(hj.status == 200);
     BOOST_TEST(hj.has("\"status\":\"ok\""));
     // An approval link with a token, and a linkage id in a path.
     c.get("/approve/SecretTokenValue1234567890abcdef");
     api_client("anna.norrsken").get("/api/v1/linkages/4242/history");
-    auto m = c.get("/metrics");
+    auto m = ops.get("/metrics");
     BOOST_TEST(m.status == 200);
     BOOST_TEST(m.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8");
     BOOST_TEST(m.has("linkage_store_up 1"));

@@ -72,7 +72,7 @@ BOOST_AUTO_TEST_CASE(oversized_headers_are_refused_and_the_server_goes_on) {
     auto send_raw = [&](const std::string& head) {
         Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(f.port)));
         s.setReceiveTimeout(Poco::Timespan(10, 0));
-        const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + head + "Connection: close\r\n\r\n";
+        const std::string request = "GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n" + head + "Connection: close\r\n\r\n";
         s.sendBytes(request.data(), static_cast<int>(request.size()));
         try {
             return read_until_closed(s);
@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(oversized_headers_are_refused_and_the_server_goes_on) {
         }
     };
     auto refused = [](const std::string& response) {
-        return response.empty() || response.rfind("HTTP/1.1 400", 0) == 0u;
+        return response.empty() || response.rfind("HTTP/1.1 400", 0) == 0u || response.rfind("HTTP/1.1 431", 0) == 0u;
     };
     BOOST_TEST(send_raw("X-Long: " + std::string(9000, 'a') + "\r\n").rfind("HTTP/1.1 200", 0) != 0u);
     BOOST_TEST(refused(send_raw("X-Long: " + std::string(9000, 'a') + "\r\n")));

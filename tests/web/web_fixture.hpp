@@ -108,11 +108,13 @@ public:
         o.base_url = base_url;
         o.share_dir = source_dir();
         o.max_body_kb = 4;
+        o.ops_port = 0;  // the ops listener (/healthz, /metrics) on a free port: see ops_client()
         const auto dir = home.path();
         o.open_store = [dir] { return open_test_store(dir); };
         if (adjust) adjust(o);
         server = std::make_unique<web::Server>(o, clock, rules, &access_log, nullptr);
         server->start();
+        ops_port = server->ops_port();
     }
     ~WebFixture() { stop(); }
     void stop() {
@@ -126,6 +128,8 @@ public:
         return received(home.path() / "outbox");
     }
     HttpClient client() { return HttpClient(port); }
+    // A client of the ops listener (/healthz, /metrics).
+    HttpClient ops_client() { return HttpClient(ops_port); }
     HttpClient api_client(const std::string& username) {
         HttpClient c(port);
         c.bearer = api_token(username);
@@ -144,6 +148,7 @@ public:
     }
 
     int port;
+    int ops_port = -1;
     std::string base_url;
     std::ostringstream access_log;
     std::unique_ptr<web::Server> server;
