@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -90,6 +91,16 @@ int count(const std::string& hay, const std::string& needle) {
 BOOST_AUTO_TEST_SUITE(http_front)
 
 BOOST_AUTO_TEST_CASE(five_hundred_slow_or_silent_connections_do_not_starve_the_server) {
+    // Client and server ends of 500 connections live in this one process:
+    // lift the soft descriptor limit to the hard one (1,024 is a common soft default).
+    rlimit lim{};
+    getrlimit(RLIMIT_NOFILE, &lim);
+    if (lim.rlim_cur < 1400 && lim.rlim_max >= 1400) {
+        lim.rlim_cur = lim.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &lim);
+    }
+    getrlimit(RLIMIT_NOFILE, &lim);
+    BOOST_REQUIRE_MESSAGE(lim.rlim_cur >= 1200, "needs 1,200 open files, the limit is " << lim.rlim_cur);
     WebFixture f([](web::ServerOptions& o) {
         o.header_timeout_seconds = 4;
         o.max_connections_per_client = 40;
