@@ -13,7 +13,7 @@ std::chrono::seconds backoff_after(int failed_attempts) {
 }
 
 SendSummary send_due(store::Connection& c, Transport& t, const core::Clock& clock, const Mailbox& from, int limit,
-                     std::chrono::seconds lease) {
+                     std::chrono::seconds lease, bool flush) {
     SendSummary summary;
     store::MailQueue queue(c);
     for (auto& m : queue.due(core::format_utc(clock.now()), limit)) {
@@ -46,7 +46,7 @@ SendSummary send_due(store::Connection& c, Transport& t, const core::Clock& cloc
         queue.mark_sent(m.id, core::format_utc(clock.now()));
         ++summary.sent;
     }
-    if (summary.sent > 0 || summary.undeliverable > 0) summary.flush_pending = !queue.flush_scrubbed();
+    if (summary.sent > 0 || summary.undeliverable > 0) summary.flush_pending = !flush || !queue.flush_scrubbed();
     return summary;
 }
 
@@ -84,9 +84,14 @@ void SenderThread::run() {
         try {
             if (!c) c = m_open();
             if (m_before) m_before(*c);
-            if (m_flush_pending) m_flush_pending = !store::MailQueue(*c).flush_scrubbed();
-            auto s = send_due(*c, *m_transport, m_clock, m_from);
+            auto s = send_due(*c, *m_transport, m_clock, m_from, 100, k_default_lease, false);
             if (s.flush_pending) m_flush_pending = true;
+            const auto now = std::chrono::steady_clock::now();
+            const bool idle = s.sent == 0 && s.failed == 0;
+            if (m_flush_pending && (idle || now - m_last_flush >= k_flush_interval)) {
+                m_flush_pending = !store::MailQueue(*c).flush_scrubbed();
+                m_last_flush = now;
+            }
             if (s.failed > 0 && s.last_error != last_reported && m_log) {
                 if (s.undeliverable > 0)
                     m_log("mail: " + std::to_string(s.undeliverable) +

@@ -54,8 +54,19 @@ inline constexpr std::chrono::seconds k_default_lease{300};
 // plaintext token outlives the pass in the store's WAL. Each lease runs from the moment its message
 // is claimed (not from the start of the pass, so a long pass never hands out
 // leases that have already run out). Store errors propagate (StoreError).
+// `flush`: false leaves the flush to the caller (summary.flush_pending is
+// then true after a pass that scrubbed anything): the SenderThread batches it.
 SendSummary send_due(store::Connection& c, Transport& t, const core::Clock& clock, const Mailbox& from,
-                     int limit = 100, std::chrono::seconds lease = k_default_lease);
+                     int limit = 100, std::chrono::seconds lease = k_default_lease, bool flush = true);
+
+// The sender thread's flush policy: a TRUNCATE checkpoint waits for every
+// writer and blocks new ones while it copies the WAL, so under a stream of
+// requests (each one wakes the sender) a flush after every pass stalls the
+// request writers (measured: request creation 830 req/s, p99 up to 200 ms).
+// The thread therefore flushes when a pass finds nothing more to deliver, and
+// under continuous load at least every k_flush_interval: a delivered token
+// stays in the WAL at most that long.
+inline constexpr std::chrono::seconds k_flush_interval{30};
 
 class SenderThread {
 public:
@@ -85,7 +96,8 @@ private:
     std::condition_variable m_cv;
     bool m_stop = false;
     bool m_woken = false;
-    bool m_flush_pending = false;  // the last flush_scrubbed did not complete: retried next pass
+    bool m_flush_pending = false;  // scrubbed tokens may still be in the WAL (see k_flush_interval)
+    std::chrono::steady_clock::time_point m_last_flush = std::chrono::steady_clock::now();
     std::thread m_thread;
 };
 
