@@ -85,6 +85,7 @@ struct Conn {
     SteadyClock::time_point deadline;
     SteadyClock::time_point idle_deadline;  // keep-alive: no byte of the next request by then → close
     std::string in;             // bytes read, not yet consumed
+    std::size_t scanned = 0;    // bytes of `in` scan_head found no end of head in
     Head head;
     std::string body;
     bool draining = false;      // body over the limit: read and dropped, then 413
@@ -306,8 +307,12 @@ struct Front::Impl {
     void advance(Conn& c) {
         if (c.phase == Phase::head) {
             if (c.in.empty()) return;
-            const HeadScan scan = scan_head(c.in, o.head_limits);
-            if (scan.state == HeadScan::State::incomplete) return;
+            const HeadScan scan = scan_head(c.in, o.head_limits, c.scanned);
+            if (scan.state == HeadScan::State::incomplete) {
+                c.scanned = c.in.size();
+                return;
+            }
+            c.scanned = 0;
             if (scan.state == HeadScan::State::error) return refuse(c, scan.error.status, scan.error.reason);
             HeadResult parsed = parse_head(std::string_view(c.in).substr(scan.skip, scan.end - scan.skip), o.head_limits);
             c.in.erase(0, scan.end);

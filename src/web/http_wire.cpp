@@ -58,18 +58,19 @@ const std::string* Head::get(std::string_view lower_name) const {
     return nullptr;
 }
 
-HeadScan scan_head(std::string_view buf, const HeadLimits& limits) {
+HeadScan scan_head(std::string_view buf, const HeadLimits& limits, std::size_t resume) {
     HeadScan s;
     std::size_t i = 0;
-    // Leading empty lines (a client's CRLF after a previous body).
-    while (i + 1 < buf.size() && buf[i] == '\r' && buf[i + 1] == '\n') i += 2;
+    // Leading empty lines (a client's CRLF after a previous body): two at
+    // most; more make an empty request line, refused by parse_head.
+    while (i < 4 && i + 1 < buf.size() && buf[i] == '\r' && buf[i + 1] == '\n') i += 2;
     if (i < buf.size() && buf[i] == '\n') {
         s.state = HeadScan::State::error;
         s.error = bad("bare LF in the request head");
         return s;
     }
     s.skip = i;
-    for (std::size_t j = i; j < buf.size(); ++j) {
+    for (std::size_t j = std::max(i, resume); j < buf.size(); ++j) {
         const char c = buf[j];
         if (c == '\0') {
             s.state = HeadScan::State::error;

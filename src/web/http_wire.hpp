@@ -61,7 +61,10 @@ struct HeadScan {
     std::size_t end = 0;   // complete: offset just past the blank line
     HeadError error;
 };
-HeadScan scan_head(std::string_view buf, const HeadLimits& limits);
+// `resume`: bytes of `buf` already scanned by an earlier call that found the
+// head incomplete (0 the first time); they are not looked at again, so a head
+// that arrives a byte at a time costs linear, not quadratic, time.
+HeadScan scan_head(std::string_view buf, const HeadLimits& limits, std::size_t resume = 0);
 
 // Parses one complete head (as found by scan_head, without the skipped
 // leading CRLFs, ending with CRLF CRLF). Either a Head or a HeadError.

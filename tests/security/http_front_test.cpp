@@ -352,6 +352,26 @@ BOOST_AUTO_TEST_CASE(the_chunked_decoder_and_head_scanner_are_strict) {
     BOOST_TEST((s.state == web::http::HeadScan::State::complete));
     BOOST_TEST(s.skip == 2u);
     BOOST_TEST(s.end == std::string_view("\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n").size());
+    // Scanning a head as it trickles in, resuming where the last call
+    // stopped, finds what one scan of the whole finds — ends and errors.
+    for (const std::string& whole : {std::string("\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\nrest"),
+                                    std::string("GET / HTTP/1.1\r\nHost: x\nX: y\r\n\r\n"),
+                                    std::string("GET / HTTP/1.1\r\nHost: x\rX\r\n\r\n")}) {
+        const auto once = web::http::scan_head(whole, limits);
+        std::size_t resume = 0;
+        web::http::HeadScan step;
+        for (std::size_t n = 1; n <= whole.size(); ++n) {
+            step = web::http::scan_head(std::string_view(whole).substr(0, n), limits, resume);
+            if (step.state != web::http::HeadScan::State::incomplete) break;
+            resume = n;
+        }
+        BOOST_TEST((step.state == once.state));
+        BOOST_TEST(step.end == once.end);
+        BOOST_TEST(step.skip == once.skip);
+    }
+    // Endless empty lines before a request are not skipped forever.
+    BOOST_TEST((web::http::scan_head("\r\n\r\n\r\n\r\n", limits).state == web::http::HeadScan::State::complete));
+    BOOST_TEST(!web::http::parse_head("\r\n\r\n", limits).head);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
