@@ -3,6 +3,14 @@
 // LINKAGE_STORE_URL for store.url), the config file (INI: --config FILE, else
 // <home>/linkage.ini when present), built-in defaults.
 //
+// Every key is declared once in the key table of settings.cpp (default,
+// type, range, what it is); pipeline/linkage.ini documents the same keys.
+// validate() checks every key against that table plus the keys with a syntax
+// of their own (log.level, store.url, server.base_url, smtp.from), and
+// refuses environment variables that look like a setting but name none
+// (LINKAGE_<SECTION>_<KEY> of a known section): `config check` and every
+// command run it, so a process never starts on settings the check refuses.
+//
 // Owns: a flat key → value map. Thread-safety: immutable after load(); share freely.
 #pragma once
 
@@ -21,6 +29,16 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// One key of the table: its type and, for numbers, its inclusive range.
+enum class KeyType { text, path, integer, real, boolean };
+struct KeySpec {
+    const char* key;
+    const char* default_value;
+    KeyType type;
+    double min = 0, max = 0;  // integer and real keys only
+    const char* doc = "";     // one phrase: what the key is
+};
+
 class Settings {
 public:
     // Loads the file (if any) and the environment. `home` is the state
@@ -34,6 +52,9 @@ public:
 
     std::string get(const std::string& key) const;  // throws ConfigError for an unknown key
     int get_int(const std::string& key, int min, int max) const;  // throws ConfigError out of range
+    // An integer or real key within the key table's range. Throws ConfigError.
+    int get_int(const std::string& key) const;
+    double get_double(const std::string& key) const;
     double get_double(const std::string& key, double min, double max) const;
     bool get_bool(const std::string& key) const;
     // A path key resolved against home when relative.
@@ -48,12 +69,29 @@ public:
 
     // All keys the product knows, with their defaults (pipeline/linkage.ini documents each).
     static const std::map<std::string, std::string>& defaults();
+    // The key table; nullptr for an unknown key.
+    static const std::vector<KeySpec>& keys();
+    static const KeySpec* spec(const std::string& key);
+    // LINKAGE_SERVER_PORT for server.port.
+    static std::string env_name(const std::string& key);
+
+    // Checks every value against the key table and the special syntaxes, and
+    // that no environment variable looks like an unknown setting. Throws
+    // ConfigError naming the key (or variable), the value and what is allowed.
+    void validate() const;
+    // Throws ConfigError for the first configured folder (paths.inbox, work,
+    // archive, rejected, reports, outbox, crops) that is not a directory,
+    // naming key, path and "create it or run 'linkage init'".
+    void check_folders() const;
+    // The folder keys check_folders() looks at (and init creates).
+    static const std::vector<std::string>& folder_keys();
 
 private:
     std::filesystem::path m_home;
     std::optional<std::filesystem::path> m_file;
     std::map<std::string, std::string> m_values;
     std::map<std::string, std::string> m_sources;
+    std::vector<std::string> m_unknown_env;  // "LINKAGE_X=…" names that look like a setting but are none
 };
 
 }  // namespace config
