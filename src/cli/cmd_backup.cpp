@@ -10,7 +10,8 @@
 // and nothing wrote to), so a restore can never silently replace data. The
 // backup is copied to a temporary name in the store's folder, checked,
 // migrated to this program's schema, then renamed into place, holding the
-// pipeline lock so no batch/watch starts meanwhile.
+// pipeline lock so no batch/watch starts meanwhile; the home's identity
+// marker is then set to the restored store's id (store.hpp, I7).
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -18,9 +19,9 @@
 #include "core/log.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_connection.hpp"
+#include "store/store.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -61,6 +62,7 @@ void remove_quietly(const fs::path& p) {
     fs::remove(p, ec);
     fs::remove(fs::path(p.string() + "-wal"), ec);
     fs::remove(fs::path(p.string() + "-shm"), ec);
+    fs::remove(fs::path(p.string() + "-journal"), ec);
 }
 
 std::int64_t count_rows(store::Connection& c, const std::string& table) {
@@ -68,12 +70,13 @@ std::int64_t count_rows(store::Connection& c, const std::string& table) {
     return q->step() ? q->get_int(0) : 0;
 }
 
-// Tables holding data (everything but SQLite's own and the migration record).
+// Tables holding data (everything but SQLite's own, the migration record and
+// the store's identity).
 std::vector<std::string> data_tables(store::Connection& c) {
     std::vector<std::string> out;
     auto q = c.prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name <> 'schema_migrations' ORDER BY name");
+        "AND name NOT IN ('schema_migrations', 'store_identity') ORDER BY name");
     while (q->step()) out.push_back(q->get_text(0));
     return out;
 }
@@ -89,25 +92,14 @@ bool is_linkage_store(store::Connection& c) {
     return q->step() && q->get_int(0) == 1;
 }
 
-// The pipeline lock of cmd_batch.cpp (same file, same flock): held, no
-// batch or watch can start on this home.
-class HomeLock {
-public:
-    explicit HomeLock(const fs::path& home) {
-        m_fd = ::open((home / ".pipeline.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        m_held = m_fd >= 0 && ::flock(m_fd, LOCK_EX | LOCK_NB) == 0;
-    }
-    ~HomeLock() {
-        if (m_fd >= 0) ::close(m_fd);
-    }
-    HomeLock(const HomeLock&) = delete;
-    HomeLock& operator=(const HomeLock&) = delete;
-    bool held() const { return m_held; }
-
-private:
-    int m_fd = -1;
-    bool m_held = false;
-};
+// The backup's own file system filled up (not the store's).
+bool target_full(const std::exception& e) {
+    if (dynamic_cast<const store::BackupTargetFull*>(&e)) return true;
+    if (auto* fe = dynamic_cast<const fs::filesystem_error*>(&e)) return fe->code() == std::errc::no_space_on_device;
+    // Opening or checking the copy (its -wal) on the full target.
+    return dynamic_cast<const store::StoreError*>(&e) && std::string(e.what()).find("no space left") != std::string::npos &&
+           std::string(e.what()).find(".partial-") != std::string::npos;
+}
 
 }  // namespace
 
@@ -148,9 +140,13 @@ int cmd_backup(Context& ctx, const std::vector<std::string>& argv) {
         fsync_path(tmp, false);
         fs::rename(tmp, target);
         fsync_path(target.parent_path(), true);
-    } catch (...) {
+    } catch (const std::exception& e) {
         remove_quietly(tmp);
-        throw;
+        if (!target_full(e)) throw;
+        log.error("backup.failed").kv("file", target.string()).kv("reason", "no_space");
+        ctx.err << "linkage: backup target " << target.string()
+                << ": no space left on device; the partial file was removed; free space or choose another target\n";
+        return k_exit_input;
     }
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     const auto bytes = static_cast<std::uint64_t>(fs::file_size(target));
@@ -171,7 +167,7 @@ int cmd_restore(Context& ctx, const std::vector<std::string>& argv) {
     const fs::path live = sqlite_file(ctx, "restore");
     fs::create_directories(ctx.home());
     fs::create_directories(live.parent_path());
-    HomeLock lock(ctx.home());
+    HomeLock lock(ctx.home());  // the pipeline lock: no batch or watch starts meanwhile
     if (!lock.held()) {
         ctx.err << "linkage: restore: a batch or watch is running on " << ctx.home().string()
                 << " (it holds the pipeline lock); stop it first\n";
@@ -193,7 +189,7 @@ int cmd_restore(Context& ctx, const std::vector<std::string>& argv) {
     auto log = command_logger(ctx);
     const fs::path tmp = live.parent_path() / ("." + live.filename().string() + ".restoring-" + std::to_string(::getpid()));
     remove_quietly(tmp);
-    std::string summary;
+    std::string summary, restored_id;
     try {
         // The backup is a closed file nobody writes: a plain copy is safe here,
         // and the operator's file stays untouched.
@@ -219,7 +215,8 @@ int cmd_restore(Context& ctx, const std::vector<std::string>& argv) {
                         << "; nothing was restored\n";
                 return k_exit_input;
             }
-            auto applied = store::migrate(*copy);  // an older backup gets this program's schema
+            auto applied = store::migrate(*copy);  // an older backup gets this program's schema (and an identity)
+            restored_id = store::store_identity(*copy);
             summary = contents(*copy);
             if (!applied.empty()) summary += "; schema brought up to date (" + std::to_string(applied.size()) + " migrations)";
         }
@@ -228,13 +225,13 @@ int cmd_restore(Context& ctx, const std::vector<std::string>& argv) {
         remove_quietly(live);
         fs::rename(tmp, live);
         fsync_path(live.parent_path(), true);
+        // The home now belongs to the restored store (store.hpp, I7).
+        store::write_identity_marker(ctx.home(), restored_id);
     } catch (...) {
         remove_quietly(tmp);
         throw;
     }
-    for (const char* key : {"paths.inbox", "paths.work", "paths.archive", "paths.rejected", "paths.reports",
-                            "paths.outbox", "paths.crops"})
-        fs::create_directories(ctx.settings().get_path(key));
+    for (auto& key : config::Settings::folder_keys()) fs::create_directories(ctx.settings().get_path(key));
     log.info("restore.done").kv("from", source.string()).kv("store", live.string());
     ctx.out << "restore ok: " << source.string() << " -> " << live.string() << " (" << summary
             << "; integrity ok)\n";

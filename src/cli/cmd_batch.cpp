@@ -4,10 +4,6 @@
 #include "cli/exit_codes.hpp"
 #include "core/form_template.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <csignal>
 #include <ostream>
@@ -18,24 +14,6 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) { g_stop = true; }
-
-// Holds an exclusive lock on the state directory's pipeline lock file for
-// the life of the process: two batch/watch runs never share one work/ folder.
-class PipelineLock {
-public:
-    explicit PipelineLock(const std::filesystem::path& home) {
-        m_fd = ::open((home / ".pipeline.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        m_held = m_fd >= 0 && ::flock(m_fd, LOCK_EX | LOCK_NB) == 0;
-    }
-    ~PipelineLock() {
-        if (m_fd >= 0) ::close(m_fd);
-    }
-    bool held() const { return m_held; }
-
-private:
-    int m_fd = -1;
-    bool m_held = false;
-};
 
 }  // namespace
 
@@ -48,21 +26,20 @@ batch::RunOptions make_run_options(Context& ctx) {
     o.crops = s.get_path("paths.crops");
     o.reports = s.get_path("paths.reports");
     o.templates = ctx.share_dir() / "templates";
-    o.store.url = ctx.store_url();
-    o.store.busy_timeout_ms = s.get_int("store.busy_timeout_ms", 100, 600000);
-    o.workers = s.get_int("batch.workers", 0, 256);
-    o.ready.stable = std::chrono::seconds(s.get_int("batch.stable_seconds", 0, 3600));
-    o.ready.give_up = std::chrono::seconds(s.get_int("batch.incomplete_give_up_seconds", 0, 86400));
-    o.analysis.limits.max_bytes = static_cast<std::size_t>(s.get_int("limits.max_file_mb", 1, 4096)) << 20;
-    o.analysis.limits.max_pages = s.get_int("limits.max_pages", 1, 10000);
-    o.analysis.limits.max_megapixels = s.get_int("limits.max_megapixels", 1, 1000);
-    o.analysis.limits.max_pdf_objects = static_cast<std::size_t>(s.get_int("limits.max_pdf_objects", 10, 10000000));
-    o.analysis.thresholds.min_confidence = s.get_double("thresholds.min_confidence", 0, 100);
-    o.analysis.thresholds.min_confidence_checked = s.get_double("thresholds.min_confidence_checked", 0, 100);
-    o.analysis.thresholds.min_confidence_confirmed = s.get_double("thresholds.min_confidence_confirmed", 0, 100);
-    o.analysis.thresholds.max_form_age_days = s.get_int("thresholds.max_form_age_days", 1, 3650);
-    o.analysis.read.min_ink_percent = s.get_double("thresholds.min_ink_percent", 0, 100);
-    o.analysis.decide.max_residual_mm = s.get_double("thresholds.max_residual_mm", 0, 50);
+    o.store = ctx.store_config();
+    o.workers = s.get_int("batch.workers");
+    o.ready.stable = std::chrono::seconds(s.get_int("batch.stable_seconds"));
+    o.ready.give_up = std::chrono::seconds(s.get_int("batch.incomplete_give_up_seconds"));
+    o.analysis.limits.max_bytes = static_cast<std::size_t>(s.get_int("limits.max_file_mb")) << 20;
+    o.analysis.limits.max_pages = s.get_int("limits.max_pages");
+    o.analysis.limits.max_megapixels = s.get_int("limits.max_megapixels");
+    o.analysis.limits.max_pdf_objects = static_cast<std::size_t>(s.get_int("limits.max_pdf_objects"));
+    o.analysis.thresholds.min_confidence = s.get_double("thresholds.min_confidence");
+    o.analysis.thresholds.min_confidence_checked = s.get_double("thresholds.min_confidence_checked");
+    o.analysis.thresholds.min_confidence_confirmed = s.get_double("thresholds.min_confidence_confirmed");
+    o.analysis.thresholds.max_form_age_days = s.get_int("thresholds.max_form_age_days");
+    o.analysis.read.min_ink_percent = s.get_double("thresholds.min_ink_percent");
+    o.analysis.decide.max_residual_mm = s.get_double("thresholds.max_residual_mm");
     // Each file is analysed in a worker process of this same program (worker_pool.hpp).
     o.worker.command = {"/proc/self/exe", "--home", ctx.home().string()};
     if (s.file()) {
@@ -70,7 +47,7 @@ batch::RunOptions make_run_options(Context& ctx) {
         o.worker.command.push_back(s.file()->string());
     }
     o.worker.command.push_back("worker");
-    o.worker.time_limit = std::chrono::seconds(s.get_int("limits.max_seconds_per_file", 5, 86400));
+    o.worker.time_limit = std::chrono::seconds(s.get_int("limits.max_seconds_per_file"));
     return o;
 }
 
@@ -86,10 +63,9 @@ int run_batch_or_watch(Context& ctx, const std::vector<std::string>& argv, bool 
     }
     opts.json = args.flag("json");
     opts.progress = !args.flag("no-progress");
-    opts.folders.create();
-    std::filesystem::create_directories(opts.crops);
+    // The folders exist (main checked them; only init creates them).
     ctx.store();  // opens and migrates before any file is claimed
-    PipelineLock lock(ctx.home());
+    HomeLock lock(ctx.home());
     if (!lock.held()) {
         ctx.err << "linkage: another batch or watch holds the lock on " << ctx.home().string()
                 << "; this run does nothing and exits\n";

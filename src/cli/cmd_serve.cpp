@@ -17,14 +17,47 @@
 #include <iostream>
 #include <pthread.h>
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace cli {
+
+namespace {
+
+// True when binding address:port fails because it is in use (the front binds
+// the same way: SO_REUSEADDR only, which never shares a listening port).
+bool port_in_use(const std::string& address, int port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    addrinfo* res = nullptr;
+    if (getaddrinfo(address.empty() ? nullptr : address.c_str(), std::to_string(port).c_str(), &hints, &res) != 0)
+        return false;  // the front reports the bad address itself
+    const int fd = ::socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    bool in_use = false;
+    if (fd >= 0) {
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        in_use = ::bind(fd, res->ai_addr, res->ai_addrlen) != 0 && errno == EADDRINUSE;
+        ::close(fd);
+    }
+    freeaddrinfo(res);
+    return in_use;
+}
+
+}  // namespace
 
 int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     Args args(argv, {"port", "address"}, {});
     const auto& s = ctx.settings();
     web::ServerOptions o;
     o.address = args.value("address").value_or(s.get("server.address"));
-    o.port = s.get_int("server.port", 0, 65535);
+    o.port = s.get_int("server.port");
     if (auto p = args.value("port")) {
         try {
             std::size_t used = 0;
@@ -34,36 +67,34 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
             throw UsageError("--port " + *p + ": give a port number from 0 to 65535");
         }
     }
-    o.threads = s.get_int("server.threads", 0, 1024);
+    o.threads = s.get_int("server.threads");
     o.ops_address = s.get("server.ops_address");
-    o.ops_port = s.get_int("server.ops_port", -1, 65535);
-    o.header_timeout_seconds = s.get_int("server.header_timeout_seconds", 1, 3600);
-    o.body_timeout_seconds = s.get_int("server.body_timeout_seconds", 1, 3600);
-    o.max_connections_per_client = s.get_int("server.max_connections_per_client", 1, 100000);
-    o.max_connections = s.get_int("server.max_connections", 1, 1000000);
+    o.ops_port = s.get_int("server.ops_port");
+    o.header_timeout_seconds = s.get_int("server.header_timeout_seconds");
+    o.body_timeout_seconds = s.get_int("server.body_timeout_seconds");
+    o.max_connections_per_client = s.get_int("server.max_connections_per_client");
+    o.max_connections = s.get_int("server.max_connections");
     o.base_url = s.get("server.base_url");
     while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
     o.share_dir = ctx.share_dir();
-    o.valid_days = s.get_int("tokens.valid_days", 1, 365);
-    o.max_body_kb = s.get_int("limits.max_body_kb", 1, 102400);
-    o.requests_per_token_per_minute = s.get_int("limits.requests_per_token_per_minute", 0, 100000000);
-    o.searches_per_user_per_day = s.get_int("limits.searches_per_user_per_day", 0, 100000000);
-    o.request_cooldown_days = s.get_int("limits.request_cooldown_days", 0, 365);
-    o.approval_mails_per_recipient_per_week = s.get_int("limits.approval_mails_per_recipient_per_week", 0, 1000);
-    store::StoreConfig cfg;
-    cfg.url = ctx.store_url();
-    cfg.busy_timeout_ms = s.get_int("store.busy_timeout_ms", 100, 600000);
+    o.valid_days = s.get_int("tokens.valid_days");
+    o.max_body_kb = s.get_int("limits.max_body_kb");
+    o.requests_per_token_per_minute = s.get_int("limits.requests_per_token_per_minute");
+    o.searches_per_user_per_day = s.get_int("limits.searches_per_user_per_day");
+    o.request_cooldown_days = s.get_int("limits.request_cooldown_days");
+    o.approval_mails_per_recipient_per_week = s.get_int("limits.approval_mails_per_recipient_per_week");
+    const store::StoreConfig cfg = ctx.store_config();  // never creates; checks this home's store identity
     o.open_store = [cfg] { return store::open_store(cfg); };
     o.home = ctx.home();
-    o.review_thresholds.min_confidence = s.get_double("thresholds.min_confidence", 0, 100);
-    o.review_thresholds.min_confidence_checked = s.get_double("thresholds.min_confidence_checked", 0, 100);
-    o.review_thresholds.min_confidence_confirmed = s.get_double("thresholds.min_confidence_confirmed", 0, 100);
-    o.review_thresholds.max_form_age_days = s.get_int("thresholds.max_form_age_days", 1, 3650);
+    o.review_thresholds.min_confidence = s.get_double("thresholds.min_confidence");
+    o.review_thresholds.min_confidence_checked = s.get_double("thresholds.min_confidence_checked");
+    o.review_thresholds.min_confidence_confirmed = s.get_double("thresholds.min_confidence_confirmed");
+    o.review_thresholds.max_form_age_days = s.get_int("thresholds.max_form_age_days");
     o.health = obs::health_targets(s);
-    o.signin_failures = s.get_int("limits.signin_failures", 1, 1000);
-    o.signin_window_seconds = s.get_int("limits.signin_window_seconds", 1, 86400);
-    o.signin_max_delay_seconds = s.get_int("limits.signin_max_delay_seconds", 1, 86400);
-    o.session_idle_minutes = s.get_int("server.session_idle_minutes", 1, 1440);
+    o.signin_failures = s.get_int("limits.signin_failures");
+    o.signin_window_seconds = s.get_int("limits.signin_window_seconds");
+    o.signin_max_delay_seconds = s.get_int("limits.signin_max_delay_seconds");
+    o.session_idle_minutes = s.get_int("server.session_idle_minutes");
     ctx.store();  // opens and migrates once, before any thread starts
     const core::Rules& rules = ctx.rules();
     mail::MailTemplates templates(o.share_dir / "templates" / "mail");
@@ -86,12 +117,27 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
         last_sweep = now;
         digital::Desk(c, ctx.clock(), rules, templates, desk_options).expire_due();
     };
+    // A port another process listens on is refused (no SO_REUSEPORT sharing:
+    // two servers, perhaps of two homes, would split the requests).
+    for (auto [address, port] : {std::pair{o.address, o.port}, std::pair{o.ops_address, o.ops_port}})
+        if (port > 0 && port_in_use(address, port)) {
+            ctx.err << "linkage: port " << port << " on " << address
+                    << " is already in use (another serve?): stop that process or choose another port (--port, "
+                       "server.port, server.ops_port)\n";
+            return k_exit_store;
+        }
     mail::SenderThread sender(
         o.open_store, mail::transport_from_settings(s), ctx.clock(), mail::parse_mailbox(s.get("smtp.from")),
         std::chrono::seconds(2), sweep,
         [&](const std::string& line) { ctx.err << "linkage: " << line << std::endl; });
     web::Server server(o, ctx.clock(), rules, &ctx.out, [&sender] { sender.wake(); });
-    server.start();
+    try {
+        server.start();
+    } catch (const std::runtime_error& e) {
+        if (std::string(e.what()).find(std::strerror(EADDRINUSE)) == std::string::npos) throw;
+        ctx.err << "linkage: " << e.what() << " (another serve?)\n";
+        return k_exit_store;
+    }
     ctx.err << "linkage: serving on http://" << o.address << ":" << server.port() << " (mail: "
             << mail::transport_from_settings(s)->describe() << "); SIGTERM or Ctrl-C stops" << std::endl;
     if (server.ops_port() >= 0)

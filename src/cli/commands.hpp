@@ -18,7 +18,14 @@ struct Command {
     const char* help;     // full text for `linkage NAME --help`
     CommandFn run;
     bool needs_home;      // false: runs without an initialised state directory
+    // Opens the store read-only (and runs on a read-only state directory):
+    // "*" always, else the subcommands (first argument) that only read,
+    // separated by spaces; nullptr: the command writes.
+    const char* read_only;
 };
+
+// True when `cmd` run with `args` only reads the store.
+bool reads_only(const Command& cmd, const std::vector<std::string>& args);
 
 const std::vector<Command>& commands();
 

@@ -3,6 +3,8 @@
 #include "store/store.hpp"
 
 #include <cstdlib>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 #include <pwd.h>
 
@@ -31,14 +33,31 @@ std::string Context::store_url() const {
     return url.empty() ? store::default_store_url(m_home) : url;
 }
 
+store::StoreConfig Context::store_config() const {
+    store::StoreConfig cfg;
+    cfg.url = store_url();
+    cfg.busy_timeout_ms = m_settings.get_int("store.busy_timeout_ms");
+    cfg.home = m_home;
+    return cfg;
+}
+
 store::Connection& Context::store() {
     if (!m_store) {
-        store::StoreConfig cfg;
-        cfg.url = store_url();
-        cfg.busy_timeout_ms = m_settings.get_int("store.busy_timeout_ms", 100, 600000);
+        store::StoreConfig cfg = store_config();
+        cfg.create = m_create_store;
+        cfg.read_only = m_read_only_store && !m_create_store;
         m_store = store::open_store(cfg);
     }
     return *m_store;
+}
+
+HomeLock::HomeLock(const std::filesystem::path& home) {
+    m_fd = ::open(home.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    m_held = m_fd >= 0 && ::flock(m_fd, LOCK_EX | LOCK_NB) == 0;
+}
+
+HomeLock::~HomeLock() {
+    if (m_fd >= 0) ::close(m_fd);
 }
 
 std::string Context::actor() const {

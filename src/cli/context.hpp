@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/rules.hpp"
 #include "store/connection.hpp"
+#include "store/store.hpp"
 
 #include <filesystem>
 #include <iosfwd>
@@ -25,10 +26,17 @@ public:
     std::filesystem::path share_dir() const;
     const core::Rules& rules();
     const core::Clock& clock() const { return m_clock; }
-    // Opens the store (creating the state directory's store file) on first use.
-    // Throws store::StoreError.
+    // Opens the store on first use: read-only when the command only reads,
+    // created only after allow_store_creation() (init, restore, demo). A
+    // missing or empty store, or one that is not this home's (store.hpp, I6
+    // and I7), throws store::StoreError.
     store::Connection& store();
     std::string store_url() const;
+    // How this process's other components (worker pool, server, sender) open
+    // the store: never creating it, checked against this home's identity.
+    store::StoreConfig store_config() const;
+    void allow_store_creation() { m_create_store = true; }
+    void set_store_read_only(bool on) { m_read_only_store = on; }
     // Name recorded as the actor of events caused from the command line.
     std::string actor() const;
 
@@ -41,6 +49,25 @@ private:
     core::SystemClock m_clock;
     std::optional<core::Rules> m_rules;
     std::unique_ptr<store::Connection> m_store;
+    bool m_create_store = false;
+    bool m_read_only_store = false;
+};
+
+// An exclusive lock on the state directory itself (flock on the directory,
+// not on a file in it, so deleting a file cannot defeat it): batch, watch and
+// restore hold it, so two never share one work/ folder. obs::check_pipeline
+// finds it in /proc/locks by the directory's inode.
+class HomeLock {
+public:
+    explicit HomeLock(const std::filesystem::path& home);
+    ~HomeLock();
+    HomeLock(const HomeLock&) = delete;
+    HomeLock& operator=(const HomeLock&) = delete;
+    bool held() const { return m_held; }
+
+private:
+    int m_fd = -1;
+    bool m_held = false;
 };
 
 }  // namespace cli

@@ -11,6 +11,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace {
 
 constexpr const char* k_usage =
@@ -29,6 +32,22 @@ void print_usage(std::ostream& o) {
     }
     o << "\nExit codes: 0 ok, 1 some inputs invalid, 2 usage, 3 input file, 4 config, 5 store,\n"
          "6 refused, 7 locked, 70 internal error (see README.md).\n";
+}
+
+// A command that writes needs a state directory (and store) it may write:
+// said up front, instead of SQLite's "attempt to write a readonly database".
+void check_writable_home(const std::filesystem::path& home, const config::Settings& settings) {
+    auto refuse = [&](const std::filesystem::path& what, const char* kind) {
+        struct stat st {};
+        const std::string owner = ::stat(what.c_str(), &st) == 0 ? std::to_string(st.st_uid) : std::string("?");
+        throw store::StoreError(std::string(kind) + " " + what.string() + " is read-only (or owned by uid " + owner +
+                                ", you are " + std::to_string(::geteuid()) +
+                                "): run as the service user or fix the permissions");
+    };
+    if (::access(home.c_str(), W_OK) != 0) refuse(home, "state directory");
+    const std::string url = settings.get("store.url");
+    const std::filesystem::path db = url.empty() ? home / "linkage.db" : std::filesystem::path(url.substr(7));
+    if (::access(db.c_str(), F_OK) == 0 && ::access(db.c_str(), W_OK) != 0) refuse(db, "store");
 }
 
 int run(int argc, char** argv) {
@@ -77,10 +96,19 @@ int run(int argc, char** argv) {
         const char* env = std::getenv("LINKAGE_HOME");
         home = env && *env ? std::filesystem::path(env) : std::filesystem::path("var");
     }
-    if (cmd->needs_home && !std::filesystem::is_directory(*home))
-        throw store::StoreError("state directory " + home->string() + " does not exist: run 'linkage --home " +
-                                home->string() + " init' first, or set --home / LINKAGE_HOME");
-    cli::Context ctx(*home, config::Settings::load(*home, config_file), std::cout, std::cerr);
+    // Every command runs on settings `config check` accepts, or not at all.
+    auto settings = config::Settings::load(*home, config_file);
+    settings.validate();
+    const bool read_only = cli::reads_only(*cmd, rest);
+    if (cmd->needs_home) {
+        if (!std::filesystem::is_directory(*home))
+            throw store::StoreError("state directory " + home->string() + " does not exist: run 'linkage --home " +
+                                    home->string() + " init' first, or set --home / LINKAGE_HOME");
+        settings.check_folders();  // only init creates them: a typo'd folder is an error, not a new folder
+        if (!read_only) check_writable_home(*home, settings);
+    }
+    cli::Context ctx(*home, std::move(settings), std::cout, std::cerr);
+    ctx.set_store_read_only(read_only);
     return cmd->run(ctx, rest);
 }
 

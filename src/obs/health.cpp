@@ -114,10 +114,10 @@ HealthCheck check_writable(const std::string& name, const std::filesystem::path&
 }
 
 HealthCheck check_pipeline(const std::filesystem::path& home, bool required) {
+    // batch and watch flock the state directory itself (cli::HomeLock).
     struct stat st {};
-    std::filesystem::path lock = home / ".pipeline.lock";
     const char* idle = "no batch or watch holds the pipeline lock";
-    if (::stat(lock.c_str(), &st) != 0) return {"pipeline", !required, idle};
+    if (::stat(home.c_str(), &st) != 0) return {"pipeline", !required, idle};
     // Matched by inode only: on overlay file systems the device /proc/locks
     // shows is not the one stat() reports.
     const std::string inode = ":" + std::to_string(static_cast<unsigned long long>(st.st_ino));

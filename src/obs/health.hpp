@@ -36,7 +36,7 @@ struct HealthReport {
 struct HealthTargets {
     store::StoreConfig store;
     std::filesystem::path inbox;
-    std::filesystem::path home;     // where .pipeline.lock lives
+    std::filesystem::path home;     // the state directory batch/watch hold locked
     bool require_pipeline = false;  // true: no batch/watch holding the lock is a failure
 };
 

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cctype>
+#include <cstring>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -28,10 +30,33 @@ struct StmtFinalizer {
     void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 };
 
+std::string db_path(sqlite3* db) {
+    const char* n = db ? sqlite3_db_filename(db, "main") : nullptr;
+    return n && *n ? n : "(unnamed)";
+}
+
+// The one line for an error SQLite reports: what it means for the operator
+// (damaged, full, read-only) with the file and what to do, else `what: detail`.
+[[noreturn]] void raise_message(sqlite3* db, int rc, std::string_view what, const std::string& detail) {
+    switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        throw StoreError("store " + db_path(db) + " is damaged (" + detail +
+                         "): move it away and restore the latest backup with 'linkage restore FILE' (see README, "
+                         "backup and restore)");
+    case SQLITE_FULL:
+        throw StoreError(std::string(what) + ": " + db_path(db) + ": no space left on device (" + detail +
+                         "); free space on its file system");
+    case SQLITE_READONLY:
+        throw StoreError(std::string(what) + ": the store " + db_path(db) + " is read-only for this process (" +
+                         detail + "): run as the service user or fix the permissions of the store and its folder");
+    case SQLITE_CONSTRAINT: throw ConstraintError(std::string(what) + ": " + detail);
+    default: throw StoreError(std::string(what) + ": " + detail);
+    }
+}
+
 [[noreturn]] void raise(sqlite3* db, int rc, std::string_view what) {
-    std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) throw ConstraintError(msg);
-    throw StoreError(msg);
+    raise_message(db, rc, what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
 // One database file as this process sees it, shared by every connection the
@@ -286,6 +311,16 @@ public:
     SqliteConnection(sqlite3* db, std::shared_ptr<SharedFile> file, std::chrono::milliseconds busy_timeout)
         : m_db(db), m_state(std::make_shared<ConnState>()), m_busy_timeout(busy_timeout) {
         m_state->file = std::move(file);
+        // The file this connection works on, as it is now (I8 of store.hpp).
+        const char* name = sqlite3_db_filename(db, "main");
+        struct stat st {};
+        if (name && *name && ::stat(name, &st) == 0) {
+            m_path = name;
+            m_dev = st.st_dev;
+            m_ino = st.st_ino;
+            m_had_content = st.st_size > 0;
+            m_last_check = std::chrono::steady_clock::now();
+        }
     }
     ~SqliteConnection() override {
         // SQLite rolls back an open transaction at close; the gate opens here.
@@ -298,6 +333,7 @@ public:
     SqliteConnection& operator=(const SqliteConnection&) = delete;
 
     std::unique_ptr<Statement> prepare(std::string_view sql) override {
+        check_file(false);
         sqlite3_stmt* s = m_state->cache.take(sql);
         if (!s) {
             int rc = sqlite3_prepare_v2(m_db.get(), sql.data(), static_cast<int>(sql.size()), &s, nullptr);
@@ -315,7 +351,7 @@ public:
             std::string msg = err ? err : sqlite3_errstr(rc);
             sqlite3_free(err);
             if ((rc & 0xff) == SQLITE_CONSTRAINT) throw ConstraintError(msg);
-            throw StoreError("SQL failed: " + msg);
+            raise_message(m_db.get(), rc, "SQL failed", msg);
         }
         // Rows written outside a transaction are committed now: durable too.
         if (m_state->durable_commits && !m_writer && !in_transaction() &&
@@ -324,6 +360,7 @@ public:
     }
     void begin_write() override {
         if (in_transaction()) throw StoreError("a transaction is already open on this connection (bug)");
+        check_file(true);
         if (!m_state->file->enter_writer(m_busy_timeout))
             throw StoreError("starting a write transaction: another writer of this process held the store for " +
                              std::to_string(m_busy_timeout.count()) + " ms");
@@ -362,6 +399,26 @@ public:
     void set_durable_commits(bool on) { m_state->durable_commits = on; }
 
 private:
+    // The path must still name the file opened (same device and inode, not
+    // emptied): a store deleted, replaced or truncated under a running
+    // process is noticed before the next write transaction, and within a
+    // second by readers, instead of writing on into an unlinked file. Once
+    // noticed, every later call fails too.
+    void check_file(bool force) {
+        if (m_path.empty()) return;
+        if (!m_vanished) {
+            const auto now = std::chrono::steady_clock::now();
+            if (!force && now - m_last_check < std::chrono::seconds(1)) return;
+            m_last_check = now;
+            struct stat st {};
+            m_vanished = ::stat(m_path.c_str(), &st) != 0 || st.st_dev != m_dev || st.st_ino != m_ino ||
+                         (m_had_content && st.st_size == 0);
+            if (!m_vanished && st.st_size > 0) m_had_content = true;
+        }
+        if (m_vanished)
+            throw StoreError("store file " + m_path +
+                             " vanished or was replaced while running; restore it or restart after 'linkage init'");
+    }
     void leave_writer() noexcept {
         if (m_writer) {
             m_writer = false;
@@ -372,6 +429,12 @@ private:
     std::shared_ptr<ConnState> m_state;  // destroyed before m_db: finalizes the idle statements
     std::chrono::milliseconds m_busy_timeout;
     bool m_writer = false;  // holds the file's writer gate
+    std::string m_path;     // empty: in-memory or unnamed, nothing to check
+    dev_t m_dev = 0;
+    ino_t m_ino = 0;
+    bool m_had_content = false;  // the file held data once: 0 bytes now means it was emptied
+    bool m_vanished = false;
+    std::chrono::steady_clock::time_point m_last_check;
 };
 
 // Creates `file` empty (a valid empty SQLite database) with mode 0600 when it
@@ -389,31 +452,82 @@ void create_private(const std::filesystem::path& file) {
 
 }  // namespace
 
+namespace {
+
+// A file: URI for `file` (RFC 3986 path characters kept, the rest escaped).
+std::string file_uri(const std::filesystem::path& file) {
+    static constexpr char k_hex[] = "0123456789ABCDEF";
+    std::string out = "file:";
+    for (unsigned char c : std::filesystem::absolute(file).string()) {
+        if (std::isalnum(c) || std::strchr("/-._~", c))
+            out.push_back(static_cast<char>(c));
+        else
+            out += {'%', k_hex[c >> 4], k_hex[c & 15]};
+    }
+    return out;
+}
+
+std::string open_problem(const std::filesystem::path& file, sqlite3* raw, int rc) {
+    std::string detail = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+    if (::access(dir.c_str(), W_OK) != 0 || (::access(file.c_str(), F_OK) == 0 && ::access(file.c_str(), W_OK) != 0)) {
+        struct stat st {};
+        const bool known = ::stat(dir.c_str(), &st) == 0;
+        detail += "; folder " + dir.string() + " is read-only" +
+                  (known ? " (or owned by uid " + std::to_string(st.st_uid) + ", you are " +
+                               std::to_string(::geteuid()) + ")"
+                         : std::string()) +
+                  ": run as the service user or fix the permissions";
+    }
+    return "cannot open the store " + file.string() + ": " + detail;
+}
+
+}  // namespace
+
 std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& file, const SqliteOptions& options) {
     // SQLite's memory statistics take one global mutex on every allocation: with many
     // server threads that lock was ~45 % of the approval page's CPU (load test). Off,
     // once, before SQLite initialises.
     static std::once_flag once;
     std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
-    create_private(file);
+    if (options.create && !options.read_only) create_private(file);
+    const int flags = SQLITE_OPEN_NOMUTEX | (options.read_only ? SQLITE_OPEN_READONLY
+                                                               : SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0));
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
     std::unique_ptr<sqlite3, DbCloser> guard(raw);
-    if (rc != SQLITE_OK)
-        throw StoreError("cannot open the store " + file.string() + ": " +
-                         (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    if (rc != SQLITE_OK) throw StoreError(open_problem(file, raw, rc));
+    if (options.read_only) {
+        // A WAL store read from a folder this process cannot write (a
+        // read-only mount, another owner) cannot make its -shm: read it as an
+        // immutable file then. Nobody can write there meanwhile, or the
+        // writer's last commits are read after its next checkpoint.
+        rc = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB) {
+            guard.reset();
+            raw = nullptr;
+            const std::string uri = file_uri(file) + "?immutable=1";
+            rc = sqlite3_open_v2(uri.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+            guard.reset(raw);
+            if (rc != SQLITE_OK) throw StoreError(open_problem(file, raw, rc));
+        }
+    }
     sqlite3_busy_timeout(raw, options.busy_timeout_ms);
     sqlite3_extended_result_codes(raw, 1);
     auto shared = shared_file_for(raw);
     auto conn = std::make_unique<SqliteConnection>(guard.release(), std::move(shared),
                                                    std::chrono::milliseconds(options.busy_timeout_ms));
     try {
+        conn->exec("PRAGMA foreign_keys=ON");
+        if (options.read_only) {
+            auto probe = conn->prepare("SELECT count(*) FROM sqlite_master");
+            probe->step();
+            return conn;
+        }
         auto mode = conn->prepare("PRAGMA journal_mode=WAL");
         const bool wal = mode->step() && mode->get_text(0) == "wal" && sqlite3_db_filename(conn->handle(), "main") &&
                          *sqlite3_db_filename(conn->handle(), "main");
         mode.reset();
-        conn->exec("PRAGMA foreign_keys=ON");
         // Deleted and overwritten content is zeroed, not left in free space of
         // the file (scrubbed approval tokens; see MailQueue::flush_scrubbed).
         conn->exec(options.secure_delete ? "PRAGMA secure_delete=ON" : "PRAGMA secure_delete=OFF");
@@ -428,7 +542,9 @@ std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& file, const
             conn->exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
         }
     } catch (const StoreError& e) {
-        throw StoreError("cannot open the store " + file.string() + ": " + e.what());
+        const std::string what = e.what();
+        if (what.find(file.string()) != std::string::npos) throw;  // names the file already
+        throw StoreError("cannot open the store " + file.string() + ": " + what);
     }
     return conn;
 }
@@ -467,6 +583,8 @@ void sqlite_backup(Connection& from, const std::filesystem::path& to_file) {
         if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(10);
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
     sqlite3_backup_finish(b);
+    if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && errno == ENOSPC))
+        throw BackupTargetFull("backup target " + to_file.string() + ": no space left on device");
     if (rc != SQLITE_DONE) raise(dest, rc, "backup to " + to_file.string());
 }
 

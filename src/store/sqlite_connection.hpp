@@ -14,6 +14,13 @@
 // busy timeout. prepare() reuses the connection's cached statements (keyed
 // by SQL text; one in use is never handed out twice).
 //
+// Errors name the file and what to do: a damaged file (SQLITE_CORRUPT,
+// SQLITE_NOTADB) points to restoring a backup, a full disk and a read-only
+// store say so. A connection remembers its file's device and inode: before
+// each write transaction (and at most once a second before reads) it checks
+// that the path still names that file, not emptied; else StoreError "vanished
+// or was replaced while running" (store.hpp, I8).
+//
 // Thread-safety: one connection per thread; any number of connections to one
 // file in one process.
 #pragma once
@@ -29,6 +36,14 @@ struct SqliteOptions {
     int busy_timeout_ms = 10000;
     bool synchronous_full = true;  // false: a power cut may lose the last commits (never a process crash)
     bool secure_delete = true;     // PRAGMA secure_delete: overwritten/deleted content zeroed in the file
+    bool create = true;            // false: a missing file is an error, not a new database
+    bool read_only = false;        // SQLITE_OPEN_READONLY; on a folder it cannot write, read as immutable
+};
+
+// sqlite_backup() could not write the target: its file system is full.
+class BackupTargetFull : public StoreError {
+public:
+    using StoreError::StoreError;
 };
 
 std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& file, const SqliteOptions& options = {});
