@@ -5,6 +5,7 @@
 
 #include "digital/secrets.hpp"
 #include "obs/product_metrics.hpp"
+#include "store/connection.hpp"
 #include "web/handlers.hpp"
 
 #include <cctype>
@@ -281,13 +282,34 @@ void handle_request(App& app, const http::Request& req, http::Response& res) {
     const auto start = std::chrono::steady_clock::now();
     const std::string rid = digital::random_id();
     std::string failure;
+    bool store_down = false;  // the store cannot be reached (gone, replaced, full): 503, nothing was stored
     Exchange x(app, req, res, rid);
     try {
         dispatch(x);
+    } catch (const store::ConstraintError& e) {
+        failure = e.what();
+    } catch (const store::StoreError& e) {
+        failure = e.what();
+        store_down = true;
     } catch (const std::exception& e) {
         failure = e.what();
     } catch (...) {
         failure = "unknown exception";
+    }
+    if (store_down && !x.sent()) {
+        try {
+            x.res.set("Retry-After", "60");
+            if (starts_with(x.path, "/api/"))
+                send_api_error(x, 503, "store_unavailable",
+                               "Tjänsten kan inte spara eller läsa just nu och ingenting har ändrats. Försök igen "
+                               "senare. Ange felkoden " + rid + " om du kontaktar supporten.");
+            else
+                send_message_page(x, 503, "Tjänsten är inte tillgänglig",
+                                  "Tjänsten kan inte spara eller läsa just nu och ingenting har ändrats. Försök igen "
+                                  "senare. Ange felkoden om du kontaktar supporten.");
+        } catch (...) {
+            x.send(503, "text/plain; charset=utf-8", "Tjänsten är inte tillgänglig (" + rid + ").\n");
+        }
     }
     if (!failure.empty() && !x.sent()) {
         try {
