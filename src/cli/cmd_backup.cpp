@@ -126,15 +126,20 @@ int cmd_backup(Context& ctx, const std::vector<std::string>& argv) {
         store::sqlite_backup(ctx.store(), tmp);  // one snapshot; writers go on
         {
             auto copy = store::open_sqlite(tmp);
-            integrity = store::sqlite_integrity_check(*copy);
+            try {
+                integrity = store::sqlite_integrity_check(*copy);
+            } catch (const store::StoreError& e) {
+                integrity = e.what();  // the copy is damaged: so is the store it came from
+            }
             if (integrity == "ok") summary = contents(*copy);
         }  // closed: its -wal is checkpointed into the file and removed
         if (integrity != "ok") {
             remove_quietly(tmp);
             log.error("backup.failed").kv("file", target.string()).kv("reason", "integrity_check");
             ctx.err << "linkage: backup: the copy failed PRAGMA integrity_check (" << integrity.substr(0, 200)
-                    << "); nothing was written to " << target.string() << "; check the store with 'sqlite3 "
-                    << live.string() << " \"PRAGMA integrity_check\"'\n";
+                    << "); nothing was written to " << target.string() << "; the store " << live.string()
+                    << " is probably damaged: move it away and restore the latest good backup with 'linkage restore "
+                       "FILE' (see README, backup and restore)\n";
             return k_exit_store;
         }
         fsync_path(tmp, false);
