@@ -45,6 +45,7 @@ core::Rules shipped_rules() { return core::Rules::load(source_dir() / "data"); }
 std::unique_ptr<store::Connection> open_test_store(const std::filesystem::path& dir) {
     store::StoreConfig cfg;
     cfg.url = store::default_store_url(dir);
+    cfg.create = true;  // a test store is made where the test says
     return store::open_store(cfg);
 }
 
