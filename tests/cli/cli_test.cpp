@@ -118,6 +118,7 @@ BOOST_AUTO_TEST_CASE(config_errors_exit_4) {
     test_support::write_file(dir.path() / "unknown.ini", "[server]\nprot = 80\n");
     auto u = run_linkage({"--home", dir.path().string(), "--config", (dir.path() / "unknown.ini").string(), "config", "check"});
     BOOST_TEST(u.exit_code == 4);
+    BOOST_TEST_REQUIRE(run_linkage({"--home", dir.path().string(), "init"}).exit_code == 0);  // folders exist
     auto env = run_linkage({"--home", dir.path().string(), "config", "check"}, "", {"LINKAGE_SMTP_PASSWORD=hemligt"});
     BOOST_TEST(env.exit_code == 0);
     BOOST_TEST(env.out.find("hemligt") == std::string::npos);
@@ -126,6 +127,7 @@ BOOST_AUTO_TEST_CASE(config_errors_exit_4) {
 
 BOOST_AUTO_TEST_CASE(unreachable_store_exits_5) {
     test_support::TempDir dir;
+    BOOST_TEST_REQUIRE(run_linkage({"--home", dir.path().string(), "init"}).exit_code == 0);
     auto r = run_linkage({"--home", dir.path().string(), "linkages"}, "",
                          {"LINKAGE_STORE_URL=sqlite:/nonexistent/dir/x.db"});
     BOOST_TEST(r.exit_code == 5);

@@ -109,7 +109,8 @@ std::string unit_value(const std::string& unit, const std::string& key) {
 
 class HeldLock {
 public:
-    explicit HeldLock(const fs::path& home) : m_fd(::open((home / ".pipeline.lock").c_str(), O_RDWR | O_CREAT, 0644)) {
+    // batch and watch lock the state directory itself (no lock file to delete).
+    explicit HeldLock(const fs::path& home) : m_fd(::open(home.c_str(), O_RDONLY | O_DIRECTORY)) {
         BOOST_TEST_REQUIRE(::flock(m_fd, LOCK_EX | LOCK_NB) == 0);
     }
     ~HeldLock() { ::close(m_fd); }
@@ -127,6 +128,7 @@ BOOST_AUTO_TEST_CASE(default_ini_documents_every_key_with_its_default) {
     const fs::path ini = pipeline_dir() / "linkage.ini";
     auto file_keys = parse_ini(test_support::read_file(ini));
 
+    BOOST_TEST_REQUIRE(run_linkage({"--home", home.path().string(), "init"}).exit_code == 0);  // its folders
     auto defaults = run_linkage({"--home", home.path().string(), "config", "check"});
     BOOST_TEST_REQUIRE(defaults.exit_code == 0, defaults.err);
     auto known = parse_config_check(defaults.out);

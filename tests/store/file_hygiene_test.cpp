@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(every_store_file_is_created_0600_whatever_the_umask) {
             TempDir dir;
             const fs::path db = dir.path() / "s.db", copy = dir.path() / "copy.db";
             Umask u(mask);
-            auto c = store::open_store({"sqlite:" + db.string()});
+            auto c = store::open_store({"sqlite:" + db.string(), 10000, true});
             touch(*c);
             BOOST_TEST(mode_of(db) == 0600u);
             BOOST_TEST(mode_of(wal_of(db)) == 0600u);
@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(a_restored_store_is_private_even_from_a_world_readable_back
 BOOST_AUTO_TEST_CASE(a_scrubbed_token_leaves_neither_wal_nor_database_file) {
     TempDir dir;
     const fs::path db = dir.path() / "s.db";
-    auto c = store::open_store({"sqlite:" + db.string()});
+    auto c = store::open_store({"sqlite:" + db.string(), 10000, true});
     // Earlier content checkpointed into the main file first, so the token's
     // page is also in the database file before the scrub (the harder case).
     const std::string token = "PLAINTOKEN-7f3a9c2e5b1d4068a9e7c3f1d2b4a6c8";
