@@ -503,7 +503,9 @@ std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& file, const
         // immutable file then. Nobody can write there meanwhile, or the
         // writer's last commits are read after its next checkpoint.
         rc = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
-        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB) {
+        const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB &&
+            ::access(dir.c_str(), W_OK) != 0) {
             guard.reset();
             raw = nullptr;
             const std::string uri = file_uri(file) + "?immutable=1";
