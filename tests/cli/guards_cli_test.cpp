@@ -107,11 +107,31 @@ struct Serve {
     }
 };
 
-// `linkage` run with a time limit (a refused start must not serve).
+// `linkage` run with a time limit of 10 s (a refused start must not serve);
+// killed past it, with exit_code -1. `env` entries ("K=V") are set for it only.
 test_support::RunResult run_briefly(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+    TempDir io;
     std::vector<std::string> e = env;
     e.push_back("LINKAGE_SERVER_OPS_PORT=-1");
-    return run_linkage(args, {}, e);
+    for (auto& kv : e) ::setenv(kv.substr(0, kv.find('=')).c_str(), kv.substr(kv.find('=') + 1).c_str(), 1);
+    const int pid = test_support::spawn_linkage(args, io.path() / "out", io.path() / "err");
+    for (auto& kv : e) ::unsetenv(kv.substr(0, kv.find('=')).c_str());
+    test_support::RunResult r;
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            status = -1;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    r.exit_code = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = test_support::read_file(io.path() / "out");
+    r.err = test_support::read_file(io.path() / "err");
+    return r;
 }
 
 // A read-only view of `dir` (a read-only bind mount), or nothing when this
@@ -174,6 +194,30 @@ BOOST_AUTO_TEST_CASE(init_creates_and_another_homes_store_is_refused) {
         BOOST_TEST(r.exit_code == 5, cmd);
         BOOST_TEST(contains(r.err, "is not the one this state directory was initialised with"), r.err);
     }
+}
+
+BOOST_AUTO_TEST_CASE(restore_makes_the_home_name_the_restored_store) {
+    TempDir a, b, files;
+    init_with_registry(a);
+    const fs::path backup = files.path() / "a.db";
+    BOOST_TEST_REQUIRE(run_linkage({"--home", h(a), "backup", backup.string()}).exit_code == 0);
+    // Into an initialised, empty home: its marker named its own empty store before.
+    init(b);
+    const std::string before = test_support::read_file(b.path() / "store.id");
+    auto r = run_linkage({"--home", h(b), "restore", backup.string()});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    BOOST_TEST(test_support::read_file(b.path() / "store.id") == test_support::read_file(a.path() / "store.id"));
+    BOOST_TEST(test_support::read_file(b.path() / "store.id") != before);
+    auto l = run_linkage({"--home", h(b), "registry", "list"});
+    BOOST_TEST(l.exit_code == 0, l.err);
+    // The store lost from a home: init refuses to start an empty one, restore brings it back.
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(a.path() / ("linkage.db" + std::string(suffix)));
+    auto again = run_linkage({"--home", h(a), "init"});
+    BOOST_TEST(again.exit_code == 5);
+    BOOST_TEST(contains(again.err, "restore"), again.err);
+    BOOST_TEST(!fs::exists(a.path() / "linkage.db"));
+    BOOST_TEST(run_linkage({"--home", h(a), "restore", backup.string()}).exit_code == 0);
+    BOOST_TEST(run_linkage({"--home", h(a), "registry", "list"}).exit_code == 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_store_deleted_under_serve_gets_no_201_and_sends_no_mail) {
