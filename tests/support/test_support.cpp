@@ -46,6 +46,10 @@ std::unique_ptr<store::Connection> open_test_store(const std::filesystem::path& 
     store::StoreConfig cfg;
     cfg.url = store::default_store_url(dir);
     cfg.create = true;  // a test store is made where the test says
+    // The home's folders as `linkage init` makes them, so `linkage` commands
+    // run on this home too (they refuse missing folders).
+    for (const char* folder : {"inbox", "work", "archive", "rejected", "reports", "outbox", "crops"})
+        std::filesystem::create_directories(dir / folder);
     return store::open_store(cfg);
 }
 

@@ -33,7 +33,8 @@ std::filesystem::path linkage_bin();
 
 core::Rules shipped_rules();
 
-// Opens (and migrates) an SQLite store at dir/linkage.db.
+// Opens (and migrates) an SQLite store at dir/linkage.db, creating it and the
+// default folders of a home (inbox, work, …) when missing, as `init` would.
 std::unique_ptr<store::Connection> open_test_store(const std::filesystem::path& dir);
 
 // A clock standing at 2026-11-26T12:00:00Z unless moved.
