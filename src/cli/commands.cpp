@@ -7,8 +7,11 @@ const std::vector<Command>& commands() {
         {"init", "create the state directory, its folders and the store",
          "usage: linkage [--home DIR] init\n\n"
          "Creates the state directory (default ./var, or --home / LINKAGE_HOME) with its folders\n"
-         "(inbox, work, archive, rejected, reports, outbox) and the store, and applies migrations.\n"
-         "Safe to run again: existing data is kept.\n",
+         "(inbox, work, archive, rejected, reports, outbox, crops) and the store, applies migrations and\n"
+         "records the store's identity in DIR/store.id. Safe to run again: existing data is kept. The\n"
+         "only command (with restore and demo) that creates a store or a folder; the others refuse a\n"
+         "missing or empty store (exit 5), another store than DIR/store.id names (exit 5) and a missing\n"
+         "folder (exit 4).\n",
          cmd_init, false, nullptr},
         {"registry", "import or list the registry of bureaus and clients",
          "usage: linkage registry import FILE\n"
@@ -31,7 +34,10 @@ const std::vector<Command>& commands() {
         {"config", "check a config file and print the effective configuration",
          "usage: linkage [--config FILE] config check\n\n"
          "Validates the configuration (file, environment LINKAGE_<SECTION>_<KEY>, defaults) and\n"
-         "prints each key with its value and source; secrets are masked.\n",
+         "prints each key with its value and source; secrets are masked. Every command runs the same\n"
+         "checks before it starts (exit 4): each value's type and range, log.level, store.url,\n"
+         "server.base_url, smtp.from, unknown LINKAGE_<SECTION>_* variables, and that the configured\n"
+         "folders exist (checked here when the state directory exists).\n",
          cmd_config, false, "*"},
         {"batch", "one pass over the inbox: scanned forms become linkages (for cron)",
          "usage: linkage [--home DIR] batch [--json] [--workers N] [--no-progress]\n\n"
