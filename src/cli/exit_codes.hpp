@@ -8,9 +8,11 @@ enum ExitCode : int {
     k_exit_ok = 0,            // the run completed (whatever the documents' outcomes)
     k_exit_some_invalid = 1,  // `orgnr`: at least one number was invalid; `config check`: the file has errors
     k_exit_usage = 2,         // unknown command or option, missing argument
-    k_exit_input = 3,         // an input file named on the command line is missing, unreadable or invalid
-    k_exit_config = 4,        // bad configuration (file, value, environment variable)
-    k_exit_store = 5,         // the store cannot be opened, migrated or written
+    k_exit_input = 3,         // a file named on the command line is missing, unreadable or invalid, or
+                              // cannot be written (`backup`: target folder missing or its disk full)
+    k_exit_config = 4,        // bad configuration (file, value, environment variable, missing folder)
+    k_exit_store = 5,         // the store cannot be opened (missing, empty, not this home's, damaged,
+                              // read-only home), migrated or written; `serve`: its port is in use
     k_exit_refused = 6,       // the store refused the action (unknown record, rule forbids it)
     k_exit_locked = 7,        // another run of the same job holds the lock
     k_exit_internal = 70,     // a bug: please report it with the log line
