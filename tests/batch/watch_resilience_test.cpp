@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE watch_resilience
 #include <boost/test/unit_test.hpp>
 
+#include "batch/report_journal.hpp"
 #include "store/connection.hpp"
 #include "test_support.hpp"
 
@@ -215,6 +216,50 @@ BOOST_AUTO_TEST_CASE(a_watcher_on_a_locked_store_backs_off_and_commits_once_it_i
     BOOST_TEST(running(pid));
     BOOST_TEST(count_files(home / "work") == 0u);
     BOOST_TEST(stop(pid, SIGTERM) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_journal_torn_by_a_kill_keeps_its_whole_lines_and_is_continued_cleanly) {
+    test_support::TempDir dir;
+    const std::string start = "2026-11-27T08:00:00Z";
+    auto line = [](const std::string& file, const char* outcome) {
+        batch::Summary l;
+        l.files = 1;
+        l.documents = 1;
+        l.outcomes[outcome] = 1;
+        if (std::string(outcome) == "review") l.review.push_back({7, file, {"low_confidence"}});
+        else l.rejected.push_back({file, "rejected/" + file, {"unsupported_format"}, "Filformatet stöds inte."});
+        return l;
+    };
+    fs::path path;
+    {
+        batch::ReportJournal j(dir.path(), "watch", start);
+        path = j.path();
+        BOOST_TEST(j.add(line("a.txt", "rejected"), "2026-11-27T08:01:00Z").empty());
+        BOOST_TEST(j.add(line("b.jpg", "review"), "2026-11-27T08:02:00Z").empty());
+    }
+    // Killed in the middle of the third line.
+    std::ofstream(path, std::ios::app) << R"({"kind":"watch","started_at":"2026-11-27T08:00:00Z","files":1,"docu)";
+    {
+        batch::ReportJournal again(dir.path(), "watch", "2026-11-27T09:00:00Z");  // same day: continued
+        BOOST_TEST(again.path() == path);
+        BOOST_TEST(again.add(line("c.pdf", "rejected"), "2026-11-27T09:01:00Z").empty());
+    }
+    auto s = batch::replay_journal(path);
+    BOOST_TEST_REQUIRE(s.has_value());
+    BOOST_TEST(s->kind == "watch");
+    BOOST_TEST(s->started_at == start);
+    BOOST_TEST(s->finished_at == "2026-11-27T09:01:00Z");
+    BOOST_TEST(s->files == 3);
+    BOOST_TEST(s->outcomes["rejected"] == 2);
+    BOOST_TEST(s->review.size() == 1u);
+    BOOST_TEST_REQUIRE(s->rejected.size() == 2u);
+    BOOST_TEST(s->rejected[1].file == "c.pdf");
+    // The report is written from it, and the journal is gone.
+    auto r = batch::write_report_from_journal(path, "", dir.path(), test_support::source_dir() / "templates");
+    BOOST_TEST(r.files == 3);
+    BOOST_TEST(!fs::exists(path));
+    BOOST_TEST(batch::find_journals(dir.path()).empty());
+    BOOST_TEST(count_files(dir.path(), ".json") == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
