@@ -53,6 +53,12 @@ struct FileAnalysis {
     std::optional<std::string> file_reason;
     std::string file_detail;
     StageTimes times;
+    // Not a result: the file could not be finished for a reason outside it —
+    // its evidence could not be written (EvidenceError: disk full …) or the
+    // store could not be read (store::StoreError). The runner commits nothing
+    // for it; it stays in work/ and is retried. Empty when analysed.
+    std::string evidence_error;
+    std::string store_error;
 };
 
 }  // namespace batch

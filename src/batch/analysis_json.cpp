@@ -24,6 +24,8 @@ std::string analysis_to_json(const FileAnalysis& a) {
     o.set("pages", a.pages);
     o.set("file_reason", opt(a.file_reason));
     o.set("file_detail", a.file_detail);
+    o.set("evidence_error", a.evidence_error);
+    o.set("store_error", a.store_error);
     Object t;
     t.set("decode", a.times.decode_ms);
     t.set("align", a.times.align_ms);
@@ -100,6 +102,8 @@ std::optional<FileAnalysis> analysis_from_json(const std::string& line) {
         a.pages = o->getValue<int>("pages");
         if (!o->isNull("file_reason")) a.file_reason = o->getValue<std::string>("file_reason");
         a.file_detail = o->getValue<std::string>("file_detail");
+        if (o->has("evidence_error")) a.evidence_error = o->getValue<std::string>("evidence_error");
+        if (o->has("store_error")) a.store_error = o->getValue<std::string>("store_error");
         auto t = o->getObject("times");
         a.times = {t->getValue<double>("decode"), t->getValue<double>("align"), t->getValue<double>("read"),
                    t->getValue<double>("validate"), t->getValue<double>("total")};

@@ -95,6 +95,12 @@ private:
                 std::string bytes = intake::read_all(job.claimed.work_path);
                 d.analysis = analyser.analyse(bytes);
                 for (auto& f : d.analysis.forms) write_crops(m_home, m_crops, job.claimed.sha256, f);
+            } catch (const EvidenceError& e) {
+                d.analysis = FileAnalysis{};  // not this file's fault: it waits in work/
+                d.analysis.evidence_error = e.what();
+            } catch (const store::StoreError& e) {
+                d.analysis = FileAnalysis{};  // the store failed: the pass stops, the file is retried
+                d.analysis.store_error = e.what();
             } catch (const std::exception& e) {
                 d.analysis = FileAnalysis{};
                 d.analysis.file_reason = std::string(core::reason::internal_error);
@@ -149,6 +155,7 @@ Runner::Runner(RunOptions options, const core::FormTemplate& t, const core::Rule
 }
 
 void Runner::emit(const CommittedFile& f, Summary& s, const std::string& file_note, const StageTimes* times) {
+    Summary lines;  // this file's review and rejected items: to the journal, not kept in memory
     ++s.files;
     if (f.duplicate) {
         ++s.outcomes["duplicate"];
@@ -159,14 +166,15 @@ void Runner::emit(const CommittedFile& f, Summary& s, const std::string& file_no
         ++s.documents;
         ++s.outcomes[std::string(core::to_string(form.outcome))];
         for (auto& r : form.reasons) ++s.reasons[r];
-        if (form.outcome == core::Outcome::review) s.review.push_back({form.document_id, f.file_name, form.reasons});
+        if (form.outcome == core::Outcome::review) lines.review.push_back({form.document_id, f.file_name, form.reasons});
     }
     if (f.rejected_file || f.duplicate) {
         RejectedItem r{f.file_name, f.stored_path.string(), {}, file_note};
         for (auto& form : f.forms) r.reasons.insert(r.reasons.end(), form.reasons.begin(), form.reasons.end());
         if (f.duplicate) r.reasons.push_back("duplicate_file");
-        s.rejected.push_back(std::move(r));
+        lines.rejected.push_back(std::move(r));
     }
+    journal(s, std::move(lines));
     auto print_one = [&](const CommittedForm* form) {
         if (m_opt.json) {
             Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -218,6 +226,7 @@ void Runner::emit(const CommittedFile& f, Summary& s, const std::string& file_no
 }
 
 void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
+    s.waiting = 0;  // counted afresh by each pass
     auto conn = store::open_store(m_opt.store);
     Writer writer(*conn, m_clock, m_opt.home, m_opt.crops);
     intake::Inbox inbox(m_opt.folders);
@@ -309,6 +318,10 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
         Done d = std::move(finished.at(next_commit));
         finished.erase(next_commit++);
         --in_flight;
+        if (left_in_work(d, s)) {
+            ++done;
+            continue;
+        }
         s.decode_ms += d.analysis.times.decode_ms;
         s.align_ms += d.analysis.times.align_ms;
         s.read_ms += d.analysis.times.read_ms;
@@ -330,15 +343,95 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
     if (tty) m_err << "\n";
 }
 
+bool Runner::left_in_work(const PoolDone& d, Summary& s) {
+    if (!d.analysis.store_error.empty())
+        throw store::StoreError(d.analysis.store_error + " (while analysing " + d.claimed.original_name + ")");
+    if (d.analysis.evidence_error.empty()) return false;
+    ++s.waiting;
+    m_err << "linkage: evidence for " << d.claimed.original_name << " could not be written to "
+          << m_opt.crops.string() << " (" << d.analysis.evidence_error
+          << "); free space on that file system; the file stays in " << m_opt.folders.work.string()
+          << " and is retried\n"
+          << std::flush;
+    return true;
+}
+
+void Runner::open_journal(Summary& s) {
+    const auto mine = ReportJournal::file_for(m_opt.reports, s.kind, s.started_at);
+    for (auto& j : find_journals(m_opt.reports)) {
+        if (s.kind == "watch" && j == mine) continue;  // today's: continued below
+        try {
+            auto r = write_report_from_journal(j, "", m_opt.reports, m_opt.templates);
+            m_err << "linkage: wrote the report of an interrupted " << r.kind << " run (started " << r.started_at
+                  << ", " << r.files << " file(s)) from " << j.string() << "\n";
+        } catch (const std::exception& e) {
+            m_err << "linkage: cannot write the report of an interrupted run from " << j.string() << ": " << e.what()
+                  << "; the journal is kept and tried again by the next run\n";
+        }
+    }
+    if (s.kind == "watch" && std::filesystem::exists(mine))
+        if (auto r = replay_journal(mine)) {
+            // A watcher killed earlier today: its lines stay in today's report, counted on.
+            const std::string kind = s.kind;
+            s = std::move(*r);
+            s.kind = kind;
+            s.review.clear();
+            s.rejected.clear();
+            m_err << "linkage: continuing today's report (" << s.files << " file(s) so far) in " << mine.string()
+                  << "\n";
+        }
+    m_journal = std::make_unique<ReportJournal>(m_opt.reports, s.kind, s.started_at);
+    m_journaled = s;
+    m_unjournaled = Summary{};
+    m_journal_failing = false;
+}
+
+void Runner::journal(const Summary& s, Summary lines) {
+    if (!m_journal) return;
+    Summary gained = s.counts_since(m_journaled);
+    for (auto& r : lines.review) m_unjournaled.review.push_back(std::move(r));
+    for (auto& r : lines.rejected) m_unjournaled.rejected.push_back(std::move(r));
+    gained.review = m_unjournaled.review;
+    gained.rejected = m_unjournaled.rejected;
+    std::string err = m_journal->add(gained, core::format_utc(m_clock.now()));
+    if (!err.empty()) {
+        // The documents are in the store regardless; the report lines are kept
+        // in memory and written with the next line that succeeds.
+        if (!m_journal_failing)
+            m_err << "linkage: cannot append to the report journal " << m_journal->path().string() << ": " << err
+                  << "; free space on that file system (the lines are kept and written once it has room)\n";
+        m_journal_failing = true;
+        return;
+    }
+    if (m_journal_failing) m_err << "linkage: the report journal " << m_journal->path().string() << " is written again\n";
+    m_journal_failing = false;
+    m_journaled = s;
+    m_unjournaled = Summary{};
+}
+
+Summary Runner::close_journal(const std::string& finished_at) {
+    if (!m_journal) return {};
+    const auto path = m_journal->path();
+    m_journal.reset();
+    return write_report_from_journal(path, finished_at, m_opt.reports, m_opt.templates);
+}
+
 Summary Runner::run_once() {
     Summary s;
     s.started_at = core::format_utc(m_clock.now());
+    open_journal(s);
     auto t0 = std::chrono::steady_clock::now();
-    pass(s, nullptr);
+    try {
+        pass(s, nullptr);
+    } catch (const store::StoreError& e) {
+        throw store::StoreError(std::string(e.what()) + " — store " + m_opt.store.url +
+                                "; files not yet committed stay in " + m_opt.folders.work.string() +
+                                " and the next batch resumes them (check the store's free space and that no "
+                                "other process holds it locked)");
+    }
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    s.finished_at = core::format_utc(m_clock.now());
-    write_report(s, m_opt.reports, m_opt.templates);
-    return s;
+    journal(s, {});
+    return close_journal(core::format_utc(m_clock.now()));
 }
 
 void Runner::watch(const std::atomic<bool>& stop) {
@@ -347,38 +440,70 @@ void Runner::watch(const std::atomic<bool>& stop) {
     Summary day;
     day.kind = "watch";
     day.started_at = core::format_utc(m_clock.now());
+    open_journal(day);
     auto day_of = [](const std::string& ts) { return ts.substr(0, 10); };
     m_err << "watching " << m_opt.folders.inbox.string() << " (stop with SIGTERM or Ctrl-C)\n";
+    std::chrono::seconds backoff{0};
+    const std::chrono::seconds first_backoff{2}, max_backoff{60};
     while (!stop) {
         auto t0 = std::chrono::steady_clock::now();
-        pass(day, &stop);
+        std::string store_failure;
+        try {
+            pass(day, &stop);
+        } catch (const store::StoreError& e) {
+            store_failure = e.what();
+        }
         day.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (!day.only_seconds_since(m_journaled)) journal(day, {});
         std::string now = core::format_utc(m_clock.now());
         if (day_of(now) != day_of(day.started_at)) {
-            day.finished_at = now;
-            write_report(day, m_opt.reports, m_opt.templates);
+            journal(day, {});
+            try {
+                close_journal(now);
+            } catch (const std::exception& e) {
+                m_err << "linkage: cannot write the report of " << day_of(day.started_at) << ": " << e.what()
+                      << "; its journal is kept and written by the next start of batch or watch\n";
+            }
             day = Summary{};
             day.kind = "watch";
             day.started_at = now;
+            open_journal(day);
         }
-        // Wake on a new file, or after the interval (safety net: a periodic rescan).
+        // A failed pass is retried after a back-off, not at once and not never.
+        auto wait = m_opt.watch_interval;
+        if (!store_failure.empty() || day.waiting > 0) {
+            backoff = backoff.count() == 0 ? first_backoff : std::min(backoff * 2, max_backoff);
+            wait = backoff;
+            if (!store_failure.empty())
+                m_err << "linkage: the pass stopped: " << store_failure << " — store " << m_opt.store.url
+                      << "; files not yet committed stay in " << m_opt.folders.work.string() << " and are retried in "
+                      << backoff.count()
+                      << " s; check the store's free space and that no other process holds it locked\n";
+            else
+                m_err << "linkage: " << day.waiting << " file(s) wait in " << m_opt.folders.work.string()
+                      << " for space for their evidence; retrying in " << backoff.count() << " s\n";
+            m_err.flush();
+        } else {
+            backoff = std::chrono::seconds{0};
+        }
+        // Wake on a new file, or after the interval (safety net: a periodic rescan);
+        // a back-off is waited out whole (cut short only by stop).
         pollfd p{fd, POLLIN, 0};
-        int waited = 0;
-        const int step_ms = 200;
-        while (!stop && waited < m_opt.watch_interval.count() * 1000) {
-            if (fd >= 0 && poll(&p, 1, step_ms) > 0) {
+        const auto until = std::chrono::steady_clock::now() + wait;
+        while (!stop && std::chrono::steady_clock::now() < until) {
+            if (fd >= 0 && poll(&p, 1, 200) > 0) {
                 char buf[4096];
                 while (read(fd, buf, sizeof buf) > 0) {}
                 // Let the writer finish: the stability check decides when it is complete.
-                break;
+                if (backoff.count() == 0) break;
+            } else if (fd < 0) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
             }
-            if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(step_ms));
-            waited += step_ms;
         }
     }
     if (fd >= 0) close(fd);
-    day.finished_at = core::format_utc(m_clock.now());
-    write_report(day, m_opt.reports, m_opt.templates);
+    journal(day, {});
+    close_journal(core::format_utc(m_clock.now()));
 }
 
 }  // namespace batch

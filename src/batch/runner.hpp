@@ -10,6 +10,7 @@
 #pragma once
 
 #include "batch/analyser.hpp"
+#include "batch/report_journal.hpp"
 #include "batch/summary.hpp"
 #include "batch/worker_pool.hpp"
 #include "intake/inbox.hpp"
@@ -19,6 +20,7 @@
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 
 namespace batch {
 
@@ -45,16 +47,33 @@ public:
            std::ostream& out, std::ostream& err);
 
     // One pass: leftovers in work/, then every ready inbox file. Writes the
-    // run's report. Throws store::StoreError when the store cannot be written
-    // (files not yet committed stay in work/ and are resumed next run).
+    // run's report (and first those of killed runs, from their journals).
+    // Throws store::StoreError when the store cannot be written (files not yet
+    // committed stay in work/ and are resumed next run; the lines so far stay
+    // in the run's journal and are reported by the next run).
     Summary run_once();
 
-    // Passes until stop is set; a report per day and at the end.
+    // Passes until stop is set; a report per day and at the end, built from the
+    // day's journal (continued after a kill). A pass that meets a store error
+    // (full, locked, gone) or leaves files waiting for evidence space does not
+    // end the watch: one line on `err`, then the next pass after a back-off
+    // (2 s doubling to 60 s, cut short by stop).
     void watch(const std::atomic<bool>& stop);
 
 private:
     void pass(Summary& summary, const std::atomic<bool>* stop);
     void emit(const struct CommittedFile& f, Summary& summary, const std::string& file_note, const StageTimes* times);
+    // A file a worker could not finish for a reason outside it: true (and one
+    // line on err) when its evidence could not be written — it stays in work/;
+    // throws store::StoreError when the store failed under its analysis.
+    bool left_in_work(const PoolDone& d, Summary& summary);
+    // Report journal: writes the reports of killed runs' journals, then starts
+    // (or, for a watch, continues today's) journal of `summary`'s run.
+    void open_journal(Summary& summary);
+    // Appends what `summary` gained since the last line, with `lines`' review and rejected items.
+    void journal(const Summary& summary, Summary lines);
+    // Writes the run's report from its journal; returns the full summary.
+    Summary close_journal(const std::string& finished_at);
 
     RunOptions m_opt;
     const core::FormTemplate& m_template;
@@ -62,6 +81,10 @@ private:
     const core::Clock& m_clock;
     std::ostream& m_out;
     std::ostream& m_err;
+    std::unique_ptr<ReportJournal> m_journal;
+    Summary m_journaled;  // the summary's counts as of the journal's last line
+    Summary m_unjournaled;  // review and rejected items a failed journal write still owes
+    bool m_journal_failing = false;
 };
 
 }  // namespace batch

@@ -18,16 +18,75 @@
 
 namespace batch {
 
-void Summary::add_skipped(SkippedItem item) {
+bool Summary::add_skipped(SkippedItem item) {
     for (auto& k : skipped)
         if (k.file == item.file) {
+            if (k.kind == item.kind && k.note == item.note) return false;
             k = std::move(item);  // the latest word on it
-            return;
+            return true;
         }
     skipped.push_back(std::move(item));
+    return true;
 }
 
-std::string Summary::to_json() const {
+void Summary::merge(const Summary& o, bool lists) {
+    files += o.files;
+    documents += o.documents;
+    ignored_pages += o.ignored_pages;
+    for (auto& [k, v] : o.outcomes) outcomes[k] += v;
+    for (auto& [k, v] : o.reasons) reasons[k] += v;
+    waiting = o.waiting;
+    seconds += o.seconds;
+    decode_ms += o.decode_ms;
+    align_ms += o.align_ms;
+    read_ms += o.read_ms;
+    validate_ms += o.validate_ms;
+    analyse_ms += o.analyse_ms;
+    for (auto& k : o.skipped) add_skipped(k);
+    if (lists) {
+        review.insert(review.end(), o.review.begin(), o.review.end());
+        rejected.insert(rejected.end(), o.rejected.begin(), o.rejected.end());
+    }
+}
+
+Summary Summary::counts_since(const Summary& b) const {
+    Summary d;
+    d.kind = kind;
+    d.started_at = started_at;
+    d.finished_at = finished_at;
+    d.files = files - b.files;
+    d.documents = documents - b.documents;
+    d.ignored_pages = ignored_pages - b.ignored_pages;
+    for (auto& [k, v] : outcomes) {
+        auto it = b.outcomes.find(k);
+        if (int n = v - (it == b.outcomes.end() ? 0 : it->second)) d.outcomes[k] = n;
+    }
+    for (auto& [k, v] : reasons) {
+        auto it = b.reasons.find(k);
+        if (int n = v - (it == b.reasons.end() ? 0 : it->second)) d.reasons[k] = n;
+    }
+    d.waiting = waiting;
+    d.seconds = seconds - b.seconds;
+    d.decode_ms = decode_ms - b.decode_ms;
+    d.align_ms = align_ms - b.align_ms;
+    d.read_ms = read_ms - b.read_ms;
+    d.validate_ms = validate_ms - b.validate_ms;
+    d.analyse_ms = analyse_ms - b.analyse_ms;
+    Summary seen;
+    seen.skipped = b.skipped;
+    for (auto& k : skipped)
+        if (seen.add_skipped(k)) d.skipped.push_back(k);
+    return d;
+}
+
+bool Summary::only_seconds_since(const Summary& b) const {
+    auto d = counts_since(b);
+    return d.files == 0 && d.documents == 0 && d.ignored_pages == 0 && d.outcomes.empty() && d.reasons.empty() &&
+           waiting == b.waiting && d.decode_ms == 0 && d.align_ms == 0 && d.read_ms == 0 && d.validate_ms == 0 &&
+           d.analyse_ms == 0 && d.skipped.empty();
+}
+
+std::string Summary::to_json(bool pretty) const {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("kind", kind);
     o.set("started_at", started_at);
@@ -35,6 +94,7 @@ std::string Summary::to_json() const {
     o.set("files", files);
     o.set("documents", documents);
     o.set("ignored_pages", ignored_pages);
+    o.set("waiting", waiting);
     Poco::JSON::Object oc(Poco::JSON_PRESERVE_KEY_ORDER), rc(Poco::JSON_PRESERVE_KEY_ORDER);
     for (const char* k : {"accepted", "review", "rejected", "duplicate"}) oc.set(k, outcomes.count(k) ? outcomes.at(k) : 0);
     for (auto& [k, v] : reasons) rc.set(k, v);
@@ -81,8 +141,55 @@ std::string Summary::to_json() const {
     t.set("analyse_ms", analyse_ms);
     o.set("timing", t);
     std::ostringstream s;
-    o.stringify(s, 2);
+    if (pretty) o.stringify(s, 2);
+    else o.stringify(s);
     return s.str();
+}
+
+Summary Summary::from_json(const std::string& text) {
+    auto o = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+    Summary s;
+    s.kind = o->getValue<std::string>("kind");
+    s.started_at = o->getValue<std::string>("started_at");
+    s.finished_at = o->getValue<std::string>("finished_at");
+    s.files = o->getValue<int>("files");
+    s.documents = o->getValue<int>("documents");
+    s.ignored_pages = o->getValue<int>("ignored_pages");
+    if (o->has("waiting")) s.waiting = o->getValue<int>("waiting");  // reports before issue 19 lack it
+    for (auto& [k, v] : *o->getObject("outcomes"))
+        if (int n = v.convert<int>()) s.outcomes[k] = n;
+    for (auto& [k, v] : *o->getObject("reasons")) s.reasons[k] = v.convert<int>();
+    auto strings = [](const Poco::JSON::Array::Ptr& a) {
+        std::vector<std::string> out;
+        for (unsigned i = 0; a && i < a->size(); ++i) out.push_back(a->getElement<std::string>(i));
+        return out;
+    };
+    auto rev = o->getArray("review");
+    for (unsigned i = 0; rev && i < rev->size(); ++i) {
+        auto r = rev->getObject(i);
+        s.review.push_back({r->getValue<std::int64_t>("document_id"), r->getValue<std::string>("file"),
+                            strings(r->getArray("reasons"))});
+    }
+    auto rej = o->getArray("rejected");
+    for (unsigned i = 0; rej && i < rej->size(); ++i) {
+        auto r = rej->getObject(i);
+        s.rejected.push_back({r->getValue<std::string>("file"), r->getValue<std::string>("stored_path"),
+                              strings(r->getArray("reasons")), r->getValue<std::string>("note")});
+    }
+    auto sk = o->getArray("skipped");
+    for (unsigned i = 0; sk && i < sk->size(); ++i) {
+        auto k = sk->getObject(i);
+        s.skipped.push_back({k->getValue<std::string>("file"), k->getValue<std::string>("kind"),
+                             k->getValue<std::string>("note")});
+    }
+    auto t = o->getObject("timing");
+    s.seconds = t->getValue<double>("seconds");
+    s.decode_ms = t->getValue<double>("decode_ms");
+    s.align_ms = t->getValue<double>("align_ms");
+    s.read_ms = t->getValue<double>("read_ms");
+    s.validate_ms = t->getValue<double>("validate_ms");
+    s.analyse_ms = t->getValue<double>("analyse_ms");
+    return s;
 }
 
 void Summary::print(std::ostream& o) const {
@@ -101,7 +208,10 @@ void Summary::print(std::ostream& o) const {
     }
     for (auto& r : rejected) o << "  rejected: " << r.file << " → " << r.stored_path << " (" << r.note << ")\n";
     for (auto& k : skipped) o << "  left in the inbox: " << k.file << " (" << k.kind << ": " << k.note << ")\n";
-    if (!review.empty()) o << "  " << review.size() << " document(s) wait for review: linkage review list\n";
+    if (count("review") > 0) o << "  " << count("review") << " document(s) wait for review: linkage review list\n";
+    if (waiting > 0)
+        o << "  " << waiting << " file(s) wait in work/: their review images could not be written (see the lines above);"
+          << " they are retried by the next run\n";
 }
 
 namespace {
@@ -191,6 +301,8 @@ std::string render_html(const Summary& s, const std::filesystem::path& reports_d
     }
     d.set("skipped_items", skipped);
     d.set("has_skipped", s.skipped.empty() ? data::type::bool_false : data::type::bool_true);
+    d.set("waiting", std::to_string(s.waiting));
+    d.set("has_waiting", s.waiting > 0 ? data::type::bool_true : data::type::bool_false);
     d.set("decode_ms", fmt(s.decode_ms, 0));
     d.set("align_ms", fmt(s.align_ms, 0));
     d.set("read_ms", fmt(s.read_ms, 0));

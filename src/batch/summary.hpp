@@ -44,13 +44,30 @@ struct Summary {
     std::vector<ReviewItem> review;
     std::vector<RejectedItem> rejected;
     std::vector<SkippedItem> skipped;  // left in the inbox, once per name
+    // Files the latest pass left in work/ because they could not be finished
+    // for a reason outside them (their evidence could not be written): retried.
+    int waiting = 0;
     double seconds = 0;
     double decode_ms = 0, align_ms = 0, read_ms = 0, validate_ms = 0, analyse_ms = 0;
 
-    // Adds an entry left in the inbox unless one of that name is listed (a watch rescans it every pass).
-    void add_skipped(SkippedItem item);
+    // Adds an entry left in the inbox unless the same one is listed (a watch
+    // rescans it every pass). True when the list changed.
+    bool add_skipped(SkippedItem item);
 
-    std::string to_json() const;
+    // Adds `other`'s counts and timings, takes its `waiting`, and adds its
+    // skipped entries; its review and rejected items too when `lists`.
+    void merge(const Summary& other, bool lists);
+    // The counts and timings gained since `before` (an earlier copy of this
+    // summary), the skipped entries new or changed since, the current `waiting`;
+    // no review or rejected items. kind and times are this one's.
+    Summary counts_since(const Summary& before) const;
+    // True when counts_since(before) holds nothing but elapsed seconds.
+    bool only_seconds_since(const Summary& before) const;
+
+    // pretty: indented (the report file); else one line (the report journal).
+    std::string to_json(bool pretty = true) const;
+    // The inverse of to_json. Throws std::exception on malformed text.
+    static Summary from_json(const std::string& text);
     void print(std::ostream& o) const;
 };
 

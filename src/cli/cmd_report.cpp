@@ -1,58 +1,79 @@
+#include "batch/report_journal.hpp"
 #include "batch/summary.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
 #include <fstream>
-#include <iomanip>
 #include <ostream>
 #include <sstream>
 
 namespace cli {
 
+namespace {
+
+// The newest journal, if newer than the newest report: a run still going, or
+// one killed before it wrote its report (the next batch or watch writes it).
+std::optional<std::filesystem::path> newer_journal(const std::filesystem::path& reports,
+                                                   const std::optional<std::filesystem::path>& latest) {
+    std::optional<std::filesystem::path> best;
+    std::filesystem::file_time_type best_time{};
+    std::error_code ec;
+    for (auto& j : batch::find_journals(reports)) {
+        auto t = std::filesystem::last_write_time(j, ec);
+        if (!ec && (!best || t > best_time)) best = j, best_time = t;
+    }
+    if (best && latest) {
+        auto t = std::filesystem::last_write_time(*latest, ec);
+        if (!ec && t >= best_time) return std::nullopt;
+    }
+    return best;
+}
+
+}  // namespace
+
 int cmd_report(Context& ctx, const std::vector<std::string>& argv) {
     Args args(argv, {}, {"open", "json"});
-    auto latest = batch::latest_report(ctx.settings().get_path("paths.reports"));
-    if (!latest) {
-        ctx.err << "linkage: no report yet in " << ctx.settings().get_path("paths.reports").string()
-                << ": run linkage batch first\n";
+    const auto reports = ctx.settings().get_path("paths.reports");
+    auto latest = batch::latest_report(reports);
+    auto journal = newer_journal(reports, latest);
+    if (!latest && (!journal || args.flag("open"))) {
+        ctx.err << "linkage: no report yet in " << reports.string() << ": run linkage batch first\n";
         return k_exit_refused;
     }
-    if (args.flag("open")) {
+    if (args.flag("open")) {  // the readable report: only a finished one has it
         auto html = std::filesystem::path(*latest).replace_extension(".html");
         ctx.out << (std::filesystem::exists(html) ? html : *latest).string() << '\n';
         return k_exit_ok;
     }
-    std::ifstream in(*latest);
-    std::ostringstream text;
-    text << in.rdbuf();
+    batch::Summary s;
+    if (journal) {
+        auto r = batch::replay_journal(*journal);
+        if (!r) {
+            ctx.err << "linkage: cannot read the report journal " << journal->string()
+                    << ": check its permissions\n";
+            return k_exit_input;
+        }
+        s = std::move(*r);
+    } else {
+        std::ifstream in(*latest);
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (args.flag("json")) {
+            ctx.out << text.str();
+            return k_exit_ok;
+        }
+        s = batch::Summary::from_json(text.str());
+    }
     if (args.flag("json")) {
-        ctx.out << text.str();
+        ctx.out << s.to_json() << '\n';
         return k_exit_ok;
     }
-    auto o = Poco::JSON::Parser().parse(text.str()).extract<Poco::JSON::Object::Ptr>();
-    batch::Summary s;
-    s.kind = o->getValue<std::string>("kind");
-    s.started_at = o->getValue<std::string>("started_at");
-    s.finished_at = o->getValue<std::string>("finished_at");
-    s.files = o->getValue<int>("files");
-    s.documents = o->getValue<int>("documents");
-    s.ignored_pages = o->getValue<int>("ignored_pages");
-    for (auto& [k, v] : *o->getObject("outcomes")) s.outcomes[k] = v.convert<int>();
-    for (auto& [k, v] : *o->getObject("reasons")) s.reasons[k] = v.convert<int>();
-    s.seconds = o->getObject("timing")->getValue<double>("seconds");
-    auto rev = o->getArray("review");
-    for (size_t i = 0; rev && i < rev->size(); ++i) s.review.push_back({});
-    auto rej = o->getArray("rejected");
-    for (size_t i = 0; rej && i < rej->size(); ++i) {
-        auto r = rej->getObject(static_cast<unsigned>(i));
-        s.rejected.push_back({r->getValue<std::string>("file"), r->getValue<std::string>("stored_path"), {},
-                              r->getValue<std::string>("note")});
-    }
-    ctx.out << "latest report: " << latest->string() << " (finished " << s.finished_at << ")\n";
+    if (journal)
+        ctx.out << "latest report: " << journal->string() << " (not final: a run in progress, or one stopped before "
+                << "it wrote its report — the next batch or watch writes it; last line " << s.finished_at << ")\n";
+    else
+        ctx.out << "latest report: " << latest->string() << " (finished " << s.finished_at << ")\n";
     s.print(ctx.out);
     return k_exit_ok;
 }

@@ -79,6 +79,13 @@ int cmd_worker(Context& ctx, const std::vector<std::string>& argv) {
         try {
             a = analyser.analyse(intake::read_all(file));
             for (auto& f : a.forms) batch::write_crops(ctx.home(), opts.crops, sha, f);
+        } catch (const batch::EvidenceError& e) {
+            // Not this file's fault: the runner keeps it in work/ and retries it.
+            a = {};
+            a.evidence_error = e.what();
+        } catch (const store::StoreError& e) {
+            a = {};
+            a.store_error = e.what();
         } catch (const std::bad_alloc&) {
             a = {};
             a.file_reason = std::string(core::reason::too_large);

@@ -151,4 +151,17 @@ bool write_png(const core::GrayImage& img, const std::filesystem::path& file) {
     return pix && pixWrite(file.c_str(), pix.get(), IFF_PNG) == 0;
 }
 
+std::vector<std::uint8_t> encode_png(const core::GrayImage& img) {
+    quiet_leptonica();
+    std::vector<std::uint8_t> out;
+    auto pix = to_pix(img);
+    if (!pix) return out;
+    pixSetZlibCompression(pix.get(), 1);
+    l_uint8* data = nullptr;
+    size_t size = 0;
+    if (pixWriteMem(&data, &size, pix.get(), IFF_PNG) == 0 && data) out.assign(data, data + size);
+    if (data) lept_free(data);
+    return out;
+}
+
 }  // namespace image

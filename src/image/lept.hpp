@@ -56,4 +56,10 @@ PixPtr to_pix(const core::GrayImage& img);
 // Writes a PNG (crops for the review queue). Returns false on failure.
 bool write_png(const core::GrayImage& img, const std::filesystem::path& file);
 
+// Encodes a PNG in memory (zlib's fastest level), so the caller decides how the
+// bytes reach the disk and sees every write error itself (Leptonica's own file
+// writer reports a full disk only as a libpng line on stderr). Empty when the
+// image cannot be encoded.
+std::vector<std::uint8_t> encode_png(const core::GrayImage& img);
+
 }  // namespace image

@@ -21,6 +21,11 @@ std::vector<std::string> migrate(Connection& c) {
     c.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
     std::vector<std::string> applied;
     for (auto& m : migrations_for(c.dialect())) {
+        // Applied already (every open but the first): no write transaction, so
+        // a store another process holds busy can still be opened and read.
+        auto seen = c.prepare("SELECT 1 FROM schema_migrations WHERE name = ?");
+        seen->bind(1, m.name);
+        if (seen->step()) continue;
         Transaction tx(c);
         // Checked inside the write transaction so two processes opening a new
         // store at once do not both apply the same script.
