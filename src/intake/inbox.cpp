@@ -234,7 +234,7 @@ std::vector<fs::path> Inbox::ready(const core::Clock& clock, const ReadyOptions&
             age = std::max(now - nanos(st.st_ctim), now - first_seen(key, now));
             if (age < give_up) continue;
         }
-        if (age < stable) continue;
+        if (!future && age < stable) continue;
         const auto complete = looks_complete(e.path());
         if (complete == Completeness::unreadable) {
             skip(name, "unreadable");
