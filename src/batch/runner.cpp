@@ -275,8 +275,10 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
             }
             auto p = std::move(ready.front());
             ready.pop_front();
-            if (auto c = inbox.claim(p)) return c;
-            ++done;  // vanished: another process took it
+            intake::SkippedEntry failure;
+            if (auto c = inbox.claim(p, &failure)) return c;
+            if (!failure.kind.empty()) s.add_skipped({failure.name, failure.kind, failure.note});
+            ++done;  // vanished (another process took it), or left in the inbox and reported
         }
         return std::nullopt;
     };
@@ -329,6 +331,12 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
         s.analyse_ms += d.analysis.times.total_ms;
         for (auto& ig : d.analysis.ignored) (void)ig, ++s.ignored_pages;
         std::string detail = d.analysis.file_detail;
+        if (!inbox.unchanged(d.claimed)) {  // written to since its claim: nothing committed, back to the inbox
+            auto k = inbox.put_back(d.claimed);
+            s.add_skipped({k.name, k.kind, k.note});
+            ++done;
+            continue;
+        }
         CommittedFile f = writer.commit(d.claimed, d.analysis, inbox, std::nullopt);
         finish(d.claimed, f, detail, &d.analysis.times);
         ++done;

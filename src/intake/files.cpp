@@ -23,17 +23,82 @@ namespace {
 }
 
 void fsync_dir(const fs::path& dir) {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) raise("cannot open folder to sync", dir);
     ::fsync(fd);
     ::close(fd);
 }
 
+fs::path temp_beside(const fs::path& file) {
+    std::random_device rd;
+    return file.parent_path() / ("." + file.filename().string() + "." + std::to_string(rd()) + ".tmp");
+}
+
 }  // namespace
 
+void sync_folder(const fs::path& dir) { fsync_dir(dir.empty() ? fs::path(".") : dir); }
+
+bool copy_file_verified(const fs::path& from, const fs::path& to, const std::string& expected_sha256,
+                        std::string* copied_sha256) {
+    int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) raise("cannot read", from);
+    fs::path tmp = temp_beside(to);
+    int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (out < 0) {
+        int e = errno;
+        ::close(in);
+        errno = e;
+        raise("cannot create", tmp);
+    }
+    auto fail = [&](const std::string& what, const fs::path& where) {
+        int e = errno;
+        ::close(in);
+        ::close(out);
+        ::unlink(tmp.c_str());
+        errno = e;
+        raise(what, where);
+    };
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    std::string buf(1 << 16, '\0');
+    for (;;) {
+        ssize_t n = ::read(in, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail("cannot read", from);
+        if (n == 0) break;
+        sha.update(buf.data(), static_cast<unsigned>(n));
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = ::write(out, buf.data() + done, static_cast<size_t>(n - done));
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) fail("cannot write", tmp);
+            done += w;
+        }
+    }
+    ::close(in);
+    if (::fsync(out) != 0) fail("cannot flush", tmp);
+    if (::close(out) != 0) {
+        int e = errno;
+        ::unlink(tmp.c_str());
+        errno = e;
+        raise("cannot flush", tmp);
+    }
+    std::string got = Poco::DigestEngine::digestToHex(sha.digest());
+    if (copied_sha256) *copied_sha256 = got;
+    if (!expected_sha256.empty() && got != expected_sha256) {
+        ::unlink(tmp.c_str());
+        return false;
+    }
+    if (::rename(tmp.c_str(), to.c_str()) != 0) {
+        int e = errno;
+        ::unlink(tmp.c_str());
+        errno = e;
+        raise("cannot rename into place", to);
+    }
+    sync_folder(to.parent_path());
+    return true;
+}
+
 void write_file_atomic(const fs::path& file, std::string_view content) {
-    std::random_device rd;
-    fs::path tmp = file.parent_path() / ("." + file.filename().string() + "." + std::to_string(rd()) + ".tmp");
+    fs::path tmp = temp_beside(file);
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) raise("cannot create", tmp);
     const char* p = content.data();

@@ -17,6 +17,21 @@ void write_file_atomic(const std::filesystem::path& file, std::string_view conte
 // directory's folders). Throws std::filesystem::filesystem_error.
 void move_durably(const std::filesystem::path& from, const std::filesystem::path& to);
 
+// Copies `from` to `to` as a NEW file (inode): temp file in to's folder →
+// write → fsync → verify → rename over `to` → fsync folder. The copied bytes'
+// SHA-256 (lower-case hex) must equal `expected_sha256` (skipped when empty);
+// when they differ nothing is renamed, the temp file is removed and the
+// function returns false. `from` is left as it is. `to` may name `from` itself
+// (its name then holds the new inode; a descriptor open on the old one no
+// longer reaches it). Throws std::filesystem::filesystem_error (errno kept)
+// when a step fails.
+bool copy_file_verified(const std::filesystem::path& from, const std::filesystem::path& to,
+                        const std::string& expected_sha256, std::string* copied_sha256 = nullptr);
+
+// fsync(2) of a folder, making the renames and unlinks in it durable.
+// Throws std::filesystem::filesystem_error.
+void sync_folder(const std::filesystem::path& dir);
+
 // Lower-case hex SHA-256 of a file's bytes. Throws std::runtime_error when unreadable.
 std::string sha256_file(const std::filesystem::path& file);
 std::string sha256_bytes(std::string_view bytes);

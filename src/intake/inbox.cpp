@@ -1,9 +1,21 @@
 #include "intake/inbox.hpp"
 
+#include "intake/completeness.hpp"
 #include "intake/files.hpp"
+#include "intake/open_writers.hpp"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
+#include <cerrno>
+#include <cstring>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -51,46 +63,105 @@ std::string skip_note(const std::string& kind) {
                "läses inte; ta bort den ur inkorgen.";
     if (kind == "unreadable")
         return "Batchen får inte läsa filen (behörighet). Ändra behörigheten så tas den vid nästa körning.";
+    if (kind == "writing")
+        return "Ett program (kanske skannern) håller fortfarande filen öppen för skrivning. Den tas först när "
+               "programmet har stängt den; blir den aldrig klar, avsluta programmet eller ta bort filen.";
+    if (kind == "future_mtime")
+        return "Filens ändringstid ligger i framtiden (fel klocka i skannern, kameran eller filservern). Den togs "
+               "ändå när den varit oförändrad länge nog; ställ klockan rätt.";
+    if (kind == "changed")
+        return "Filen ändrades medan den analyserades (ett program skrev fortfarande i den). Inget sparades; den "
+               "lades tillbaka i inkorgen och tas igen när den är färdigskriven.";
     return "Lämnades orörd i inkorgen.";
 }
 
-// One warning per entry and process, however often a watch rescans the inbox.
-void warn_once(const ReadyOptions& o, const fs::path& inbox, const SkippedEntry& e) {
-    if (!o.log) return;
+// Once per key and process, however often a watch rescans the inbox.
+bool first_time(const std::string& key) {
     static std::mutex mutex;
-    static std::set<std::string> warned;
-    {
-        std::lock_guard lock(mutex);
-        if (!warned.insert(inbox.string() + '\0' + e.name + '\0' + e.kind).second) return;
-    }
-    o.log->warning("inbox.skipped").kv("file", e.name).kv("kind", e.kind).kv("inbox", inbox.string());
+    static std::set<std::string> seen;
+    std::lock_guard lock(mutex);
+    return seen.insert(key).second;
 }
 
-enum class Completeness { complete, incomplete, unreadable };
+void warn_once(const ReadyOptions& o, const fs::path& inbox, const SkippedEntry& e) {
+    if (!o.log || !first_time(inbox.string() + '\0' + e.name + '\0' + e.kind)) return;
+    const char* event = e.kind == "future_mtime" ? "inbox.future_mtime" : "inbox.skipped";
+    o.log->warning(event).kv("file", e.name).kv("kind", e.kind).kv("inbox", inbox.string());
+}
 
-// Looks at the last bytes: does the file end the way its format ends?
-Completeness looks_complete(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return Completeness::unreadable;
-    const auto incomplete = [](bool done) { return done ? Completeness::complete : Completeness::incomplete; };
-    char head[8] = {};
-    in.read(head, 8);
-    in.clear();
-    in.seekg(0, std::ios::end);
-    auto size = static_cast<long long>(in.tellg());
-    if (size < 8) return Completeness::incomplete;
-    long long tail_len = std::min<long long>(size, 2048);
-    std::string tail(static_cast<size_t>(tail_len), '\0');
-    in.seekg(size - tail_len);
-    in.read(tail.data(), tail_len);
-    std::string_view h(head, 8);
-    if (h.substr(0, 5) == "%PDF-") return incomplete(tail.find("%%EOF") != std::string::npos);
-    if (static_cast<unsigned char>(head[0]) == 0xff && static_cast<unsigned char>(head[1]) == 0xd8) {
-        auto pos = tail.rfind("\xff\xd9");
-        return incomplete(pos != std::string::npos && pos + 2 >= tail.size() - 16);
+std::int64_t nanos(const timespec& t) { return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; }
+std::int64_t nanos(std::chrono::seconds s) { return static_cast<std::int64_t>(s.count()) * 1000000000; }
+
+// When this process first saw a file with a future mtime (its identity and
+// mtime): a ctime that is in the future too (a file server's wrong clock)
+// cannot date it.
+std::int64_t first_seen(const std::string& key, std::int64_t now) {
+    static std::mutex mutex;
+    static std::map<std::string, std::int64_t> seen;
+    std::lock_guard lock(mutex);
+    return seen.emplace(key, now).first->second;
+}
+
+// SHA-256 of a file; errno is kept on failure (empty result).
+std::string hash_file(const fs::path& p, int& err) {
+    err = 0;
+    int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        err = errno;
+        return {};
     }
-    if (h.substr(1, 3) == "PNG") return incomplete(tail.find("IEND") != std::string::npos);
-    return Completeness::complete;  // TIFF and others: judged by age alone
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    std::string buf(1 << 16, '\0');
+    for (;;) {
+        ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            err = errno;
+            ::close(fd);
+            return {};
+        }
+        if (n == 0) break;
+        sha.update(buf.data(), static_cast<unsigned>(n));
+    }
+    ::close(fd);
+    return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+// What staff can do about a failed claim, in Swedish.
+std::string cause_sv(int err) {
+    switch (err) {
+        case EACCES:
+        case EPERM:
+            return "behörighet saknas – ge batchens användare läs- och skrivrätt till inkorgen och work-mappen";
+        case ENOSPC:
+        case EDQUOT:
+            return "disken är full – frigör utrymme där work-mappen ligger";
+        case EROFS:
+            return "filsystemet är skrivskyddat – montera inkorgen och work-mappen skrivbara";
+        case EIO:
+            return "läs- eller skrivfel på disken – kontrollera disken eller nätverksmonteringen";
+        case ENOTDIR:
+        case EISDIR:
+            return "en sökväg är inte den mapp den borde vara – kontrollera paths.inbox och paths.work";
+        default:
+            return std::string("systemfel: ") + std::strerror(err);
+    }
+}
+
+// A free name in `dir` for `name`: NAME, then "stem (2).ext", "stem (3).ext" …
+fs::path free_name(const fs::path& dir, const std::string& name) {
+    fs::path target = dir / name;
+    const auto stem = fs::path(name).stem().string(), ext = fs::path(name).extension().string();
+    for (int i = 2; fs::exists(fs::symlink_status(target)); ++i) target = dir / (stem + " (" + std::to_string(i) + ")" + ext);
+    return target;
+}
+
+void sync_quietly(const fs::path& dir) {
+    try {
+        sync_folder(dir);
+    } catch (const fs::filesystem_error&) {
+        // The rename already happened; a folder we cannot open to sync is reported by its next use.
+    }
 }
 
 std::string extension_of(const std::string& name) {
@@ -105,54 +176,85 @@ std::string extension_of(const std::string& name) {
 
 std::vector<fs::path> Inbox::ready(const core::Clock& clock, const ReadyOptions& options,
                                    std::vector<SkippedEntry>* skipped) const {
-    std::vector<std::pair<fs::file_time_type, fs::path>> found;
+    struct Candidate {
+        std::int64_t mtime, age;
+        fs::path path;
+        std::string name;
+        FileId id;
+        bool future;
+    };
+    std::vector<Candidate> candidates;
     std::vector<SkippedEntry> odd;
     std::error_code ec;
-    auto now_file = fs::file_time_type::clock::now();
+    // File times are wall-clock times: compared with the real clock, not the injected one.
     (void)clock;
+    timespec now_ts{};
+    ::clock_gettime(CLOCK_REALTIME, &now_ts);
+    const std::int64_t now = nanos(now_ts), stable = nanos(options.stable), give_up = nanos(options.give_up);
     auto skip = [&](const std::string& name, const char* kind) {
         odd.push_back({safe_name(name), kind, skip_note(kind)});
     };
     for (auto& e : fs::directory_iterator(m_f.inbox, ec)) {
-        std::error_code e2;
         std::string name = e.path().filename().string();
         if (is_desktop_litter(name)) continue;
         // The entry itself (lstat), never what a link points at.
-        const auto type = e.symlink_status(e2).type();
-        if (e2) continue;  // vanished meanwhile
+        struct stat st {};
+        if (::lstat(e.path().c_str(), &st) != 0) continue;  // vanished meanwhile
         // A link is not a scan dropped here: never read through it (it may point anywhere).
-        if (type == fs::file_type::symlink) {
+        if (S_ISLNK(st.st_mode)) {
             skip(name, "link");
             continue;
         }
-        if (type == fs::file_type::directory) {
+        if (S_ISDIR(st.st_mode)) {
             if (name[0] != '.') skip(name, "folder");  // hidden ones are the file server's (.snapshot)
             continue;
         }
-        if (type != fs::file_type::regular) {
+        if (!S_ISREG(st.st_mode)) {
             skip(name, "special");
             continue;
         }
-        auto mtime = e.last_write_time(e2);
-        if (e2) continue;
-        auto age = now_file - mtime;
+        const std::int64_t mtime = nanos(st.st_mtim);
+        std::int64_t age = now - mtime;
         if (is_temp_name(name)) {
             // Still being written, quietly; a temp name that stays is reported, never taken or removed.
-            if (age >= options.give_up) skip(name, "unfinished");
+            if (age >= give_up) skip(name, "unfinished");
             continue;
         }
         if (ends_with(name, ".json")) {
-            if (age >= options.stable) skip(name, "sidecar");
+            if (age >= stable) skip(name, "sidecar");
             continue;
         }
-        if (age < options.stable) continue;
+        // An mtime further ahead than `stable` never ages: a wrong clock. Its ctime
+        // (set by the kernel on every change, `touch` cannot move it) or, when that is
+        // in the future too, the moment this process first saw it dates it instead.
+        const bool future = mtime - now > stable;
+        if (future) {
+            const std::string key = std::to_string(st.st_dev) + ':' + std::to_string(st.st_ino) + ':' +
+                                    std::to_string(mtime) + ':' + std::to_string(st.st_size);
+            age = std::max(now - nanos(st.st_ctim), now - first_seen(key, now));
+            if (age < give_up) continue;
+        }
+        if (!future && age < stable) continue;
         const auto complete = looks_complete(e.path());
         if (complete == Completeness::unreadable) {
             skip(name, "unreadable");
             continue;
         }
-        if (complete == Completeness::incomplete && age < options.give_up) continue;
-        found.emplace_back(mtime, e.path());
+        if (complete == Completeness::incomplete && age < give_up) continue;
+        candidates.push_back({mtime, age, e.path(), name, FileId{st.st_dev, st.st_ino}, future});
+    }
+    // One walk over /proc for all of them: a file someone still writes is never offered.
+    std::set<std::pair<std::string, FileId>> ids;
+    for (auto& c : candidates) ids.insert({c.name, c.id});
+    const auto writing = open_for_writing(ids);
+    std::vector<std::pair<std::int64_t, fs::path>> found;
+    for (auto& c : candidates) {
+        if (writing.count(c.id)) {
+            if (c.age >= give_up) skip(c.name, "writing");
+            continue;
+        }
+        if (c.future) skip(c.name, "future_mtime");
+        found.emplace_back(c.mtime, c.path);
     }
     std::sort(found.begin(), found.end());
     std::sort(odd.begin(), odd.end(), [](auto& a, auto& b) { return a.name < b.name; });
@@ -163,27 +265,115 @@ std::vector<fs::path> Inbox::ready(const core::Clock& clock, const ReadyOptions&
     return out;
 }
 
-std::optional<Claimed> Inbox::claim(const fs::path& inbox_file) {
+std::optional<Claimed> Inbox::claim(const fs::path& inbox_file, SkippedEntry* failure) {
     Claimed c;
-    std::error_code ec;
-    c.size = fs::file_size(inbox_file, ec);
-    if (ec) return std::nullopt;
-    try {
-        c.sha256 = sha256_file(inbox_file);
-    } catch (const std::runtime_error&) {
-        return std::nullopt;  // vanished or unreadable now; looked at again next round
-    }
     c.original_name = safe_name(inbox_file.filename().string());
+    // Only "gone" (another process took it, or it was removed) is silent: every other
+    // failure names the file and the cause, in the log and in the run's summary.
+    auto failed = [&](int err, const char* step) -> std::optional<Claimed> {
+        if (err == ENOENT) return std::nullopt;
+        if (m_log && first_time(std::string("claim") + '\0' + inbox_file.string() + '\0' + std::to_string(err)))
+            m_log->error("inbox.claim_failed")
+                .kv("file", inbox_file.string())
+                .kv("step", step)
+                .kv("cause", std::strerror(err))
+                .kv("work", m_f.work.string())
+                .kv("action", "fix the cause; the file stays in the inbox and is taken by the next run");
+        if (failure)
+            *failure = {c.original_name, "claim_failed",
+                        "Kunde inte tas från inkorgen: " + cause_sv(err) +
+                            ". Filen ligger kvar orörd och tas vid nästa körning när felet är åtgärdat."};
+        return std::nullopt;
+    };
+    struct stat st {};
+    if (::stat(inbox_file.c_str(), &st) != 0) return failed(errno, "stat");
+    c.size = static_cast<std::uintmax_t>(st.st_size);
+    c.mtime_ns = nanos(st.st_mtim);
+    int err = 0;
+    c.sha256 = hash_file(inbox_file, err);
+    if (err) return failed(err, "read");
+    struct stat work {};
+    if (::stat(m_f.work.c_str(), &work) != 0) return failed(errno, "open work folder");
+    if (!S_ISDIR(work.st_mode)) return failed(ENOTDIR, "open work folder");
+    bool copy = work.st_dev != st.st_dev;  // another file system: a rename cannot take it
     fs::path target = m_f.work / (c.sha256 + "--" + c.original_name);
-    // The same bytes already waiting in work/ (dropped twice): keep both, distinct names.
-    for (int i = 2; fs::exists(target); ++i) target = m_f.work / (c.sha256 + "--" + std::to_string(i) + "-" + c.original_name);
-    try {
-        move_durably(inbox_file, target);
-    } catch (const fs::filesystem_error&) {
+    // A copy a killed run made but could not yet unlink from the inbox: that copy is
+    // resumed from work/; taking the inbox file again would double it.
+    if (copy && fs::exists(target)) {
+        if (::unlink(inbox_file.c_str()) != 0) return failed(errno, "remove from the inbox after copying");
+        sync_quietly(inbox_file.parent_path());
         return std::nullopt;
     }
+    // The same bytes already waiting in work/ (dropped twice): keep both, distinct names.
+    for (int i = 2; fs::exists(target); ++i) target = m_f.work / (c.sha256 + "--" + std::to_string(i) + "-" + c.original_name);
+    if (!copy) {
+        if (::rename(inbox_file.c_str(), target.c_str()) == 0) {
+            sync_quietly(m_f.work);
+            sync_quietly(inbox_file.parent_path());
+            c.work_path = target;
+            return c;
+        }
+        if (errno != EXDEV) return failed(errno, "move into work/");
+        copy = true;  // the same device seen through two mounts
+    }
+    try {
+        if (!copy_file_verified(inbox_file, target, c.sha256)) return std::nullopt;  // still changing: next round
+    } catch (const fs::filesystem_error& e) {
+        return failed(e.code().value(), "copy into work/");
+    }
+    if (::unlink(inbox_file.c_str()) != 0 && errno != ENOENT) {
+        int e = errno;
+        ::unlink(target.c_str());
+        sync_quietly(m_f.work);
+        return failed(e, "remove from the inbox after copying");
+    }
+    sync_quietly(inbox_file.parent_path());
+    struct stat copied {};
+    if (::stat(target.c_str(), &copied) != 0) return failed(errno, "copy into work/");
+    c.mtime_ns = nanos(copied.st_mtim);
     c.work_path = target;
     return c;
+}
+
+bool Inbox::unchanged(const Claimed& c) const {
+    struct stat st {};
+    if (::stat(c.work_path.c_str(), &st) != 0) return false;
+    if (static_cast<std::uintmax_t>(st.st_size) != c.size || nanos(st.st_mtim) != c.mtime_ns) return false;
+    int err = 0;
+    return hash_file(c.work_path, err) == c.sha256 && err == 0;
+}
+
+SkippedEntry Inbox::put_back(const Claimed& c) {
+    fs::path target = free_name(m_f.inbox, c.original_name);
+    if (::rename(c.work_path.c_str(), target.c_str()) == 0) {
+        sync_quietly(m_f.inbox);
+        sync_quietly(m_f.work);
+    } else if (errno == EXDEV) {
+        copy_file_verified(c.work_path, target, "");
+        fs::remove(c.work_path);
+        sync_quietly(m_f.work);
+    } else {
+        throw fs::filesystem_error("cannot put a changed file back into the inbox", c.work_path, target,
+                                   std::error_code(errno, std::generic_category()));
+    }
+    if (m_log)
+        m_log->warning("inbox.put_back")
+            .kv("file", c.original_name)
+            .kv("inbox", target.string())
+            .kv("sha256", c.sha256)
+            .kv("reason", "changed after it was claimed (a writer still at work); taken again when complete");
+    return {safe_name(target.filename().string()), "changed", skip_note("changed")};
+}
+
+bool Inbox::settle(const Claimed& c) {
+    if (copy_file_verified(c.work_path, c.work_path, c.sha256)) return true;
+    if (m_log)
+        m_log->error("inbox.archive_mismatch")
+            .kv("file", c.work_path.string())
+            .kv("sha256", c.sha256)
+            .kv("action", "not archived: its bytes changed after the store recorded them; put back into the inbox");
+    put_back(c);
+    return false;
 }
 
 int Inbox::remove_stale_temp_files() {
@@ -210,11 +400,14 @@ std::vector<Claimed> Inbox::leftovers() const {
         if (name[0] == '.') continue;
         auto sep = name.find("--");
         if (sep != 64) continue;  // not ours
+        struct stat st {};
+        if (::stat(e.path().c_str(), &st) != 0) continue;
         Claimed c;
         c.work_path = e.path();
         c.sha256 = name.substr(0, 64);
         c.original_name = name.substr(66);
-        c.size = e.file_size();
+        c.size = static_cast<std::uintmax_t>(st.st_size);
+        c.mtime_ns = nanos(st.st_mtim);
         out.push_back(std::move(c));
     }
     std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.work_path < b.work_path; });
@@ -227,18 +420,25 @@ fs::path Inbox::archive_path(const Claimed& c) const {
 
 fs::path Inbox::reject_path(const Claimed& c) const { return m_f.rejected / (c.sha256 + "--" + c.original_name); }
 
+// The archived or rejected file is a new inode written from bytes whose checksum
+// is the stored one: a writer's descriptor on the claimed inode can no longer reach it.
 fs::path Inbox::archive(const Claimed& c) {
     fs::path target = archive_path(c);
     if (fs::exists(target)) {
-        // Same checksum: the same bytes are already archived.
+        // Same checksum: the same bytes are already archived; the work copy goes if it still holds them.
+        int err = 0;
+        if (hash_file(c.work_path, err) != c.sha256 && !settle(c)) return {};
         fs::remove(c.work_path);
-    } else {
-        move_durably(c.work_path, target);
+        sync_quietly(m_f.work);
+        return target;
     }
+    if (!settle(c)) return {};
+    move_durably(c.work_path, target);
     return target;
 }
 
 fs::path Inbox::reject(const Claimed& c, const std::string& sidecar_json) {
+    if (!settle(c)) return {};
     fs::path target = reject_path(c);
     for (int i = 2; fs::exists(target); ++i) target = m_f.rejected / (c.sha256 + "--" + std::to_string(i) + "-" + c.original_name);
     write_file_atomic(fs::path(target.string() + ".json"), sidecar_json);

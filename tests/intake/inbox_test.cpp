@@ -14,6 +14,9 @@ namespace fs = std::filesystem;
 using test_support::write_file;
 
 namespace {
+// The smallest text that ends like a whole PDF: %%EOF after a startxref that points at "xref".
+const std::string k_pdf = "%PDF-1.4\n...\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 >>\nstartxref\n13\n%%EOF\n";
+
 struct Fixture {
     test_support::TempDir dir;
     intake::Folders folders{dir.path() / "inbox", dir.path() / "work", dir.path() / "archive", dir.path() / "rejected"};
@@ -32,8 +35,8 @@ struct Fixture {
 BOOST_FIXTURE_TEST_SUITE(inbox, Fixture)
 
 BOOST_AUTO_TEST_CASE(only_complete_files_are_ready) {
-    drop("ok.pdf", "%PDF-1.4\n...\n%%EOF\n");
-    drop("young.pdf", "%PDF-1.4\n...\n%%EOF\n", 0);
+    drop("ok.pdf", k_pdf);
+    drop("young.pdf", k_pdf, 0);
     drop("half.pdf", "%PDF-1.4\n... still writing");
     drop("old-half.pdf", "%PDF-1.4\n... abandoned", 3600);
     drop(".hidden.pdf", "%PDF-1.4\n%%EOF");
@@ -50,7 +53,7 @@ BOOST_AUTO_TEST_CASE(only_complete_files_are_ready) {
 BOOST_AUTO_TEST_CASE(odd_entries_are_reported_once_and_left_exactly_where_they_are) {
     test_support::TempDir outside;
     write_file(outside.path() / "secret.pdf", "%PDF-1.4\nnot for the batch\n%%EOF\n");
-    drop("ok.pdf", "%PDF-1.4\n...\n%%EOF\n");
+    drop("ok.pdf", k_pdf);
     fs::create_symlink(outside.path() / "secret.pdf", folders.inbox / "link.pdf");
     fs::create_directory_symlink(outside.path(), folders.inbox / "link-to-folder");
     fs::create_symlink(folders.inbox / "nowhere", folders.inbox / "dangling.pdf");
@@ -105,7 +108,7 @@ BOOST_AUTO_TEST_CASE(a_scanner_temp_name_is_quiet_until_renamed_then_taken) {
     std::vector<std::string> lines;
     core::Logger log(core::LogLevel::info, [&](std::string_view l) { lines.emplace_back(l); });
     intake::ReadyOptions o{std::chrono::seconds(2), std::chrono::seconds(300), &log};
-    auto part = drop(".scan9.pdf.part", "%PDF-1.4\n...\n%%EOF\n", 100);
+    auto part = drop(".scan9.pdf.part", k_pdf, 100);
     std::vector<intake::SkippedEntry> skipped;
     BOOST_TEST(inbox.ready(clock, o, &skipped).empty());
     BOOST_TEST(skipped.empty());
