@@ -338,6 +338,7 @@ Summary Runner::run_once() {
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s.finished_at = core::format_utc(m_clock.now());
     write_report(s, m_opt.reports, m_opt.templates);
+    if (m_opt.after_pass) m_opt.after_pass({"batch", s.files, {}});
     return s;
 }
 
@@ -353,6 +354,7 @@ void Runner::watch(const std::atomic<bool>& stop) {
         auto t0 = std::chrono::steady_clock::now();
         pass(day, &stop);
         day.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (m_opt.after_pass) m_opt.after_pass({"watch", day.files, {}});
         std::string now = core::format_utc(m_clock.now());
         if (day_of(now) != day_of(day.started_at)) {
             day.finished_at = now;

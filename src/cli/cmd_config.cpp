@@ -48,6 +48,9 @@ int cmd_config(Context& ctx, const std::vector<std::string>& argv) {
     s.get_int("limits.max_worker_memory_mb", 64, 1 << 20);
     s.get_int("limits.max_seconds_per_file", 5, 86400);
     s.get_int("batch.incomplete_give_up_seconds", 0, 86400);
+    s.get_bool("health.require_watch");
+    s.get_int("health.watch_stale_seconds", 1, 86400);
+    s.get_int("health.min_free_mb", 0, 1000000000);
     s.get_double("thresholds.min_confidence_checked", 0, 100);
     s.get_double("thresholds.min_confidence_confirmed", 0, 100);
     if (!core::parse_log_level(s.get("log.level")))

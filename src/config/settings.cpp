@@ -65,6 +65,9 @@ const std::map<std::string, std::string>& Settings::defaults() {
         {"limits.max_worker_memory_mb", "2048"},
         {"limits.max_seconds_per_file", "120"},
         {"log.level", "information"},
+        {"health.require_watch", "false"},
+        {"health.watch_stale_seconds", "60"},
+        {"health.min_free_mb", "200"},
     };
     return k_defaults;
 }
