@@ -6,7 +6,7 @@
 //   heartbeat   the watcher's beat age; with a watcher required, a beat older
 //               than health.watch_stale_seconds fails ("watcher pid N last
 //               beat X s ago (hung?)") — a SIGSTOPped watcher still holds the
-//               lock but stops beating;
+//               lock but stops beating (no row yet: left to the pipeline check);
 //   backlog     files waiting in paths.inbox and the oldest one's age (read
 //               from the folder, so right even when no watcher runs);
 //   last_batch  when the last `batch` ended and how;
