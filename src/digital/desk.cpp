@@ -140,6 +140,7 @@ RequestResult Desk::request(const store::Principal& who, std::string_view query,
                     out.search.may_request = false;
                     out.search.reason = "cooling_down";
                     out.search.message = cooldown_message(mail::swedish_datetime(again));
+                    tx.commit();  // keeps a clock anchor written above (nothing else is written yet)
                     return out;
                 }
             }
