@@ -439,7 +439,9 @@ Summary Runner::run_once() {
     }
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     journal(s, {});
-    return close_journal(core::format_utc(m_clock.now()));
+    Summary done = close_journal(core::format_utc(m_clock.now()));
+    if (m_opt.after_pass) m_opt.after_pass({"batch", done.files, {}});
+    return done;
 }
 
 void Runner::watch(const std::atomic<bool>& stop) {
@@ -463,6 +465,7 @@ void Runner::watch(const std::atomic<bool>& stop) {
         }
         day.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (!day.only_seconds_since(m_journaled)) journal(day, {});
+        if (m_opt.after_pass) m_opt.after_pass({"watch", day.files, store_failure});
         std::string now = core::format_utc(m_clock.now());
         if (day_of(now) != day_of(day.started_at)) {
             journal(day, {});

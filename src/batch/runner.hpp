@@ -21,8 +21,17 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <string>
 
 namespace batch {
+
+// What after_pass is told: the loop's kind ("batch" | "watch"), files
+// processed in the report period (the batch; the watch's day), and the pass's error (empty: it went well).
+struct PassInfo {
+    std::string kind;
+    int files = 0;
+    std::string error;
+};
 
 struct RunOptions {
     std::filesystem::path home;
@@ -39,6 +48,9 @@ struct RunOptions {
     std::chrono::seconds watch_interval{2};
     // Worker processes (the product): empty command → in-process threads.
     WorkerSpec worker;
+    // Called after every pass of watch() and at the end of run_once() (the
+    // heartbeat, obs::HeartbeatWriter). Must not throw.
+    std::function<void(const PassInfo&)> after_pass;
 };
 
 class Runner {

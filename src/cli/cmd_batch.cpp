@@ -3,7 +3,11 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/form_template.hpp"
+#include "core/log.hpp"
+#include "obs/liveness.hpp"
 
+
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <ostream>
@@ -72,14 +76,31 @@ int run_batch_or_watch(Context& ctx, const std::vector<std::string>& argv, bool 
         return k_exit_locked;
     }
     auto tmpl = core::FormTemplate::load(core::template_path(ctx.share_dir() / "templates", 1));
+    // Liveness (issue 19): the heartbeat row, beating a third of health.watch_stale_seconds apart.
+    const auto stale_ms = 1000 * ctx.settings().get_int("health.watch_stale_seconds", 1, 86400);
+    obs::HeartbeatWriter heartbeat(opts.store, watch ? "watch" : "batch", opts.folders.inbox, ctx.clock(),
+                                   std::chrono::milliseconds(std::clamp(stale_ms / 3, 500, 15000)),
+                                   core::process_logger());
+    opts.after_pass = [&heartbeat](const batch::PassInfo& p) { heartbeat.after_pass(p.files, p.error); };
     batch::Runner runner(opts, tmpl, ctx.rules(), ctx.clock(), ctx.out, ctx.err);
     if (watch) {
         std::signal(SIGTERM, on_signal);
         std::signal(SIGINT, on_signal);
-        runner.watch(g_stop);
+        try {
+            runner.watch(g_stop);
+        } catch (const std::exception& e) {
+            heartbeat.after_pass(0, e.what());
+            throw;
+        }
         return k_exit_ok;
     }
-    auto summary = runner.run_once();
+    batch::Summary summary;
+    try {
+        summary = runner.run_once();
+    } catch (const std::exception& e) {
+        heartbeat.after_pass(0, e.what());
+        throw;
+    }
     summary.print(ctx.err);
     return k_exit_ok;
 }

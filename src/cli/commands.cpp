@@ -139,15 +139,18 @@ const std::vector<Command>& commands() {
          "data; exit 3 when FILE is missing or damaged; 7 when a batch or watch runs on DIR.\n",
          cmd_restore, false, nullptr},
         {"health", "check the store, the inbox and the pipeline (what GET /healthz reports)",
-         "usage: linkage [--home DIR] health [--json] [--require-watch]\n\n"
+         "usage: linkage [--home DIR] health [--json] [--require-watch] [--deep]\n\n"
          "store: the store answers SELECT 1; inbox: a file can be created there; pipeline: whether a\n"
-         "batch or watch holds the lock (a failure only with --require-watch). Prints 'ok' or 'fail'\n"
+         "batch or watch holds the lock; heartbeat: the watcher's last beat (with --require-watch or\n"
+         "health.require_watch, no lock holder or a beat older than health.watch_stale_seconds fails);\n"
+         "backlog and last_batch: information; free_space: home, store and inbox against\n"
+         "health.min_free_mb; --deep: PRAGMA quick_check of the whole store. Prints 'ok' or 'fail'\n"
          "and one line per check (--json: one object). Exit 0 when healthy, 5 otherwise.\n",
          cmd_health, false, "*"},
         {"metrics", "print the store's numbers in Prometheus text format (what GET /metrics adds)",
          "usage: linkage [--home DIR] metrics [-o FILE]\n\n"
          "Forms by outcome and reason, review queue length, linkages by state, mail queue length and\n"
-         "failures, health, in Prometheus text format 0.0.4. -o FILE writes atomically (for\n"
+         "failures, watcher heartbeat age, inbox backlog, last batch, health, in Prometheus text format 0.0.4. -o FILE writes atomically (for\n"
          "node_exporter's textfile collector).\n",
          cmd_metrics, true, "*"},
         {"activation-list", "a bureau's approved linkages waiting for activation (both paths)",

@@ -76,6 +76,9 @@ const std::vector<KeySpec> k_keys{
     {"limits.signin_max_delay_seconds", "900", T::integer, 1, 86400, "longest sign-in delay, s"},
     {"limits.max_worker_memory_mb", "2048", T::integer, 64, 1 << 20, "worker address-space limit, MiB"},
     {"limits.max_seconds_per_file", "120", T::integer, 5, 86400, "longest analysis of one file, s"},
+    {"health.require_watch", "false", T::boolean, 0, 0, "health fails when no watcher runs"},
+    {"health.watch_stale_seconds", "60", T::integer, 1, 86400, "oldest watcher heartbeat that counts as alive, s"},
+    {"health.min_free_mb", "200", T::integer, 0, 1000000000, "least free space for home, store and inbox, MB"},
     {"log.level", "information", T::text, 0, 0, "least severe level logged"},
 };
 

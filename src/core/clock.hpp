@@ -1,13 +1,21 @@
 // Clock: where the product asks what time it is, so tests can pass a fixed
-// or advancing clock. Thread-safety: SystemClock is stateless; ManualClock is
-// safe to read and set from several threads.
+// or advancing clock; and how the product notices a wall clock that jumped
+// (ClockJumpDetector) and which stored times it no longer trusts
+// (k_clock_tolerance). Thread-safety: SystemClock is stateless; ManualClock is
+// safe to read and set from several threads; a ClockJumpDetector belongs to
+// one thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace core {
+
+class Logger;
 
 using TimePoint = std::chrono::system_clock::time_point;
 
@@ -32,6 +40,30 @@ public:
 
 private:
     std::atomic<TimePoint::rep> m_now;
+};
+
+// How far a stored time may lie ahead of the wall clock, or a new time behind
+// the store's newest one, before the product takes it for a clock that was
+// wrong (issue 19): two hosts or an NTP step are seconds apart, never minutes.
+inline constexpr std::chrono::seconds k_clock_tolerance{300};
+
+// Compares how far the wall clock moved with how far the monotonic clock
+// moved between two checks. A difference above `threshold` is a jump of the
+// wall clock (set by hand, NTP stepping a badly wrong clock, a VM resumed):
+// check() returns its size, positive when the wall clock moved ahead. The
+// first check only records. Both clocks are passed in, so a test drives it
+// with made-up readings.
+class ClockJumpDetector {
+public:
+    explicit ClockJumpDetector(std::chrono::seconds threshold = std::chrono::seconds(120)) : m_threshold(threshold) {}
+    std::optional<std::chrono::seconds> check(TimePoint wall, std::chrono::steady_clock::time_point steady);
+    // check(clock.now(), steady_clock::now()); a jump is logged as a warning
+    // (event clock.jump, where=`where`, jump_seconds, wall_now) on `log`.
+    std::optional<std::chrono::seconds> check_and_log(const Clock& clock, const Logger& log, std::string_view where);
+
+private:
+    std::chrono::seconds m_threshold;
+    std::optional<std::pair<TimePoint, std::chrono::steady_clock::time_point>> m_last;
 };
 
 // "2026-11-26T22:41:07Z": UTC, second resolution; sorts as text.

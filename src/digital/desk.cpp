@@ -120,13 +120,27 @@ RequestResult Desk::request(const store::Principal& who, std::string_view query,
         // Mail limits, inside the transaction so concurrent requests count each other.
         if (m_o.request_cooldown_days > 0)
             if (auto closed = linkages.last_closed_at(who.bureau_id, client.id)) {
-                const auto again = core::parse_utc(*closed) + std::chrono::days(m_o.request_cooldown_days);
+                auto closed_at = core::parse_utc(*closed);
+                if (closed_at > now + core::k_clock_tolerance) {
+                    // Closed "in the future" by a clock that ran ahead: the
+                    // cool-down counts from when a sane clock first saw it.
+                    const std::string key =
+                        "cooldown:" + std::to_string(who.bureau_id) + ":" + std::to_string(client.id);
+                    closed_at = core::parse_utc(tokens.clock_anchor(key, *closed, now_text));
+                    core::process_logger()
+                        .warning("request.cooldown_in_future")
+                        .kv("client", static_cast<std::int64_t>(client.id))
+                        .kv("closed_at", *closed)
+                        .kv("counted_from", core::format_utc(closed_at));
+                }
+                const auto again = closed_at + std::chrono::days(m_o.request_cooldown_days);
                 if (again > now) {
                     out.status = RequestResult::Status::cooling_down;
                     out.may_ask_again = core::format_utc(again);
                     out.search.may_request = false;
                     out.search.reason = "cooling_down";
                     out.search.message = cooldown_message(mail::swedish_datetime(again));
+                    tx.commit();  // keeps a clock anchor written above (nothing else is written yet)
                     return out;
                 }
             }
@@ -136,7 +150,7 @@ RequestResult Desk::request(const store::Principal& who, std::string_view query,
             std::optional<core::TimePoint> earliest;  // when the first capped administrator may be mailed again
             std::vector<store::ClientUser> within;
             for (auto& admin : admins) {
-                auto sent = queue.approval_mails_since(admin.email, since);
+                auto sent = queue.approval_mails_since(admin.email, since, core::format_utc(now + core::k_clock_tolerance));
                 if (static_cast<int>(sent.size()) < cap) {
                     within.push_back(admin);
                     continue;
@@ -160,6 +174,14 @@ RequestResult Desk::request(const store::Principal& who, std::string_view query,
             }
             admins = std::move(within);
         }
+        // The store's own history before this request (rule R2 of approval_token_repo.hpp).
+        const auto store_time = tokens.newest_event_at();
+        if (store_time && *store_time > core::format_utc(now + core::k_clock_tolerance))
+            core::process_logger()
+                .warning("clock.behind_store")
+                .kv("now", now_text)
+                .kv("store_newest_event", *store_time)
+                .kv("note", "the clock is behind the store's history; the links count their validity from the store's time once the clock is right");
         const store::Id id = linkages.create(who.bureau_id, client.id, core::LinkageSource::digital, actor);
         Poco::JSON::Object detail(Poco::JSON_PRESERVE_KEY_ORDER);
         detail.set("requested_by", who.username);
@@ -169,7 +191,7 @@ RequestResult Desk::request(const store::Principal& who, std::string_view query,
         linkages.add_evidence(id, "digital_request", actor, json_text(detail));
         for (auto& admin : admins) {
             const std::string token = random_token();
-            const store::Id token_id = tokens.insert(id, admin.id, sha256_hex(token), now_text, until_text);
+            const store::Id token_id = tokens.insert(id, admin.id, sha256_hex(token), now_text, until_text, store_time);
             mail::ApprovalMail m;
             m.recipient_name = admin.name;
             m.bureau_name = bureau->name;
@@ -230,17 +252,39 @@ bool Desk::expire_if_due(store::Id linkage_id) {
     store::LinkageRepo linkages(m_c, m_clock);
     auto l = linkages.get(linkage_id);
     if (!l || l->state != core::LinkageState::requested) return false;
-    const std::string now = core::format_utc(m_clock.now());
+    const auto now = m_clock.now();
     auto all = store::ApprovalTokenRepo(m_c).for_linkage(linkage_id);
     if (all.empty()) return false;
     for (auto& t : all)
-        if (t.valid_until > now) return false;
+        if (store::effective_valid_until(t, now) > now) return false;
     linkages.change_state(linkage_id, core::LinkageState::expired, "system:expiry");
     tx.commit();
     return true;
 }
 
 int Desk::expire_due() {
+    {
+        // Rule R1: links issued by a clock that ran ahead count from now.
+        store::Transaction tx(m_c);
+        const auto now = m_clock.now();
+        const std::string now_text = core::format_utc(now);
+        auto anchored = store::ApprovalTokenRepo(m_c).anchor_future(now_text, core::format_utc(now + core::k_clock_tolerance));
+        store::EventLog log(m_c);
+        for (auto& a : anchored) {
+            Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+            o.set("approval_token_id", a.token_id);
+            o.set("created_at", a.created_at);
+            o.set("counted_from", now_text);
+            log.append(now_text, "system:clock", "linkage", a.linkage_id, "approval_link_reanchored", std::nullopt,
+                       json_text(o));
+            core::process_logger()
+                .warning("clock.link_issued_in_future")
+                .kv("linkage", static_cast<std::int64_t>(a.linkage_id))
+                .kv("created_at", a.created_at)
+                .kv("counted_from", now_text);
+        }
+        tx.commit();
+    }
     int n = 0;
     for (store::Id id : store::ApprovalTokenRepo(m_c).expired_requests(core::format_utc(m_clock.now())))
         if (expire_if_due(id)) ++n;
@@ -254,7 +298,9 @@ ApprovalView Desk::view_of(const store::ApprovalToken& t) const {
     v.linkage = *l;
     v.recipient_name = t.user_name;
     v.requested_at = l->created_at;
-    v.valid_until = t.valid_until;
+    const auto now = m_clock.now();
+    const auto until = store::effective_valid_until(t, now);
+    v.valid_until = core::format_utc(until);
     v.requester_name = l->requested_by;
     const std::string prefix = "bureau_user:";
     if (l->requested_by.rfind(prefix, 0) == 0)
@@ -276,7 +322,7 @@ ApprovalView Desk::view_of(const store::ApprovalToken& t) const {
     }
     switch (l->state) {
         case L::requested:
-            v.status = core::format_utc(m_clock.now()) >= t.valid_until ? LinkStatus::expired : LinkStatus::pending;
+            v.status = now >= until ? LinkStatus::expired : LinkStatus::pending;
             if (v.status == LinkStatus::pending)
                 if (auto why = decide_refusal(t, *l); why != Refusal::none) {
                     // Rights lost since the request (not yet recorded): shown now, recorded on a decision.
@@ -307,7 +353,7 @@ ApprovalView Desk::open(std::string_view token) {
     if (!t) return {};
     // Only a link past its time can expire the request: the common case
     // (a valid link) stays read-only and takes no write lock.
-    if (core::format_utc(m_clock.now()) >= t->valid_until) expire_if_due(t->linkage_id);
+    if (m_clock.now() >= store::effective_valid_until(*t, m_clock.now())) expire_if_due(t->linkage_id);
     return view_of(*t);
 }
 
@@ -326,7 +372,7 @@ Refusal Desk::decide_refusal(const store::ApprovalToken& t, const store::Linkage
 DecideResult Desk::decide(std::string_view token, Decision d) {
     auto t = find_token(token);
     if (!t) return {};
-    if (core::format_utc(m_clock.now()) >= t->valid_until) expire_if_due(t->linkage_id);
+    if (m_clock.now() >= store::effective_valid_until(*t, m_clock.now())) expire_if_due(t->linkage_id);
     DecideResult r;
     {
         store::Transaction tx(m_c);
@@ -339,7 +385,7 @@ DecideResult Desk::decide(std::string_view token, Decision d) {
             r.status = l->state == core::LinkageState::expired ? DecideResult::Status::expired
                                                                : DecideResult::Status::already_decided;
             if (t->invalidated_at) r.status = DecideResult::Status::invalidated;
-        } else if (now >= t->valid_until) {
+        } else if (m_clock.now() >= store::effective_valid_until(*t, m_clock.now())) {
             r.status = DecideResult::Status::expired;
         } else if (why != Refusal::none) {
             // Today's rights decide, not those of the request's day: the link

@@ -22,6 +22,13 @@
 //             to link digitally (the request-time rule), else the link is
 //             invalidated (and the request expires when no valid link is left);
 //   expire_due() the sweep: a request whose links are all past valid-until expires.
+// A wrong clock (issue 19): "valid-until" is store::effective_valid_until
+// (rules R1/R2 in approval_token_repo.hpp): a link issued by a clock that ran
+// ahead counts from when the sweep first saw it (event
+// approval_link_reanchored), one issued by a clock behind the store's history
+// from the store's time; a cool-down closed "in the future" counts from when
+// it was first seen so, and approval mails queued in the future do not count
+// against the weekly cap. Each case is logged as a warning.
 // Every outcome is a value; exceptions only for a broken store.
 //
 // Bureau isolation: every call that reads linkages takes the acting
@@ -149,7 +156,8 @@ public:
     // A link that is malformed or unknown gives status unknown.
     ApprovalView open(std::string_view token);
     DecideResult decide(std::string_view token, Decision d);
-    // Expires every request whose links are all past valid-until; returns how many.
+    // Anchors links issued in the future (R1), then expires every request
+    // whose links are all past their effective valid-until; returns how many.
     int expire_due();
 
 private:

@@ -1,6 +1,7 @@
 #include "mail/sender.hpp"
 
 #include "core/email_address.hpp"
+#include "core/log.hpp"
 #include "store/mail_queue.hpp"
 
 namespace mail {
@@ -12,16 +13,33 @@ std::chrono::seconds backoff_after(int failed_attempts) {
     return std::chrono::seconds(std::min<std::int64_t>(s, 3600));
 }
 
+store::MailHorizon horizon_at(core::TimePoint now) {
+    store::MailHorizon h;
+    h.attempt = core::format_utc(now + backoff_after(1000) + core::k_clock_tolerance);
+    h.lease = core::format_utc(now + k_max_lease + core::k_clock_tolerance);
+    return h;
+}
+
 SendSummary send_due(store::Connection& c, Transport& t, const core::Clock& clock, const Mailbox& from, int limit,
                      std::chrono::seconds lease, bool flush) {
     SendSummary summary;
     store::MailQueue queue(c);
-    for (auto& m : queue.due(core::format_utc(clock.now()), limit)) {
+    const auto start = clock.now();
+    const auto horizon = horizon_at(start);
+    for (auto& m : queue.due(core::format_utc(start), limit, horizon)) {
+        if (m.next_attempt_at > horizon.attempt)
+            core::process_logger()
+                .warning("mail.schedule_in_future")
+                .kv("mail", static_cast<std::int64_t>(m.id))
+                .kv("next_attempt_at", m.next_attempt_at)
+                .kv("note", "scheduled beyond the longest backoff (a clock that ran ahead); delivered now");
         // The lease starts now: a pass that has been delivering for a while
         // (slow relay, timeouts) must not claim with a lease already run out,
         // or a second sender could take the same message meanwhile.
         const auto claimed_at = clock.now();
-        if (!queue.claim(m.id, core::format_utc(claimed_at), core::format_utc(claimed_at + lease))) continue;
+        if (!queue.claim(m.id, core::format_utc(claimed_at), core::format_utc(claimed_at + lease),
+                         horizon_at(claimed_at)))
+            continue;
         try {
             // Whatever the transport: a recipient the registry rule refuses is
             // never handed on (it reached the store bypassing the import).
@@ -81,6 +99,7 @@ void SenderThread::run() {
     std::unique_ptr<store::Connection> c;
     std::string last_reported;
     for (;;) {
+        m_jumps.check_and_log(m_clock, core::process_logger(), "mail sender");
         try {
             if (!c) c = m_open();
             if (m_before) m_before(*c);

@@ -14,6 +14,12 @@
 // stuck: it only delays that one message by the lease time.
 // SenderThread runs passes in the background (the web server's sender).
 //
+// A wrong clock (issue 19): a next attempt later than the longest backoff
+// from now, or a lease later than the longest lease from now, was written by
+// a clock that ran ahead; such a message is due at once (horizon_at), with a
+// warning, instead of waiting until that date. The thread logs a wall-clock
+// jump (core::ClockJumpDetector) between two passes.
+//
 // Thread-safety: send_due uses the Connection it is given (one per thread).
 // SenderThread owns its own thread and Connection.
 #pragma once
@@ -22,6 +28,7 @@
 #include "mail/rfc5322.hpp"
 #include "mail/transport.hpp"
 #include "store/connection.hpp"
+#include "store/mail_queue.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -48,6 +55,12 @@ std::chrono::seconds backoff_after(int failed_attempts);
 // must outlast one delivery (an SMTP session with its timeouts) comfortably;
 // after a crash it is how long the interrupted message waits.
 inline constexpr std::chrono::seconds k_default_lease{300};
+// The longest lease a sender may take (`mail send --lease-seconds`).
+inline constexpr std::chrono::seconds k_max_lease{86400};
+
+// The times beyond which a stored next attempt or lease is not believed at
+// `now`: the longest backoff / lease from now plus core::k_clock_tolerance.
+store::MailHorizon horizon_at(core::TimePoint now);
 
 // One pass over the due messages. After a pass that scrubbed any secret
 // (sent or failed messages) it runs MailQueue::flush_scrubbed, so no
@@ -98,6 +111,7 @@ private:
     bool m_woken = false;
     bool m_flush_pending = false;  // scrubbed tokens may still be in the WAL (see k_flush_interval)
     std::chrono::steady_clock::time_point m_last_flush = std::chrono::steady_clock::now();
+    core::ClockJumpDetector m_jumps;
     std::thread m_thread;
 };
 

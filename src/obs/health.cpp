@@ -1,5 +1,7 @@
 #include "obs/health.hpp"
 
+#include "obs/liveness.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -71,6 +73,9 @@ HealthTargets health_targets(const config::Settings& s) {
     t.store.busy_timeout_ms = 2000;
     t.inbox = s.get_path("paths.inbox");
     t.home = s.home();
+    t.require_pipeline = s.get_bool("health.require_watch");
+    t.watch_stale = std::chrono::seconds(s.get_int("health.watch_stale_seconds", 1, 86400));
+    t.min_free_mb = s.get_int("health.min_free_mb", 0, 1000000000);
     return t;
 }
 
@@ -141,6 +146,22 @@ HealthReport check_health(const HealthTargets& t) {
     r.checks.push_back(check_store(t.store));
     r.checks.push_back(check_writable("inbox", t.inbox));
     r.checks.push_back(check_pipeline(t.home, t.require_pipeline));
+    const auto now = std::chrono::system_clock::now();
+    if (r.checks.front().ok) {
+        try {
+            auto c = store::open_store(t.store);
+            r.checks.push_back(check_heartbeat(*c, t.require_pipeline, t.watch_stale, now));
+            r.checks.push_back(check_last_batch(*c, now));
+        } catch (const std::exception& e) {
+            r.checks.push_back({"heartbeat", !t.require_pipeline, std::string("cannot open the store: ") + e.what()});
+        }
+    }
+    r.checks.push_back(check_backlog(t.inbox, now));
+    std::vector<std::filesystem::path> places{t.home};
+    if (t.store.url.rfind("sqlite:", 0) == 0) places.push_back(std::filesystem::path(t.store.url.substr(7)).parent_path());
+    places.push_back(t.inbox);
+    r.checks.push_back(check_free_space(places, t.min_free_mb));
+    if (t.deep) r.checks.push_back(check_quick_check(t.store));
     return r;
 }
 

@@ -1,7 +1,9 @@
 // Health: can this installation do its work right now? Checks the store
 // (reachable and answering SELECT 1), the inbox (a file can be created and
-// removed there) and, for information, whether a batch/watch process holds
-// the pipeline lock. GET /healthz and `linkage health` are thin wrappers.
+// removed there), whether a batch/watch process holds the pipeline lock, and
+// (issue 19, obs/liveness.hpp) the watcher's heartbeat, the inbox backlog,
+// the last batch, free space and, when deep, PRAGMA quick_check. GET /healthz
+// and `linkage health` are thin wrappers.
 //
 // Owns nothing; each call opens what it checks and closes it again. No check
 // throws: a failure is a HealthCheck with ok=false and a one-line detail.
@@ -12,6 +14,8 @@
 #include "store/connection.hpp"
 #include "store/store.hpp"
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -38,9 +42,14 @@ struct HealthTargets {
     std::filesystem::path inbox;
     std::filesystem::path home;     // the state directory batch/watch hold locked
     bool require_pipeline = false;  // true: no batch/watch holding the lock is a failure
+                                    // (and a stale or missing watcher heartbeat)
+    std::chrono::seconds watch_stale{60};  // health.watch_stale_seconds
+    std::int64_t min_free_mb = 0;          // health.min_free_mb (0: not checked)
+    bool deep = false;                     // PRAGMA quick_check too (health --deep)
 };
 
-// store.url (else sqlite:<home>/linkage.db), paths.inbox and home from the
+// store.url (else sqlite:<home>/linkage.db), paths.inbox, home and the
+// health.* keys (require_watch, watch_stale_seconds, min_free_mb) from the
 // settings; a short busy timeout so a health probe never hangs.
 HealthTargets health_targets(const config::Settings& settings);
 

@@ -49,22 +49,24 @@ Id MailQueue::enqueue(const NewMail& m, const std::string& now) {
     return id;
 }
 
-std::vector<QueuedMail> MailQueue::due(const std::string& now, int limit) const {
+std::vector<QueuedMail> MailQueue::due(const std::string& now, int limit, const MailHorizon& h) const {
     auto s = m_c.prepare(std::string(k_select) +
-                         "WHERE state = 'queued' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?) "
+                         "WHERE state = 'queued' AND (next_attempt_at <= ? OR next_attempt_at > ?) "
+                         "AND (lease_until IS NULL OR lease_until <= ? OR lease_until > ?) "
                          "ORDER BY next_attempt_at, id LIMIT ?");
-    s->bind(1, now).bind(2, now).bind(3, limit);
+    s->bind(1, now).bind(2, h.attempt).bind(3, now).bind(4, h.lease).bind(5, limit);
     std::vector<QueuedMail> out;
     while (s->step()) out.push_back(read_mail(*s));
     return out;
 }
 
-bool MailQueue::claim(Id id, const std::string& now, const std::string& lease_until) {
+bool MailQueue::claim(Id id, const std::string& now, const std::string& lease_until, const MailHorizon& h) {
     Transaction tx(m_c);
     auto s = m_c.prepare(
-        "UPDATE mail_queue SET lease_until = ? WHERE id = ? AND state = 'queued' AND next_attempt_at <= ? "
-        "AND (lease_until IS NULL OR lease_until <= ?) RETURNING id");
-    s->bind(1, lease_until).bind(2, id).bind(3, now).bind(4, now);
+        "UPDATE mail_queue SET lease_until = ? WHERE id = ? AND state = 'queued' "
+        "AND (next_attempt_at <= ? OR next_attempt_at > ?) "
+        "AND (lease_until IS NULL OR lease_until <= ? OR lease_until > ?) RETURNING id");
+    s->bind(1, lease_until).bind(2, id).bind(3, now).bind(4, h.attempt).bind(5, now).bind(6, h.lease);
     bool got = s->step();
     s->reset();
     tx.commit();
@@ -163,12 +165,12 @@ MailQueueStatus MailQueue::status() const {
     return st;
 }
 
-std::vector<std::string> MailQueue::approval_mails_since(const std::string& recipient,
-                                                        const std::string& since) const {
+std::vector<std::string> MailQueue::approval_mails_since(const std::string& recipient, const std::string& since,
+                                                        const std::string& until) const {
     auto s = m_c.prepare(
-        "SELECT created_at FROM mail_queue WHERE recipient = ? AND created_at >= ? AND linkage_id IS NOT NULL "
-        "ORDER BY created_at");
-    s->bind(1, recipient).bind(2, since);
+        "SELECT created_at FROM mail_queue WHERE recipient = ? AND created_at >= ? AND created_at <= ? "
+        "AND linkage_id IS NOT NULL ORDER BY created_at");
+    s->bind(1, recipient).bind(2, since).bind(3, until);
     std::vector<std::string> out;
     while (s->step()) out.push_back(s->get_text(0));
     return out;

@@ -6,6 +6,10 @@
 //   3. mark_sent() — or mark_failed() with the next attempt time (backoff),
 //      or mark_undeliverable() when it can never be delivered as it is.
 // A lease that runs out (sender crashed) makes the message due again.
+// A wrong clock (issue 19): a next attempt or a lease written by a clock that
+// ran ahead would keep a message waiting for years once the clock is
+// corrected; the sender passes a Horizon (the longest backoff and lease from
+// now) and any time beyond it counts as due / run out.
 // After delivery the secret (the approval token in the body) is scrubbed
 // from the stored body, so the store keeps tokens only as hashes from then on;
 // flush_scrubbed() then removes the plaintext from the SQLite WAL as well.
@@ -58,18 +62,27 @@ struct MailQueueStatus {
     std::optional<std::string> last_error;
 };
 
+// Stored times later than these are not believed (written by a clock that
+// ran ahead): a next attempt beyond `attempt` is due now, a lease beyond
+// `lease` has run out. The defaults believe every time.
+struct MailHorizon {
+    std::string attempt = "9999-12-31T23:59:59Z";
+    std::string lease = "9999-12-31T23:59:59Z";
+};
+
 class MailQueue {
 public:
     explicit MailQueue(Connection& c) : m_c(c) {}
 
     // Precondition: the caller holds a Transaction (the business step's).
     Id enqueue(const NewMail& mail, const std::string& now);
-    // Queued messages due at `now` whose lease (if any) has run out, oldest first.
-    std::vector<QueuedMail> due(const std::string& now, int limit = 100) const;
+    // Queued messages due at `now` (or scheduled beyond the horizon) whose
+    // lease (if any) has run out, oldest first.
+    std::vector<QueuedMail> due(const std::string& now, int limit = 100, const MailHorizon& horizon = {}) const;
     // Takes the lease until `lease_until`; false when another sender holds it,
     // the message was sent meanwhile or another sender's failed attempt moved
     // its next attempt past `now`. Runs its own short transaction.
-    bool claim(Id id, const std::string& now, const std::string& lease_until);
+    bool claim(Id id, const std::string& now, const std::string& lease_until, const MailHorizon& horizon = {});
     // Marks delivered and scrubs the secret; appends a 'mail sent' event.
     void mark_sent(Id id, const std::string& now);
     // Records a failed attempt; the message is due again at `next_attempt_at`.
@@ -91,7 +104,10 @@ public:
     MailQueueStatus status() const;
     // When the approval mails (those of a linkage) to `recipient` queued at
     // or after `since` were queued, oldest first: the per-recipient cap.
-    std::vector<std::string> approval_mails_since(const std::string& recipient, const std::string& since) const;
+    // Mails queued after `until` (a clock that ran ahead) are not counted:
+    // they would hold the cap for years.
+    std::vector<std::string> approval_mails_since(const std::string& recipient, const std::string& since,
+                                                  const std::string& until = "9999-12-31T23:59:59Z") const;
 
 private:
     Connection& m_c;

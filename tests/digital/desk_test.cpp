@@ -241,4 +241,60 @@ BOOST_AUTO_TEST_CASE(bureau_isolation_in_search) {
     BOOST_TEST((d.request(f.principal("jonas.vast"), "559456-7892").status == RS::created));
 }
 
+BOOST_AUTO_TEST_CASE(a_request_made_with_the_clock_years_ahead_neither_blocks_nor_lives_for_years) {
+    DigitalFixture f;
+    auto d = f.desk();
+    auto anna = f.principal("anna.norrsken");
+    const auto real = f.clock.now();
+    f.clock.set(real + std::chrono::days(5 * 365));
+    auto r = d.request(anna, "559456-7892");
+    BOOST_REQUIRE((r.status == RS::created));
+    auto t = tokens_of(*f.db, r.linkage_id);
+    f.clock.set(real);  // corrected
+    BOOST_TEST(d.expire_due() == 0);  // counted from now: a whole validity still to go
+    auto v = d.open(t[0]);
+    BOOST_TEST((v.status == LinkStatus::pending));
+    BOOST_TEST(v.valid_until == core::format_utc(real + std::chrono::days(7)));
+    BOOST_TEST((d.request(anna, "559456-7892").status == RS::conflict));
+    f.clock.advance(std::chrono::hours(24 * 7 + 1));
+    BOOST_TEST(d.expire_due() == 1);
+    BOOST_TEST((store::LinkageRepo(*f.db, f.clock).get(r.linkage_id)->state == core::LinkageState::expired));
+    BOOST_TEST((d.request(anna, "559456-7892").status == RS::created));
+}
+
+BOOST_AUTO_TEST_CASE(a_request_made_with_the_clock_behind_is_not_expired_at_once_after_correction) {
+    DigitalFixture f;  // the registry import wrote the store's history at the right time
+    auto d = f.desk();
+    const auto real = f.clock.now();
+    f.clock.set(real - std::chrono::days(365));
+    auto r = d.request(f.principal("anna.norrsken"), "559456-7892");
+    BOOST_REQUIRE((r.status == RS::created));
+    auto t = tokens_of(*f.db, r.linkage_id);
+    BOOST_TEST((d.open(t[0]).status == LinkStatus::pending));  // still behind: valid by its own dates
+    f.clock.set(real + std::chrono::hours(1));  // corrected
+    BOOST_TEST(d.expire_due() == 0);
+    auto v = d.open(t[0]);
+    BOOST_TEST((v.status == LinkStatus::pending));
+    BOOST_TEST(v.valid_until == core::format_utc(real + std::chrono::days(7)));  // from the store's time
+    f.clock.set(real + std::chrono::days(7) + std::chrono::minutes(1));
+    BOOST_TEST(d.expire_due() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_cooldown_closed_with_the_clock_ahead_counts_from_its_correction) {
+    DigitalFixture f;
+    auto d = f.desk();
+    auto anna = f.principal("anna.norrsken");
+    const auto real = f.clock.now();
+    f.clock.set(real + std::chrono::days(5 * 365));
+    auto r = d.request(anna, "556612-3450");
+    BOOST_TEST((d.decide(tokens_of(*f.db, r.linkage_id)[0], digital::Decision::decline).view.status ==
+                LinkStatus::declined));
+    f.clock.set(real);
+    auto again = d.request(anna, "556612-3450");
+    BOOST_TEST((again.status == RS::cooling_down));
+    BOOST_TEST(again.may_ask_again.value_or("") == core::format_utc(real + std::chrono::days(7)));
+    f.clock.advance(std::chrono::hours(24 * 7 + 1));
+    BOOST_TEST((d.request(anna, "556612-3450").status == RS::created));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -207,4 +207,26 @@ BOOST_AUTO_TEST_CASE(a_delivery_pass_leaves_no_plaintext_token_in_wal_or_databas
     for (auto& t : tokens) BOOST_TEST(!in_files(t));
 }
 
+BOOST_AUTO_TEST_CASE(a_mail_scheduled_years_ahead_is_delivered_once_the_clock_is_corrected) {
+    DigitalFixture f;
+    const auto real = f.clock.now();
+    f.clock.set(real + std::chrono::days(5 * 365));  // the clock ran 5 years ahead
+    auto r = f.desk().request(f.principal("anna.norrsken"), "559456-7892");
+    BOOST_REQUIRE(r.administrators_notified == 2);
+    FakeTransport t;
+    t.down = true;
+    BOOST_TEST(mail::send_due(*f.db, t, f.clock, k_from).failed == 2);  // next attempts in the future
+    // One message is also left under a lease taken with the wrong clock.
+    store::MailQueue q(*f.db);
+    auto due = q.due(core::format_utc(f.clock.now() + std::chrono::minutes(1)));
+    BOOST_REQUIRE(due.size() == 2u);
+    BOOST_REQUIRE(q.claim(due[0].id, core::format_utc(f.clock.now() + std::chrono::minutes(1)),
+                          core::format_utc(f.clock.now() + std::chrono::minutes(6))));
+    f.clock.set(real);  // corrected
+    t.down = false;
+    auto s = mail::send_due(*f.db, t, f.clock, k_from);
+    BOOST_TEST(s.sent == 2);
+    BOOST_TEST(q.status().queued == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
