@@ -108,14 +108,16 @@ private:
         w.started = Clock::now();
     }
 
-    void stop(Worker& w, bool kill_it) {
-        if (w.pid <= 0) return;
+    // Returns the worker's wait status (0 when there was none).
+    int stop(Worker& w, bool kill_it) {
+        if (w.pid <= 0) return 0;
         if (kill_it) kill(w.pid, SIGKILL);
         close(w.to);  // EOF on its stdin: a healthy worker exits
         close(w.from);
         int status = 0;
         waitpid(w.pid, &status, 0);
         w.pid = -1;
+        return status;
     }
 
     void dispatch() {
@@ -168,9 +170,14 @@ private:
         if (got <= 0) {
             if (got < 0 && errno == EINTR) return;
             if (!w.ready) {
-                // It died before saying ready: the installation is broken (its stderr says why).
-                stop(w, true);
-                throw std::runtime_error("an analysis worker could not start (see the message above)");
+                // It ended before saying ready. Exiting by itself means the installation is
+                // broken (its stderr says why): stop at once. Killed by a signal (the OOM
+                // killer, an operator, a crash while loading) is replaced, a few times in a row.
+                const int status = stop(w, false);
+                if (!WIFSIGNALED(status) || ++m_failed_starts > 3)
+                    throw std::runtime_error("an analysis worker could not start (see the message above)");
+                spawn(w);
+                return;
             }
             died(w, "the worker process died");
             return;

@@ -13,7 +13,9 @@
 #include "read/ocr_engine.hpp"
 #include "store/store.hpp"
 
+#include <fcntl.h>
 #include <malloc.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -53,7 +55,9 @@ int cmd_worker(Context& ctx, const std::vector<std::string>& argv) {
                              batch::make_store_registry_view(store::open_store(opts.store), ctx.clock()), opts.analysis);
     // Fault injection for the isolation tests (SQLite-style crash simulation):
     // LINKAGE_FAULT_INJECT="crash:TEXT" or "hang:TEXT" makes this worker abort, or stop
-    // answering, on a file whose path contains TEXT. Unset in production.
+    // answering, on a file whose path contains TEXT; "die-at-start:FILE" makes the first
+    // worker (the one that finds no FILE, and creates it) die of SIGKILL before it is ready.
+    // Unset in production.
     std::string fault_kind, fault_match;
     if (const char* f = std::getenv("LINKAGE_FAULT_INJECT")) {
         std::string spec = f;
@@ -61,6 +65,13 @@ int cmd_worker(Context& ctx, const std::vector<std::string>& argv) {
         if (colon != std::string::npos) {
             fault_kind = spec.substr(0, colon);
             fault_match = spec.substr(colon + 1);
+        }
+    }
+    if (fault_kind == "die-at-start" && !fault_match.empty()) {
+        int fd = ::open(fault_match.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            ::close(fd);
+            ::raise(SIGKILL);
         }
     }
     std::cout << "ready\n" << std::flush;

@@ -17,11 +17,15 @@ using test_support::run_linkage;
 
 namespace {
 
+// The children of every thread of `pid` (a child forked by any thread counts).
 std::vector<int> children_of(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
     std::vector<int> out;
-    int c;
-    while (in >> c) out.push_back(c);
+    std::error_code ec;
+    for (auto& t : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+        std::ifstream in(t.path() / "children");
+        int c;
+        while (in >> c) out.push_back(c);
+    }
     return out;
 }
 
@@ -104,9 +108,12 @@ BOOST_AUTO_TEST_CASE(a_killed_worker_is_replaced_and_its_file_retried) {
     int pid = test_support::spawn_linkage({"--home", home, "batch", "--json", "--workers", "1", "--no-progress"},
                                           io.path() / "out", io.path() / "err");
     int killed = 0;
-    for (int i = 0; i < 200 && killed == 0; ++i) {
+    // Bounded by time, not by a count of polls: a loaded machine starts the batch slowly.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (killed == 0 && std::chrono::steady_clock::now() < deadline) {
         auto kids = children_of(pid);
-        // Let it load its models and take a file, then kill it mid-analysis.
+        // Let it load its models and take a file, then kill it (mid-analysis, or still
+        // loading on a slow machine: a worker killed before it is ready is replaced too).
         if (!kids.empty()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(900));
             if (kill(kids[0], SIGKILL) == 0) ++killed;
@@ -121,6 +128,35 @@ BOOST_AUTO_TEST_CASE(a_killed_worker_is_replaced_and_its_file_retried) {
     BOOST_TEST(std::count(out.begin(), out.end(), '\n') == 5);
     // One death: the retry in a fresh worker succeeds, no internal error.
     BOOST_TEST(out.find("\"internal_error\"") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_worker_killed_while_it_loads_is_replaced_and_the_batch_ends_normally) {
+    // The OOM killer or an operator may kill a worker before it has loaded its models:
+    // that is not a broken installation (exit 4) but one more worker to start.
+    test_support::TempDir io;
+    auto marker = io.path() / "died-once";
+    auto out = run_with_fault(home, "die-at-start:" + marker.string(), io.path());
+    BOOST_TEST(fs::exists(marker));
+    BOOST_TEST(std::count(out.begin(), out.end(), '\n') == 5);
+    BOOST_TEST(out.find("\"internal_error\"") == std::string::npos);
+    BOOST_TEST(fs::is_empty(fs::path(home) / "work"));
+}
+
+BOOST_AUTO_TEST_CASE(a_worker_that_exits_before_it_is_ready_stops_the_batch_with_a_message) {
+    // A worker that ends by itself before "ready" (models missing, wrong binary) is a broken
+    // installation: the batch stops at once (exit 4), files stay in the inbox.
+    test_support::TempDir io;
+    setenv("LINKAGE_LIMITS_MAX_SECONDS_PER_FILE", "5", 1);
+    setenv("TESSDATA_PREFIX", (io.path() / "no-models").c_str(), 1);
+    auto r = run_linkage({"--home", home, "batch", "--json", "--workers", "1", "--no-progress"});
+    unsetenv("TESSDATA_PREFIX");
+    unsetenv("LINKAGE_LIMITS_MAX_SECONDS_PER_FILE");
+    BOOST_TEST(r.exit_code == 4, r.err);
+    BOOST_TEST(r.err.find("could not start") != std::string::npos, r.err);
+    size_t left = 0;
+    for (auto& e : fs::directory_iterator(fs::path(home) / "inbox")) left += e.is_regular_file();
+    for (auto& e : fs::directory_iterator(fs::path(home) / "work")) left += e.is_regular_file();
+    BOOST_TEST(left == 5u);
 }
 
 BOOST_AUTO_TEST_CASE(workers_run_tesseract_single_threaded_unless_the_operator_says_otherwise) {
