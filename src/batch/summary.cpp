@@ -297,10 +297,13 @@ std::vector<std::filesystem::path> report_files(const std::filesystem::path& dir
 // Local time for people (item 13).
 std::string human_time(const std::string& utc) { return stockholm_time(utc); }
 
+// Swedish decimal comma: 3,8 s.
 std::string fmt(double v, int decimals) {
     std::ostringstream s;
     s << std::fixed << std::setprecision(decimals) << v;
-    return s.str();
+    std::string text = s.str();
+    std::replace(text.begin(), text.end(), '.', ',');
+    return text;
 }
 
 std::string join_reasons_sv(const std::vector<std::string>& codes) {

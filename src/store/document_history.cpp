@@ -197,11 +197,4 @@ std::int64_t DocumentHistory::count_duplicates() const {
     return s->get_int(0);
 }
 
-std::optional<std::string> DocumentHistory::stored_path(const std::string& sha256) const {
-    auto s = m_c.prepare("SELECT stored_path FROM inputs WHERE sha256 = ?");
-    s->bind(1, sha256);
-    if (!s->step()) return std::nullopt;
-    return s->get_text(0);
-}
-
 }  // namespace store

@@ -59,8 +59,6 @@ public:
     void record_duplicate(const std::string& sha256, const std::string& file_name, const std::string& stored_path,
                           const std::string& at);
     std::int64_t count_duplicates() const;
-    // Where the original of input `sha256` lies (home-relative or absolute), if the store knows it.
-    std::optional<std::string> stored_path(const std::string& sha256) const;
 
 private:
     void name_row(HistoryRow& r, const std::string& fields_json) const;
