@@ -334,7 +334,10 @@ std::string render_report_html(const Summary& s, const std::filesystem::path& re
         if (r && !r->sha256.empty()) x.set("original_href", ctx.link_root + "/review/tasks/original/" + r->sha256);
     };
     data d;
-    d.set("kind_sv", s.kind == "watch" ? std::string("dygnets bevakning") : std::string("nattens körning"));
+    d.set("kind_sv", s.kind == "watch" ? std::string("dygnets bevakning") : std::string("batchkörning"));
+    // Swedish number agreement: "1 fil, 1 blankett", "6 filer, 6 blanketter".
+    d.set("files_text", std::to_string(s.files) + (s.files == 1 ? " fil" : " filer"));
+    d.set("documents_text", std::to_string(s.documents) + (s.documents == 1 ? " blankett" : " blanketter"));
     d.set("started_at", human_time(s.started_at));
     d.set("finished_at", human_time(s.finished_at));
     d.set("files", std::to_string(s.files));

@@ -94,6 +94,7 @@ BOOST_AUTO_TEST_CASE(report_wording_local_time_names_and_links) {
     BOOST_TEST(html.find("UTC") == std::string::npos);
     BOOST_TEST(html.find("2026-11-26T23") == std::string::npos);
     // Swedish decimal comma.
+    BOOST_TEST(html.find("4 filer, 4 blanketter") != std::string::npos);
     BOOST_TEST(html.find("3,8 s") != std::string::npos);
     // The accepted form is listed with client, bureau, local time and links.
     BOOST_TEST(html.find("Godkända blanketter") != std::string::npos);
@@ -134,6 +135,14 @@ BOOST_AUTO_TEST_CASE(report_file_without_links_and_without_the_store) {
     const std::string bare = read_file(std::filesystem::path(p2).replace_extension(".html"));
     BOOST_TEST(bare.find("Godkända blanketter: 1. Listan med klienterna finns på uppgiftssidan") != std::string::npos);
     BOOST_TEST(bare.find("(ingen klient kunde läsas)") != std::string::npos);
+    // One file: singular.
+    batch::Summary one;
+    one.started_at = one.finished_at = "2026-11-28T01:00:00Z";
+    one.files = one.documents = 1;
+    const std::string single = batch::render_report_html(one, dir.path() / "none", templates);
+    BOOST_TEST(single.find("1 fil, 1 blankett") != std::string::npos);
+    BOOST_TEST(single.find("1 blanketter") == std::string::npos);
+    BOOST_TEST(single.find("Morgonrapport: batchkörning") != std::string::npos);
     // Two runs: plural wording, the earlier run's row in local time.
     BOOST_TEST(bare.find("Trend, de senaste 2 körningarna") != std::string::npos);
     BOOST_TEST(bare.find("2026-11-27 00:05") != std::string::npos);
