@@ -4,6 +4,9 @@
 #include "batch/report_journal.hpp"
 #include "review_fixture.hpp"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
 #include <filesystem>
 
 #include <cstdlib>
@@ -241,6 +244,64 @@ BOOST_AUTO_TEST_CASE(left_in_the_inbox_and_duplicates_counted) {
     BOOST_TEST(row_with(page.body.substr(page.body.find("Lämnades kvar i inkorgen")), "en mapp").size() > 0);
     // Two runs now, newest first.
     BOOST_TEST(page.body.find("Körningens rapport") != page.body.rfind("Körningens rapport"));
+}
+
+// The page in headless Chromium (tests/support/cdp_drive.py): sign in with
+// the keyboard, filter with a chip and with the day form, open a document.
+BOOST_AUTO_TEST_CASE(in_the_browser) {
+    const std::string rejected_id = text_of(*db, "SELECT CAST(id AS TEXT) FROM documents WHERE outcome = 'rejected'");
+    const std::string day =
+        local_by_tzdata(text_of(*db, "SELECT min(created_at) FROM documents")).substr(0, 10);
+    const auto out = dir.path() / "cdp";
+    std::filesystem::create_directories(out);
+    auto step = [](const std::string& k, const std::string& v) {
+        Poco::JSON::Object o;
+        o.set(k, v);
+        return o;
+    };
+    Poco::JSON::Array steps;
+    Poco::JSON::Object fill, login;
+    login.set("#username", "stina");
+    login.set("#password", "granska-noga-1");
+    fill.set("fill", login);
+    Poco::JSON::Object day_fill, day_value;
+    day_value.set("#day", day);
+    day_fill.set("fill", day_value);
+    steps.add(step("goto", base_url + "/review/login"));
+    steps.add(fill);
+    steps.add(step("enter", "#password"));
+    steps.add(step("goto", base_url + "/review/tasks"));
+    steps.add(step("click", "a[href='/review/tasks?outcome=rejected']"));
+    steps.add(step("text", (out / "rejected.txt").string()));
+    steps.add(step("goto", base_url + "/review/tasks"));
+    steps.add(day_fill);
+    steps.add(step("enter", "#day"));
+    steps.add(step("text", (out / "day.txt").string()));
+    steps.add(step("goto", base_url + "/review/tasks?outcome=rejected"));
+    steps.add(step("click", "a[href='/review/" + rejected_id + "']"));
+    steps.add(step("text", (out / "document.txt").string()));
+    Poco::JSON::Object spec;
+    spec.set("steps", steps);
+    spec.set("width", 1280);
+    spec.set("height", 1000);
+    std::ostringstream json;
+    spec.stringify(json);
+    write_file(out / "steps.json", json.str());
+    ChildProcess p({"/usr/bin/python3", (source_dir() / "tests/support/cdp_drive.py").string(), (out / "steps.json").string()},
+                   out / "cdp.out", out / "cdp.err");
+    BOOST_TEST_REQUIRE(p.wait_for(std::chrono::seconds(90)));
+    BOOST_TEST_REQUIRE(p.wait() == 0, read_file(out / "cdp.err"));
+    const std::string rejected = read_file(out / "rejected.txt");
+    BOOST_TEST(rejected.rfind("/review/tasks\n", 0) == 0);
+    BOOST_TEST(rejected.find("sample-004-unsigned.jpg") != std::string::npos);
+    BOOST_TEST(rejected.find("Lena Öberg Konsult") != std::string::npos);
+    BOOST_TEST(rejected.find("sample-001-clean.jpg") == std::string::npos);
+    const std::string on_day = read_file(out / "day.txt");
+    BOOST_TEST(on_day.find("sample-001-clean.jpg") != std::string::npos);
+    BOOST_TEST(on_day.find("Tiderna är svensk tid") != std::string::npos);
+    const std::string doc = read_file(out / "document.txt");
+    BOOST_TEST(doc.rfind("/review/" + rejected_id + "\n", 0) == 0);
+    BOOST_TEST(doc.find("sample-004-unsigned.jpg") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
