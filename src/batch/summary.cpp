@@ -416,14 +416,14 @@ std::string render_report_html(const Summary& s, const std::filesystem::path& re
     d.set("align_ms", fmt(s.align_ms, 0));
     d.set("read_ms", fmt(s.read_ms, 0));
     d.set("validate_ms", fmt(s.validate_ms, 0));
-    // Trend: this run and the 13 before it (a report already written for this
-    // run, as on the web page, is not counted twice).
+    // Trend: this run and the 13 before it. A report already written for this
+    // run (as shown on the web page) is not counted twice, and an older run's
+    // report shows no runs after it.
     auto files = report_files(reports_dir);
     std::string stamp = s.finished_at;
     std::replace(stamp.begin(), stamp.end(), ':', '-');
     const std::string own = s.kind + "-" + stamp;
     std::erase_if(files, [&](const std::filesystem::path& f) { return f.stem().string().rfind(own, 0) == 0; });
-    if (files.size() > 13) files.erase(files.begin(), files.end() - 13);
     data trend{data::type::list};
     auto add_row = [&](const std::string& fin, int fl, int acc, int rev, int rej, int dup, double rate) {
         data t;
@@ -436,7 +436,12 @@ std::string render_report_html(const Summary& s, const std::filesystem::path& re
         t.set("rate", fmt(rate, 2));
         trend.push_back(t);
     };
-    int rows = 0;
+    struct Past {
+        std::string finished_at;
+        int files, accepted, review, rejected, duplicate;
+        double rate;
+    };
+    std::vector<Past> past;
     for (auto& f : files) {
         try {
             std::ifstream fin(f);
@@ -445,14 +450,17 @@ std::string render_report_html(const Summary& s, const std::filesystem::path& re
             auto o = Poco::JSON::Parser().parse(js.str()).extract<Poco::JSON::Object::Ptr>();
             auto oc = o->getObject("outcomes");
             auto t = o->getObject("timing");
-            add_row(o->getValue<std::string>("finished_at"), o->getValue<int>("files"), oc->getValue<int>("accepted"),
-                    oc->getValue<int>("review"), oc->getValue<int>("rejected"), oc->getValue<int>("duplicate"),
-                    t->getValue<double>("documents_per_second"));
-            ++rows;
+            Past p{o->getValue<std::string>("finished_at"), o->getValue<int>("files"), oc->getValue<int>("accepted"),
+                   oc->getValue<int>("review"),             oc->getValue<int>("rejected"), oc->getValue<int>("duplicate"),
+                   t->getValue<double>("documents_per_second")};
+            if (p.finished_at <= s.finished_at) past.push_back(std::move(p));
         } catch (const std::exception&) {
             // A damaged old report leaves a gap in the trend, nothing more.
         }
     }
+    if (past.size() > 13) past.erase(past.begin(), past.end() - 13);
+    for (auto& p : past) add_row(p.finished_at, p.files, p.accepted, p.review, p.rejected, p.duplicate, p.rate);
+    const int rows = static_cast<int>(past.size());
     add_row(s.finished_at, s.files, std::stoi(count("accepted")), std::stoi(count("review")),
             std::stoi(count("rejected")), std::stoi(count("duplicate")), s.seconds > 0 ? s.documents / s.seconds : 0);
     d.set("trend", trend);

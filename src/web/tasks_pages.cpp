@@ -250,8 +250,13 @@ void handle_tasks_page(Exchange& x) {
     d.set("rows", list);
     d.set("has_rows", !rows.empty());
     d.set("count", std::to_string(rows.size()));
+    // Swedish number agreement: "1 träff", "3 träffar"; "1 fil", "6 filer och blanketter".
+    const bool filtered = !outcome.empty() || !day.empty();
+    d.set("count_text", std::to_string(rows.size()) +
+                            (filtered ? (rows.size() == 1 ? " träff" : " träffar")
+                                      : (rows.size() == 1 ? " fil" : " filer och blanketter")));
     d.set("capped", rows.size() >= static_cast<std::size_t>(k_rows_shown));
-    d.set("filtered", !outcome.empty() || !day.empty());
+    d.set("filtered", filtered);
     if (!day.empty()) d.set("day_text", day == today ? "i dag" : day == yesterday ? "i går" : day);
 
     // The latest runs: a run in progress (journal) first, then the newest reports.

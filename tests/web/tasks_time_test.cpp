@@ -147,6 +147,10 @@ BOOST_AUTO_TEST_CASE(report_file_without_links_and_without_the_store) {
     BOOST_TEST(bare.find("Trend, de senaste 2 körningarna") != std::string::npos);
     BOOST_TEST(bare.find("2026-11-27 00:05") != std::string::npos);
     BOOST_TEST(bare.find("2026-11-28 00:05") != std::string::npos);
+    // The earlier run's report, rendered again (as on the web page), shows no later run.
+    const std::string earlier = batch::render_report_html(sample_summary(), dir.path(), templates);
+    BOOST_TEST(earlier.find("Trend, den senaste körningen") != std::string::npos);
+    BOOST_TEST(earlier.find("2026-11-28 00:05") == std::string::npos);
     // recent_reports: newest first.
     auto recent = batch::recent_reports(dir.path(), 5);
     BOOST_TEST_REQUIRE(recent.size() == 2u);

@@ -134,6 +134,8 @@ BOOST_AUTO_TEST_CASE(filter_by_outcome_and_day) {
     BOOST_TEST(!rejected.has("sample-001-clean.jpg"));
     BOOST_TEST(!rejected.has("sample-006-copy.jpg"));
     BOOST_TEST(rejected.has("aria-current=\"true\">Avvisade"));
+    BOOST_TEST(rejected.has("1 träff,"));
+    BOOST_TEST(!rejected.has("1 träffar"));
     auto dups = c.get("/review/tasks?outcome=duplicate");
     BOOST_TEST(dups.has("sample-006-copy.jpg"));
     BOOST_TEST(!dups.has("sample-004-unsigned.jpg"));
