@@ -248,6 +248,23 @@ BOOST_AUTO_TEST_CASE(left_in_the_inbox_and_duplicates_counted) {
     BOOST_TEST(page.body.find("Körningens rapport") != page.body.rfind("Körningens rapport"));
 }
 
+BOOST_AUTO_TEST_CASE(a_reviewed_document_says_by_whom_and_when) {
+    const std::string id = open_document();
+    BOOST_TEST_REQUIRE(!id.empty());
+    auto c = staff();
+    auto doc = c.get("/review/" + id);
+    auto ok = c.post_form("/review/" + id, {{"csrf", hidden_field(doc.body, "csrf")},
+                                            {"decision", "approve"},
+                                            {"f.signer_name", "Karin Åkesson"},
+                                            {"f.signer_email", "karin@akessonbygg.example"}});
+    BOOST_TEST_REQUIRE(ok.status == 303);
+    const std::string at = text_of(*db, "SELECT reviewed_at FROM documents WHERE id = " + id);
+    const std::string row = row_with(c.get("/review/tasks").body, "href=\"/review/" + id + "\"");
+    // The person's name, not the username; local time.
+    BOOST_TEST(row.find("Granskad: godkänd av Stina Granskare " + local_by_tzdata(at)) != std::string::npos, row);
+    BOOST_TEST(row.find(">väntar<") == std::string::npos);
+}
+
 // The page in headless Chromium (tests/support/cdp_drive.py): sign in with
 // the keyboard, filter with a chip and with the day form, open a document.
 BOOST_AUTO_TEST_CASE(in_the_browser) {
