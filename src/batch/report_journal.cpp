@@ -1,5 +1,7 @@
 #include "batch/report_journal.hpp"
 
+#include "store/document_history.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <system_error>
 
 namespace batch {
@@ -141,12 +144,72 @@ std::optional<Summary> replay_journal(const fs::path& journal) {
     return s;
 }
 
+ReportContext report_context_from_store(store::Connection& c, const Summary& s) {
+    ReportContext ctx;
+    store::DocumentHistory history(c);
+    store::HistoryFilter f;
+    f.from_utc = s.started_at;
+    // Inclusive of the finishing second (text times have second resolution).
+    f.to_utc = s.finished_at + "~";
+    f.limit = 100000;
+    auto row_of = [](const store::HistoryRow& h) {
+        return ReportRow{h.document_id, h.file_name, h.client_name, h.bureau_name, h.at, h.reasons, h.sha256};
+    };
+    auto rows = history.list(f);
+    // Oldest first, as the run took them.
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+        if (it->outcome == "accepted") ctx.accepted.push_back(row_of(*it));
+        if (it->outcome != "accepted") ctx.files.emplace(it->file_name, row_of(*it));
+    }
+    for (auto& r : s.review)
+        if (auto h = history.document(r.document_id)) ctx.documents.emplace(r.document_id, row_of(*h));
+    return ctx;
+}
+
+std::optional<LatestRun> latest_run(const fs::path& reports_dir) {
+    auto latest = latest_report(reports_dir);
+    std::optional<fs::path> journal;
+    fs::file_time_type journal_time{};
+    std::error_code ec;
+    for (auto& j : find_journals(reports_dir)) {
+        auto t = fs::last_write_time(j, ec);
+        if (!ec && (!journal || t > journal_time)) journal = j, journal_time = t;
+    }
+    if (journal && latest) {
+        auto t = fs::last_write_time(*latest, ec);
+        if (!ec && t >= journal_time) journal.reset();
+    }
+    if (journal) {
+        auto s = replay_journal(*journal);
+        if (!s) return std::nullopt;
+        return LatestRun{std::move(*s), *journal, false};
+    }
+    if (!latest) return std::nullopt;
+    try {
+        std::ifstream in(*latest);
+        std::ostringstream text;
+        text << in.rdbuf();
+        return LatestRun{Summary::from_json(text.str()), *latest, true};
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
 Summary write_report_from_journal(const fs::path& journal, const std::string& finished_at, const fs::path& reports_dir,
-                                  const fs::path& templates_dir) {
+                                  const fs::path& templates_dir, const store::StoreConfig* store_config) {
     auto s = replay_journal(journal);
     if (!s) raise("cannot read the report journal", journal);
     if (!finished_at.empty() || s->finished_at.empty()) s->finished_at = finished_at;
-    write_report(*s, reports_dir, templates_dir);
+    ReportContext ctx;
+    if (store_config) {
+        try {
+            auto c = store::open_store(*store_config);
+            ctx = report_context_from_store(*c, *s);
+        } catch (const std::exception&) {
+            ctx = {};  // the report is written regardless; the task page names them
+        }
+    }
+    write_report(*s, reports_dir, templates_dir, ctx);
     // After the report is on disk: a kill in between writes it twice, never not at all.
     fs::remove(journal);
     fsync_dir(journal.parent_path());

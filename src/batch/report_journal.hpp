@@ -21,6 +21,8 @@
 #pragma once
 
 #include "batch/summary.hpp"
+#include "store/connection.hpp"
+#include "store/store.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -66,7 +68,27 @@ std::optional<Summary> replay_journal(const std::filesystem::path& journal);
 // line when empty) and then removes the journal. Returns the summary written.
 // Throws std::filesystem::filesystem_error when the report cannot be written
 // (the journal is then kept, and tried again by the next run).
+// `store` (optional): the readable report also lists the run's accepted forms
+// and names the client of every row (report_context_from_store); a store that
+// cannot be read leaves the report as the summary alone.
 Summary write_report_from_journal(const std::filesystem::path& journal, const std::string& finished_at,
-                                  const std::filesystem::path& reports_dir, const std::filesystem::path& templates_dir);
+                                  const std::filesystem::path& reports_dir, const std::filesystem::path& templates_dir,
+                                  const store::StoreConfig* store = nullptr);
+
+// The store's part of the readable report of `s` (issue 17): the forms
+// accepted between its start and finish, and the client and bureau of each
+// review, rejected and duplicate item (store::DocumentHistory's naming rule).
+// Throws store::StoreError.
+ReportContext report_context_from_store(store::Connection& c, const Summary& s);
+
+// The latest run's summary for people: the newest report, or a journal newer
+// than it (a run in progress, or one killed before its report).
+struct LatestRun {
+    Summary summary;
+    std::filesystem::path path;
+    bool final = true;  // false: from a journal
+};
+// nullopt when reports_dir holds neither (or the newer journal cannot be read).
+std::optional<LatestRun> latest_run(const std::filesystem::path& reports_dir);
 
 }  // namespace batch

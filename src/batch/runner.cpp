@@ -6,6 +6,7 @@
 #include "batch/store_registry_view.hpp"
 #include "batch/writer.hpp"
 #include "intake/files.hpp"
+#include "store/document_history.hpp"
 #include "read/ocr_engine.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -245,7 +246,14 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
     auto finish = [&](const intake::Claimed& c, CommittedFile& f, const std::string& detail,
                       const StageTimes* times = nullptr) {
         const std::string now = core::format_utc(m_clock.now());
-        if (f.duplicate) f.stored_path = inbox.reject(c, sidecar(f, detail, now));
+        if (f.duplicate) {
+            f.stored_path = inbox.reject(c, sidecar(f, detail, now));
+            try {  // counted by the metrics, listed on the task page (issue 17)
+                store::DocumentHistory(*conn).record_duplicate(f.sha256, f.file_name, f.stored_path.string(), now);
+            } catch (const store::StoreError& e) {
+                m_err << "linkage: cannot record the duplicate " << f.file_name << " in the store: " << e.what() << "\n";
+            }
+        }
         else if (f.rejected_file) inbox.reject(c, sidecar(f, detail, now));
         else inbox.archive(c);
         std::string note;
@@ -369,7 +377,7 @@ void Runner::open_journal(Summary& s) {
     for (auto& j : find_journals(m_opt.reports)) {
         if (s.kind == "watch" && j == mine) continue;  // today's: continued below
         try {
-            auto r = write_report_from_journal(j, "", m_opt.reports, m_opt.templates);
+            auto r = write_report_from_journal(j, "", m_opt.reports, m_opt.templates, &m_opt.store);
             m_err << "linkage: wrote the report of an interrupted " << r.kind << " run (started " << r.started_at
                   << ", " << r.files << " file(s)) from " << j.string() << "\n";
         } catch (const std::exception& e) {
@@ -421,7 +429,7 @@ Summary Runner::close_journal(const std::string& finished_at) {
     if (!m_journal) return {};
     const auto path = m_journal->path();
     m_journal.reset();
-    return write_report_from_journal(path, finished_at, m_opt.reports, m_opt.templates);
+    return write_report_from_journal(path, finished_at, m_opt.reports, m_opt.templates, &m_opt.store);
 }
 
 Summary Runner::run_once() {

@@ -7,6 +7,8 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 
 #include <Poco/JSON/Array.h>
@@ -17,6 +19,68 @@
 #include <sstream>
 
 namespace batch {
+
+namespace {
+
+using namespace std::chrono;
+
+sys_seconds last_sunday_0100_utc(year y, month m) {
+    sys_days last{year_month_day_last{y, month_day_last{m}}};
+    return sys_seconds{last - (weekday{last} - Sunday)} + hours{1};
+}
+
+}  // namespace
+
+int stockholm_offset_minutes(core::TimePoint t) {
+    auto secs = floor<seconds>(t);
+    year y = year_month_day{floor<days>(secs)}.year();
+    return secs >= last_sunday_0100_utc(y, March) && secs < last_sunday_0100_utc(y, October) ? 120 : 60;
+}
+
+std::string stockholm_time(const std::string& utc) {
+    core::TimePoint t;
+    try {
+        t = core::parse_utc(utc);
+    } catch (const std::exception&) {
+        return utc;
+    }
+    auto local = floor<seconds>(t) + minutes{stockholm_offset_minutes(t)};
+    auto day = floor<days>(local);
+    year_month_day ymd{day};
+    hh_mm_ss hms{local - day};
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()));
+    return buf;
+}
+
+std::string stockholm_date(core::TimePoint t) {
+    year_month_day ymd{floor<days>(floor<seconds>(t) + minutes{stockholm_offset_minutes(t)})};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    return buf;
+}
+
+std::optional<std::pair<std::string, std::string>> stockholm_day_bounds(const std::string& local_day) {
+    int y = 0;
+    unsigned m = 0, d = 0;
+    char tail = 0;
+    if (local_day.size() != 10 || local_day[4] != '-' || local_day[7] != '-' ||
+        std::sscanf(local_day.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+        return std::nullopt;
+    year_month_day ymd{year{y}, month{m}, day{d}};
+    if (!ymd.ok()) return std::nullopt;
+    // Local midnight: the offset in force then is the one an hour either side
+    // of it (the clocks change at 02:00/03:00 local, never near midnight).
+    auto start_of = [](sys_days day_start) {
+        auto guess = sys_seconds{day_start} - hours{1};
+        return guess + hours{1} - minutes{stockholm_offset_minutes(guess)};
+    };
+    const sys_days first{ymd};
+    return std::pair{core::format_utc(start_of(first)), core::format_utc(start_of(first + days{1}))};
+}
 
 bool Summary::add_skipped(SkippedItem item) {
     for (auto& k : skipped)
@@ -230,19 +294,28 @@ std::vector<std::filesystem::path> report_files(const std::filesystem::path& dir
     return out;
 }
 
-// "2026-11-26T23:03:17Z" → "2026-11-26 23:03" for people.
-std::string human_time(const std::string& utc) {
-    return utc.size() >= 16 ? utc.substr(0, 10) + " " + utc.substr(11, 5) : utc;
-}
+// Local time for people (item 13).
+std::string human_time(const std::string& utc) { return stockholm_time(utc); }
 
+// Swedish decimal comma: 3,8 s.
 std::string fmt(double v, int decimals) {
     std::ostringstream s;
     s << std::fixed << std::setprecision(decimals) << v;
-    return s.str();
+    std::string text = s.str();
+    std::replace(text.begin(), text.end(), '.', ',');
+    return text;
 }
 
-std::string render_html(const Summary& s, const std::filesystem::path& reports_dir,
-                        const std::filesystem::path& templates_dir) {
+std::string join_reasons_sv(const std::vector<std::string>& codes) {
+    std::string out;
+    for (auto& c : codes) out += (out.empty() ? "" : " ") + reason_text_sv(c);
+    return out;
+}
+
+}  // namespace
+
+std::string render_report_html(const Summary& s, const std::filesystem::path& reports_dir,
+                               const std::filesystem::path& templates_dir, const ReportContext& ctx) {
     using kainjow::mustache::data;
     std::ifstream in(templates_dir / "report" / "report.html.mustache", std::ios::binary);
     if (!in) return {};
@@ -250,8 +323,21 @@ std::string render_html(const Summary& s, const std::filesystem::path& reports_d
     text << in.rdbuf();
     kainjow::mustache::mustache tmpl{text.str()};
     auto count = [&](const char* k) { return std::to_string(s.outcomes.count(k) ? s.outcomes.at(k) : 0); };
+    auto flag = [](bool b) { return b ? data::type::bool_true : data::type::bool_false; };
+    const std::string unknown_client = "(ingen klient kunde läsas)";
+    // Sets client, bureau and the links of one row.
+    auto describe = [&](data& x, const ReportRow* r, std::optional<std::int64_t> id) {
+        x.set("client", r && !r->client.empty() ? r->client : unknown_client);
+        x.set("bureau", r ? r->bureau : std::string());
+        if (!ctx.links) return;
+        if (id) x.set("document_href", ctx.link_root + "/review/" + std::to_string(*id));
+        if (r && !r->sha256.empty()) x.set("original_href", ctx.link_root + "/review/tasks/original/" + r->sha256);
+    };
     data d;
-    d.set("kind_sv", s.kind == "watch" ? std::string("dygnets bevakning") : std::string("nattens körning"));
+    d.set("kind_sv", s.kind == "watch" ? std::string("dygnets bevakning") : std::string("batchkörning"));
+    // Swedish number agreement: "1 fil, 1 blankett", "6 filer, 6 blanketter".
+    d.set("files_text", std::to_string(s.files) + (s.files == 1 ? " fil" : " filer"));
+    d.set("documents_text", std::to_string(s.documents) + (s.documents == 1 ? " blankett" : " blanketter"));
     d.set("started_at", human_time(s.started_at));
     d.set("finished_at", human_time(s.finished_at));
     d.set("files", std::to_string(s.files));
@@ -260,6 +346,12 @@ std::string render_html(const Summary& s, const std::filesystem::path& reports_d
     d.set("rate", fmt(s.seconds > 0 ? s.documents / s.seconds : 0, 2));
     for (const char* k : {"accepted", "review", "rejected", "duplicate"}) d.set(k, count(k));
     d.set("ignored_pages", std::to_string(s.ignored_pages));
+    d.set("page", flag(ctx.page));
+    d.set("links", flag(ctx.links));
+    if (ctx.links) {
+        d.set("tasks_href", ctx.link_root + "/review/tasks");
+        d.set("review_href", ctx.link_root + "/review");
+    }
     data reasons{data::type::list};
     for (auto& [code, n] : s.reasons) {
         data r;
@@ -269,29 +361,46 @@ std::string render_html(const Summary& s, const std::filesystem::path& reports_d
         reasons.push_back(r);
     }
     d.set("reasons", reasons);
-    d.set("has_reasons", s.reasons.empty() ? data::type::bool_false : data::type::bool_true);
+    d.set("has_reasons", flag(!s.reasons.empty()));
+    data accepted{data::type::list};
+    for (auto& r : ctx.accepted) {
+        data x;
+        x.set("document_id", r.document_id ? std::to_string(*r.document_id) : std::string());
+        x.set("file", r.file);
+        x.set("at", human_time(r.at));
+        describe(x, &r, r.document_id);
+        accepted.push_back(x);
+    }
+    d.set("accepted_items", accepted);
+    d.set("has_accepted", flag(!ctx.accepted.empty()));
+    // Without the store (an old report, the store unreadable) the accepted forms are counted, not listed.
+    d.set("accepted_unlisted", flag(ctx.accepted.empty() && s.outcomes.count("accepted") && s.outcomes.at("accepted") > 0));
     data review{data::type::list};
     for (auto& r : s.review) {
         data x;
         x.set("document_id", std::to_string(r.document_id));
         x.set("file", r.file);
-        std::string rs;
-        for (auto& c : r.reasons) rs += (rs.empty() ? "" : ", ") + c;
-        x.set("reasons", rs);
+        x.set("reasons", join_reasons_sv(r.reasons));
+        auto it = ctx.documents.find(r.document_id);
+        describe(x, it == ctx.documents.end() ? nullptr : &it->second, r.document_id);
         review.push_back(x);
     }
     d.set("review_items", review);
-    d.set("has_review", s.review.empty() ? data::type::bool_false : data::type::bool_true);
+    d.set("has_review", flag(!s.review.empty()));
     data rejected{data::type::list};
     for (auto& r : s.rejected) {
         data x;
         x.set("file", r.file);
         x.set("note", r.note);
+        x.set("reasons", join_reasons_sv(r.reasons));
         x.set("stored_path", r.stored_path);
+        auto it = ctx.files.find(r.file);
+        const ReportRow* row = it == ctx.files.end() ? nullptr : &it->second;
+        describe(x, row, row ? row->document_id : std::nullopt);
         rejected.push_back(x);
     }
     d.set("rejected_items", rejected);
-    d.set("has_rejected", s.rejected.empty() ? data::type::bool_false : data::type::bool_true);
+    d.set("has_rejected", flag(!s.rejected.empty()));
     data skipped{data::type::list};
     for (auto& k : s.skipped) {
         data x;
@@ -300,16 +409,21 @@ std::string render_html(const Summary& s, const std::filesystem::path& reports_d
         skipped.push_back(x);
     }
     d.set("skipped_items", skipped);
-    d.set("has_skipped", s.skipped.empty() ? data::type::bool_false : data::type::bool_true);
+    d.set("has_skipped", flag(!s.skipped.empty()));
     d.set("waiting", std::to_string(s.waiting));
-    d.set("has_waiting", s.waiting > 0 ? data::type::bool_true : data::type::bool_false);
+    d.set("has_waiting", flag(s.waiting > 0));
     d.set("decode_ms", fmt(s.decode_ms, 0));
     d.set("align_ms", fmt(s.align_ms, 0));
     d.set("read_ms", fmt(s.read_ms, 0));
     d.set("validate_ms", fmt(s.validate_ms, 0));
-    // Trend: this run and the 13 before it.
+    // Trend: this run and the 13 before it. A report already written for this
+    // run (as shown on the web page) is not counted twice, and an older run's
+    // report shows no runs after it.
     auto files = report_files(reports_dir);
-    if (files.size() > 13) files.erase(files.begin(), files.end() - 13);
+    std::string stamp = s.finished_at;
+    std::replace(stamp.begin(), stamp.end(), ':', '-');
+    const std::string own = s.kind + "-" + stamp;
+    std::erase_if(files, [&](const std::filesystem::path& f) { return f.stem().string().rfind(own, 0) == 0; });
     data trend{data::type::list};
     auto add_row = [&](const std::string& fin, int fl, int acc, int rev, int rej, int dup, double rate) {
         data t;
@@ -322,7 +436,12 @@ std::string render_html(const Summary& s, const std::filesystem::path& reports_d
         t.set("rate", fmt(rate, 2));
         trend.push_back(t);
     };
-    int rows = 0;
+    struct Past {
+        std::string finished_at;
+        int files, accepted, review, rejected, duplicate;
+        double rate;
+    };
+    std::vector<Past> past;
     for (auto& f : files) {
         try {
             std::ifstream fin(f);
@@ -331,22 +450,43 @@ std::string render_html(const Summary& s, const std::filesystem::path& reports_d
             auto o = Poco::JSON::Parser().parse(js.str()).extract<Poco::JSON::Object::Ptr>();
             auto oc = o->getObject("outcomes");
             auto t = o->getObject("timing");
-            add_row(o->getValue<std::string>("finished_at"), o->getValue<int>("files"), oc->getValue<int>("accepted"),
-                    oc->getValue<int>("review"), oc->getValue<int>("rejected"), oc->getValue<int>("duplicate"),
-                    t->getValue<double>("documents_per_second"));
-            ++rows;
+            Past p{o->getValue<std::string>("finished_at"), o->getValue<int>("files"), oc->getValue<int>("accepted"),
+                   oc->getValue<int>("review"),             oc->getValue<int>("rejected"), oc->getValue<int>("duplicate"),
+                   t->getValue<double>("documents_per_second")};
+            if (p.finished_at <= s.finished_at) past.push_back(std::move(p));
         } catch (const std::exception&) {
             // A damaged old report leaves a gap in the trend, nothing more.
         }
     }
+    if (past.size() > 13) past.erase(past.begin(), past.end() - 13);
+    for (auto& p : past) add_row(p.finished_at, p.files, p.accepted, p.review, p.rejected, p.duplicate, p.rate);
+    const int rows = static_cast<int>(past.size());
     add_row(s.finished_at, s.files, std::stoi(count("accepted")), std::stoi(count("review")),
             std::stoi(count("rejected")), std::stoi(count("duplicate")), s.seconds > 0 ? s.documents / s.seconds : 0);
     d.set("trend", trend);
-    d.set("trend_count", std::to_string(rows + 1));
+    // Swedish: "den senaste körningen", "de senaste 5 körningarna".
+    d.set("trend_heading", rows == 0 ? std::string("Trend, den senaste körningen")
+                                     : "Trend, de senaste " + std::to_string(rows + 1) + " körningarna");
     return tmpl.render(d);
 }
 
-}  // namespace
+
+std::vector<std::pair<std::filesystem::path, Summary>> recent_reports(const std::filesystem::path& reports_dir,
+                                                                      std::size_t n) {
+    auto files = report_files(reports_dir);
+    std::vector<std::pair<std::filesystem::path, Summary>> out;
+    for (auto it = files.rbegin(); it != files.rend() && out.size() < n; ++it) {
+        try {
+            std::ifstream in(*it);
+            std::ostringstream text;
+            text << in.rdbuf();
+            out.emplace_back(*it, Summary::from_json(text.str()));
+        } catch (const std::exception&) {
+            // A damaged report is left out of the list.
+        }
+    }
+    return out;
+}
 
 std::optional<std::filesystem::path> latest_report(const std::filesystem::path& reports_dir) {
     auto files = report_files(reports_dir);
@@ -355,9 +495,9 @@ std::optional<std::filesystem::path> latest_report(const std::filesystem::path& 
 }
 
 std::filesystem::path write_report(const Summary& s, const std::filesystem::path& reports_dir,
-                                   const std::filesystem::path& templates_dir) {
+                                   const std::filesystem::path& templates_dir, const ReportContext& context) {
     std::filesystem::create_directories(reports_dir);
-    std::string html = render_html(s, reports_dir, templates_dir);
+    std::string html = render_report_html(s, reports_dir, templates_dir, context);
     std::string stamp = s.finished_at;
     for (auto& c : stamp)
         if (c == ':') c = '-';

@@ -3,6 +3,9 @@
 // JSON to reports/ and printed on the terminal.
 #pragma once
 
+#include "core/clock.hpp"
+
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <map>
@@ -71,11 +74,56 @@ struct Summary {
     void print(std::ostream& o) const;
 };
 
+// --- Time for people (issue 17, item 13): Europe/Stockholm wall-clock time,
+// CET, CEST from the last Sunday of March 01:00 UTC to the last Sunday of
+// October 01:00 UTC (the EU rule, as mail/swedish_time.hpp).
+// Minutes east of UTC in Stockholm at `t`: 60 or 120.
+int stockholm_offset_minutes(core::TimePoint t);
+// "2026-11-26T23:03:17Z" → "2026-11-27 00:03" (local); the text itself when unparsable.
+std::string stockholm_time(const std::string& utc);
+// The local date ("2026-11-27") at `t`.
+std::string stockholm_date(core::TimePoint t);
+// The UTC bounds [from, to) (core::format_utc) of the local day "YYYY-MM-DD";
+// nullopt for another text or an impossible date.
+std::optional<std::pair<std::string, std::string>> stockholm_day_bounds(const std::string& local_day);
+
+// What the readable report shows beside the summary, from the store (see
+// report_journal.hpp report_context_from_store); empty: the summary alone.
+struct ReportRow {
+    std::optional<std::int64_t> document_id;
+    std::string file;
+    std::string client;   // as named in the registry, else as written on the form
+    std::string bureau;
+    std::string at;       // UTC
+    std::vector<std::string> reasons;
+    std::string sha256;   // of the original (a link to it)
+};
+struct ReportContext {
+    // Links to the review screen and to the originals; none when false (the
+    // report file: the batch does not know the server's address).
+    bool links = false;
+    std::string link_root;  // prefix of "/review/…": "" on the web page, "https://host" in a file
+    bool page = false;      // rendered for the browser (a way back to the task page)
+    std::vector<ReportRow> accepted;                     // forms accepted by the run
+    std::map<std::int64_t, ReportRow> documents;         // review items by document id
+    std::map<std::string, ReportRow> files;              // rejected/duplicate items by file name
+};
+
+// The readable report of `s` (templates/report/report.html.mustache), with
+// the trend of the runs found in reports_dir. Empty when the template is missing.
+std::string render_report_html(const Summary& s, const std::filesystem::path& reports_dir,
+                               const std::filesystem::path& templates_dir, const ReportContext& context = {});
+
 // Writes reports/<kind>-<UTC timestamp>.json and, beside it, the readable
-// .html (from templates/report/report.html.mustache, with the trend of the last
-// 14 runs found in reports/), both atomically. Returns the JSON's path.
+// .html (render_report_html, with the trend of the last 14 runs found in
+// reports/), both atomically. Returns the JSON's path.
 std::filesystem::path write_report(const Summary& s, const std::filesystem::path& reports_dir,
-                                   const std::filesystem::path& templates_dir);
+                                   const std::filesystem::path& templates_dir, const ReportContext& context = {});
+
+// The newest `n` report JSONs in reports_dir, newest first, with their
+// summaries (unreadable ones skipped).
+std::vector<std::pair<std::filesystem::path, Summary>> recent_reports(const std::filesystem::path& reports_dir,
+                                                                      std::size_t n);
 
 // The newest report JSON in reports_dir, if any.
 std::optional<std::filesystem::path> latest_report(const std::filesystem::path& reports_dir);

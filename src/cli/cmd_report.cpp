@@ -44,6 +44,11 @@ int cmd_report(Context& ctx, const std::vector<std::string>& argv) {
     if (args.flag("open")) {  // the readable report: only a finished one has it
         auto html = std::filesystem::path(*latest).replace_extension(".html");
         ctx.out << (std::filesystem::exists(html) ? html : *latest).string() << '\n';
+        // stdout stays the path alone (for xdg-open "$(linkage report --open)"); the page is named on stderr.
+        std::string base = ctx.settings().get("server.base_url");
+        while (!base.empty() && base.back() == '/') base.pop_back();
+        ctx.err << "Rapporten i webbläsaren (med länkar till dokumenten): " << base
+                << "/review/tasks/report (logga in som handläggare; linkage serve måste vara igång)\n";
         return k_exit_ok;
     }
     batch::Summary s;
@@ -71,9 +76,11 @@ int cmd_report(Context& ctx, const std::vector<std::string>& argv) {
     }
     if (journal)
         ctx.out << "latest report: " << journal->string() << " (not final: a run in progress, or one stopped before "
-                << "it wrote its report — the next batch or watch writes it; last line " << s.finished_at << ")\n";
+                << "it wrote its report — the next batch or watch writes it; last line "
+                << batch::stockholm_time(s.finished_at) << " Swedish time)\n";
     else
-        ctx.out << "latest report: " << latest->string() << " (finished " << s.finished_at << ")\n";
+        ctx.out << "latest report: " << latest->string() << " (started " << batch::stockholm_time(s.started_at)
+                << ", finished " << batch::stockholm_time(s.finished_at) << " Swedish time)\n";
     s.print(ctx.out);
     return k_exit_ok;
 }

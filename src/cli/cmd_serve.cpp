@@ -86,6 +86,7 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     const store::StoreConfig cfg = ctx.store_config();  // never creates; checks this home's store identity
     o.open_store = [cfg] { return store::open_store(cfg); };
     o.home = ctx.home();
+    o.reports = s.get_path("paths.reports");
     o.review_thresholds.min_confidence = s.get_double("thresholds.min_confidence");
     o.review_thresholds.min_confidence_checked = s.get_double("thresholds.min_confidence_checked");
     o.review_thresholds.min_confidence_confirmed = s.get_double("thresholds.min_confidence_confirmed");

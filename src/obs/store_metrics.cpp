@@ -1,5 +1,7 @@
 #include "obs/store_metrics.hpp"
 
+#include "store/document_history.hpp"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
@@ -57,6 +59,10 @@ void collect_store_metrics(Registry& r, store::Connection& c) {
             r.gauge("linkage_linkages", "Linkages by state and source", {{"state", key.first}, {"source", key.second}})
                 .set(n);
 
+        // Duplicates are no forms (no documents row): counted from the store's
+        // record of each file set aside as one (issue 17, item 20).
+        r.gauge("linkage_duplicate_files", "Files dropped again whose exact bytes were processed before (set aside in rejected/)")
+            .set(static_cast<double>(store::DocumentHistory(c).count_duplicates()));
         r.gauge("linkage_review_queue_length", "Forms waiting for a person in the review queue")
             .set(scalar(c, "SELECT COUNT(*) FROM documents WHERE outcome = 'review' AND review_state = 'open'"));
         r.gauge("linkage_mail_queue_length", "Messages not yet delivered")

@@ -3,6 +3,7 @@
 // did the work. Sets gauges in a Registry:
 //   linkage_store_up                              1 when the queries below ran
 //   linkage_documents{outcome,reason}             forms in the store by outcome and reason code
+//   linkage_duplicate_files                       files set aside as duplicates (same bytes as an earlier file)
 //   linkage_review_queue_length                   forms waiting for a person (review, open)
 //   linkage_linkages{state,source}                linkages by state and path
 //   linkage_mail_queue_length                     messages not yet delivered

@@ -5,6 +5,7 @@
 //   approval.cpp  /approve/{token} (GET page, POST decision)
 //   activation_api.cpp, activation_pages.cpp  activation list, activate, client list, history
 //   review_pages.cpp  the staff review queue (sign-in, queue, document, crops, decision)
+//   tasks_pages.cpp   the staff task page, the morning report page, originals
 //   ops.cpp       /healthz, /metrics
 // Each handler is thin: parse, call digital::Desk, map the outcome to a
 // status and a body. Internal to the web module; thread-safety as Exchange.
@@ -87,6 +88,11 @@ void handle_review_document(Exchange& x, store::Id id);
 void handle_review_post(Exchange& x, store::Id id);
 // `which`: a field index ("0".."n"), "signature" or "page" of the DocumentView.
 void handle_review_image(Exchange& x, store::Id id, const std::string& which);
+
+// --- tasks_pages.cpp (staff only; issue 17): the task page, the morning report page, originals
+void handle_tasks_page(Exchange& x);                                  // GET /review/tasks
+void handle_tasks_report(Exchange& x);                                // GET /review/tasks/report
+void handle_tasks_original(Exchange& x, const std::string& sha256);  // GET /review/tasks/original/{sha256}
 
 // --- ops.cpp (issue 9)
 void handle_healthz(Exchange& x);

@@ -118,6 +118,11 @@ void dispatch(Exchange& x) {
         return route("/review/login"),
                get ? handle_review_login_page(x) : post ? handle_review_login(x) : method_not_allowed();
     if (p == "/review/logout") return route("/review/logout"), post ? handle_review_logout(x) : method_not_allowed();
+    if (p == "/review/tasks") return route("/review/tasks"), get ? handle_tasks_page(x) : method_not_allowed();
+    if (p == "/review/tasks/report")
+        return route("/review/tasks/report"), get ? handle_tasks_report(x) : method_not_allowed();
+    if (starts_with(p, "/review/tasks/original/"))
+        return route("/review/tasks/original/{sha256}"), get ? handle_tasks_original(x, p.substr(23)) : method_not_allowed();
     if (starts_with(p, "/review/")) {
         auto seg = segments_after(p, "/review/");
         auto id = parse_id(seg[0]);

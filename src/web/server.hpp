@@ -59,6 +59,7 @@ struct ServerOptions {
     // The state directory: the review pages read crops and page images
     // only through review::DocumentView, which names files under it.
     std::filesystem::path home;
+    std::filesystem::path reports;  // paths.reports, for the task page; empty: home/reports
     validate::Thresholds review_thresholds;  // the pipeline's, for re-validating corrections
     // GET /healthz: these targets (obs::check_health); unset: only the
     // store, through the request's own connection.

@@ -44,8 +44,29 @@ BOOST_AUTO_TEST_CASE(report_numbers_equal_the_documents_of_the_run) {
     BOOST_TEST(html.find("Morgonrapport") != std::string::npos);
     BOOST_TEST(html.find("Blanketten saknar underskrift") != std::string::npos);
     BOOST_TEST(html.find("sample-005-signer-not-admin.jpg") != std::string::npos);
+    // Issue 17: local time, the accepted forms listed, the client named on
+    // every row (the unsigned form too, from the registry by its number); the
+    // file has no links (the batch does not know the server's address).
+    BOOST_TEST(html.find("(svensk tid)") != std::string::npos);
+    BOOST_TEST(html.find("(UTC)") == std::string::npos);
+    BOOST_TEST(html.find("Godkända blanketter") != std::string::npos);
+    {
+        auto acc = c->prepare("SELECT i.file_name FROM documents d JOIN inputs i ON i.sha256 = d.sha256 "
+                              "WHERE d.outcome = 'accepted'");
+        const auto section = html.substr(html.find("Godkända blanketter"));
+        while (acc->step()) BOOST_TEST(section.find(acc->get_text(0)) != std::string::npos);
+    }
+    BOOST_TEST(html.find("Öresunds Fisk AB") != std::string::npos);
+    BOOST_TEST(html.find("Lena Öberg Konsult") != std::string::npos);
+    BOOST_TEST(html.find("href=") == std::string::npos);
+    // stdout is the path alone; the page's address is named on stderr.
+    BOOST_TEST(open.out.find('\n') == open.out.size() - 1);
+    BOOST_TEST(open.err.find("/review/tasks/report") != std::string::npos);
     auto text = run_linkage({"--home", home, "report"});
     BOOST_TEST(text.out.find("accepted " + std::to_string(oc->getValue<int>("accepted"))) != std::string::npos);
+    // Item 13: the CLI names the run's times in Swedish local time, not UTC text.
+    BOOST_TEST(text.out.find("Swedish time") != std::string::npos);
+    BOOST_TEST(text.out.find(o->getValue<std::string>("finished_at")) == std::string::npos);
     // A second run adds a row to the trend.
     auto again = run_linkage({"--home", home, "batch"});
     auto open2 = run_linkage({"--home", home, "report", "--open"});
