@@ -5,6 +5,7 @@
 #include "batch/worker_pool.hpp"
 #include "batch/store_registry_view.hpp"
 #include "batch/writer.hpp"
+#include "store/document_repo.hpp"
 #include "intake/files.hpp"
 #include "read/ocr_engine.hpp"
 
@@ -124,7 +125,33 @@ private:
     std::vector<std::thread> m_threads;
 };
 
-std::string sidecar(const CommittedFile& f, const std::string& detail, const std::string& at) {
+// What staff read about a duplicate: where the earlier copy went and why. A
+// file rejected before and dropped again is not "in the archive" (issue 17).
+std::string duplicate_note(const CommittedFile& earlier, const std::string& processed_at) {
+    std::string when;
+    try {
+        when = " " + intake::stockholm_time(core::parse_utc(processed_at), core::TimePoint{});
+    } catch (const std::exception&) {
+        // an unreadable time: said without it
+    }
+    if (!earlier.rejected_file) return reason_text_sv("duplicate_file");
+    std::string why;
+    for (auto& form : earlier.forms)
+        if (!form.reasons.empty()) {
+            why = reason_text_sv(form.reasons.front());
+            break;
+        }
+    std::string note = "Exakt samma fil har redan avvisats (som " + earlier.file_name +
+                       (when.empty() ? "" : "," + when) + ")";
+    if (!why.empty()) note += ": " + why;
+    else note += ".";
+    note += " Den avvisade filen ligger i " + earlier.stored_path.string() +
+            ". Att lägga in samma fil igen ändrar inget; skicka en ny, rättad skanning.";
+    return note;
+}
+
+std::string sidecar(const CommittedFile& f, const std::string& detail, const std::string& at,
+                    const std::string& duplicate_note_sv = {}) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("file", f.file_name);
     o.set("sha256", f.sha256);
@@ -138,7 +165,7 @@ std::string sidecar(const CommittedFile& f, const std::string& detail, const std
         }
     if (f.duplicate) {
         reasons.add("duplicate_file");
-        note = reason_text_sv("duplicate_file");
+        note = duplicate_note_sv.empty() ? reason_text_sv("duplicate_file") : duplicate_note_sv;
     }
     o.set("reasons", reasons);
     o.set("note_sv", note);
@@ -304,13 +331,13 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
 
     auto t0 = std::chrono::steady_clock::now();
     auto finish = [&](const intake::Claimed& c, CommittedFile& f, const std::string& detail,
-                      const StageTimes* times = nullptr) {
+                      const StageTimes* times = nullptr, const std::string& dup_note = {}) {
         const std::string now = core::format_utc(m_clock.now());
-        if (f.duplicate) f.stored_path = inbox.reject(c, sidecar(f, detail, now));
+        if (f.duplicate) f.stored_path = inbox.reject(c, sidecar(f, detail, now, dup_note));
         else if (f.rejected_file) inbox.reject(c, sidecar(f, detail, now));
         else inbox.archive(c);
         std::string note;
-        if (f.duplicate) note = reason_text_sv("duplicate_file");
+        if (f.duplicate) note = dup_note.empty() ? reason_text_sv("duplicate_file") : dup_note;
         else if (!f.forms.empty() && !f.forms.front().reasons.empty()) note = reason_text_sv(f.forms.front().reasons.front());
         emit(f, s, note, times);
     };
@@ -371,7 +398,13 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
                     dup.sha256 = c->sha256;
                     dup.file_name = c->original_name;
                     dup.duplicate = true;
-                    finish(*c, dup, "the same bytes were processed before (" + committed->file_name + ")");
+                    std::string processed_at;
+                    if (auto in = store::DocumentRepo(*conn).input(c->sha256)) processed_at = in->processed_at;
+                    finish(*c, dup,
+                           std::string("the same bytes were processed before (") + committed->file_name +
+                               (committed->rejected_file ? ", rejected: " : ", archived: ") +
+                               committed->stored_path.string() + ")",
+                           nullptr, duplicate_note(*committed, processed_at));
                 }
                 ++done;
                 continue;

@@ -209,4 +209,32 @@ BOOST_AUTO_TEST_CASE(batch_takes_files_copied_a_moment_before_it_runs_and_lists_
     BOOST_TEST(by_name["avbruten.pdf"]->getValue<std::string>("note").find("från kl. ") != std::string::npos);
 }
 
+// Issue 17 item 20: a rejected file dropped again is a duplicate of a REJECTED
+// file: the note says so and where it lies, not "the original is in the archive".
+BOOST_AUTO_TEST_CASE(a_rejected_file_dropped_again_is_not_called_archived) {
+    auto pdf = dir.path() / "prefilled.pdf";
+    prefill("556612-3450", pdf);
+    drop(pdf, "osignerad.pdf");
+    auto first = batch();
+    BOOST_TEST_REQUIRE(first.size() == 1u);
+    BOOST_TEST(first[0]->getValue<std::string>("outcome") == "rejected");
+    drop(pdf, "osignerad igen.pdf");
+    auto r = run_linkage({"--home", home, "batch", "--no-progress"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    BOOST_TEST(r.out.find("duplicate  osignerad igen.pdf") != std::string::npos, r.out);
+    BOOST_TEST(r.err.find("redan avvisats (som osignerad.pdf") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("saknar underskrift") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("ligger i rejected/") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("i arkivet") == std::string::npos, r.err);
+    // The sidecar beside the rejected copy says the same.
+    bool sidecar = false;
+    for (auto& e : fs::directory_iterator(fs::path(home) / "rejected"))
+        if (e.path().extension() == ".json" && e.path().filename().string().find("osignerad igen") != std::string::npos) {
+            auto o = Poco::JSON::Parser().parse(test_support::read_file(e.path())).extract<Poco::JSON::Object::Ptr>();
+            BOOST_TEST(o->getValue<std::string>("note_sv").find("redan avvisats") != std::string::npos);
+            sidecar = true;
+        }
+    BOOST_TEST(sidecar);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

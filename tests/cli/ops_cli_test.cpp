@@ -49,4 +49,26 @@ BOOST_AUTO_TEST_CASE(health_warns_while_mail_is_failing_and_names_the_last_error
     BOOST_TEST(j.out.find("\"name\":\"last_batch\"") != std::string::npos, j.out);
 }
 
+BOOST_AUTO_TEST_CASE(demo_says_what_to_try_next_and_a_second_run_says_what_is_already_done) {
+    test_support::TempDir d;
+    const auto home = home_of(d);
+    auto first = run_linkage({"--home", home, "demo"});
+    BOOST_TEST_REQUIRE(first.exit_code == 0, first.err);
+    BOOST_TEST(first.out.find("== 10. Activate") != std::string::npos);
+    BOOST_TEST(first.out.find("== What to try next") != std::string::npos, first.out);
+    BOOST_TEST(first.out.find("serve --port 8080") != std::string::npos);
+    BOOST_TEST(first.out.find("user add-staff eva") != std::string::npos);
+    auto second = run_linkage({"--home", home, "demo"});
+    BOOST_TEST(second.exit_code == 0, second.err);
+    BOOST_TEST(second.out.find("already done by an earlier demo run") != std::string::npos, second.out);
+    BOOST_TEST(second.out.find("is activated") != std::string::npos, second.out);
+    BOOST_TEST(second.out.find("== 11.") != std::string::npos);
+    BOOST_TEST(second.out.find("== What to try next") != std::string::npos);
+    // The commands it suggests work on that home (passwords from a pipe).
+    auto pw = run_linkage({"--home", home, "user", "password", "anna.norrsken"}, "Norrsken-2026!\n");
+    BOOST_TEST(pw.exit_code == 0, pw.err);
+    auto staff = run_linkage({"--home", home, "user", "add-staff", "eva", "--name", "Eva Ek"}, "Granskning-2026!\n");
+    BOOST_TEST(staff.exit_code == 0, staff.err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
