@@ -16,7 +16,7 @@ const std::vector<Command>& commands() {
         {"registry", "import or list the registry of bureaus and clients",
          "usage: linkage registry import FILE\n"
          "       linkage registry list [--json]\n\n"
-         "import: reads the registry JSON (SPEC §6), validates every record and reports every\n"
+         "import: reads the registry JSON (docs/spec.md §6), validates every record and reports every\n"
          "problem with its JSON path; writes all or nothing. Importing the same file again changes\n"
          "nothing; an updated file updates records in place, each change an event.\n"
          "list: prints bureaus, clients and their users.\n",
@@ -45,7 +45,7 @@ const std::vector<Command>& commands() {
          "(PDF, TIFF, PNG, JPEG; stacks of forms too). Files still being written or copied when it\n"
          "starts are waited for (at most batch.stable_seconds + 10 s) and taken by this run. Each form\n"
          "ends as accepted, review, rejected or duplicate. --json prints one JSON object per document on\n"
-         "stdout (SPEC §6). --workers N analyses N files at once (default batch.workers; 0: one per core).\n"
+         "stdout (docs/spec.md §6). --workers N analyses N files at once (default batch.workers; 0: one per core).\n"
          "On a terminal a progress line on stderr shows the file in hand (--no-progress: none). A\n"
          "summary goes to stderr and a report to reports/: every file left in the inbox is listed with\n"
          "why (still being written, incomplete, unknown type, a link, a folder ...) and when it is taken.\n"
@@ -130,7 +130,7 @@ const std::vector<Command>& commands() {
         {"form", "print the linkage form: blank, or pre-filled for one bureau and client",
          "usage: linkage form blank -o FILE\n"
          "       linkage [--home DIR] form prefill --bureau ORGNR --client ORGNR|SUBSCRIPTION -o FILE\n\n"
-         "blank: writes the fillable linkage form (PDF, A4, AcroForm fields named as in SPEC 4.1)\n"
+         "blank: writes the fillable linkage form (PDF, A4, AcroForm fields named as in docs/spec.md §4.1)\n"
          "from templates/linkage-form.v1.json. Needs no state directory.\n"
          "prefill: looks the bureau and the client up in the registry, records a pending paper\n"
          "linkage (state requested) with a fresh reference code, and writes the form with the\n"
