@@ -317,6 +317,33 @@ BOOST_AUTO_TEST_CASE(cron_lines_run_as_written_and_the_batch_lock_holds) {
     BOOST_TEST(fs::exists(made[0]));  // fresh: kept
 }
 
+// Issue 17 item 11: what the units and the ini say matches what exists.
+BOOST_AUTO_TEST_CASE(units_documentation_is_installed_and_the_ini_tells_the_truth) {
+    const std::string ops = test_support::read_file(test_support::source_dir() / "docs/operations.md");
+    for (const char* name : {"linkage-watch.service", "linkage-serve.service"}) {
+        BOOST_TEST_CONTEXT(name) {
+            const std::string unit = test_support::read_file(pipeline_dir() / name);
+            const std::string doc = unit_value(unit, "Documentation");
+            BOOST_TEST_REQUIRE(doc.rfind("file://", 0) == 0, doc);
+            const fs::path installed = doc.substr(7);
+            // The file ships in docs/ and the documented install step puts docs/*.md in that folder.
+            BOOST_TEST(fs::exists(test_support::source_dir() / "docs" / installed.filename()), installed);
+            BOOST_TEST(ops.find("install -m 0644 docs/*.md " + installed.parent_path().string() + "/") != std::string::npos,
+                       "docs/operations.md must install the docs into " << installed.parent_path());
+        }
+    }
+    const auto ini = parse_ini(test_support::read_file(pipeline_dir() / "linkage.ini"));
+    BOOST_TEST(ini.at("paths.archive").comment.find("SHA-256") != std::string::npos);
+    BOOST_TEST(ini.at("paths.archive").comment.find("by date") == std::string::npos);
+    // The documented set-up is the watcher OR the batch; no doc cites a file outside the repository.
+    BOOST_TEST(ops.find("one of the two, not both") != std::string::npos);
+    for (const char* doc : {"README.md", "docs/operations.md", "docs/scale-out.md", "pipeline/README.md"}) {
+        const std::string text = test_support::read_file(test_support::source_dir() / doc);
+        BOOST_TEST(text.find("../shared") == std::string::npos, doc);
+        BOOST_TEST(text.find("SPEC.md") == std::string::npos, doc);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(health_and_metrics_commands) {
     test_support::TempDir dir;
     const fs::path home = dir.path() / "home";
