@@ -208,8 +208,12 @@ void Runner::draw_progress(const std::string& text) {
 
 namespace {
 
-bool still_being_written(const intake::WaitingEntry& w, std::chrono::milliseconds recent) {
-    return (w.kind == "settling" || w.kind == "writing" || w.kind == "temporary") && w.changed_ago < recent;
+// Worth waiting for: a file that settles by itself (its retry time comes), or a
+// temporary name / a file held open that is still changing (a copy at work).
+// One that stopped changing is left for the next run, reported.
+bool still_being_written(const intake::WaitingEntry& w, std::chrono::milliseconds stable) {
+    if (w.kind == "settling") return true;
+    return (w.kind == "writing" || w.kind == "temporary") && w.changed_ago <= stable + std::chrono::seconds(1);
 }
 
 std::string decimal_sv(double v) {
@@ -552,7 +556,8 @@ Summary Runner::run_once() {
             }
             std::vector<std::string> writing;
             for (auto& e : w)
-                if (still_being_written(e, budget)) writing.push_back(e.name);
+                if (still_being_written(e, std::chrono::duration_cast<std::chrono::milliseconds>(m_opt.ready.stable)))
+                    writing.push_back(e.name);
             if (writing.empty() || waited >= budget) break;
             if (waited.count() == 0)
                 core::process_logger().info("batch.settle_wait").kv("files", static_cast<std::int64_t>(writing.size()))
