@@ -6,7 +6,9 @@
 #include "store/store.hpp"
 #include "test_support.hpp"
 
+#include <chrono>
 #include <filesystem>
+#include <sstream>
 
 namespace fs = std::filesystem;
 using test_support::run_linkage;
@@ -69,6 +71,58 @@ BOOST_AUTO_TEST_CASE(demo_says_what_to_try_next_and_a_second_run_says_what_is_al
     BOOST_TEST(pw.exit_code == 0, pw.err);
     auto staff = run_linkage({"--home", home, "user", "add-staff", "eva", "--name", "Eva Ek"}, "Granskning-2026!\n");
     BOOST_TEST(staff.exit_code == 0, staff.err);
+}
+
+// Issue 17 item 12: on a terminal the progress line is cleared before each
+// result line and drawn again below it, showing the file in hand; never when
+// stderr is not a terminal.
+BOOST_AUTO_TEST_CASE(progress_line_is_cleared_before_result_lines_on_a_terminal) {
+    test_support::TempDir d;
+    const auto home = home_of(d);
+    BOOST_TEST_REQUIRE(run_linkage({"--home", home, "init"}).exit_code == 0);
+    BOOST_TEST_REQUIRE(run_linkage({"--home", home, "registry", "import",
+                                    (test_support::source_dir() / "data/sample-registry.json").string()})
+                           .exit_code == 0);
+    auto fill = [&](const char* client, const char* name) {
+        const auto pdf = d.path() / name;
+        auto r = run_linkage({"--home", home, "form", "prefill", "--bureau", "559123-4561", "--client", client, "-o",
+                              pdf.string()});
+        BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+        const auto target = fs::path(home) / "inbox" / name;
+        fs::copy_file(pdf, target);
+        fs::last_write_time(target, fs::file_time_type::clock::now() - std::chrono::minutes(1));
+    };
+    fill("556612-3450", "ett.pdf");
+    fill("559567-8904", "två.pdf");
+    fill("19811218-9876", "tre.pdf");
+    const auto out = d.path() / "tty.out";
+    const auto cmd = "/usr/bin/python3 '" + (test_support::source_dir() / "tests/cli/pty_run.py").string() + "' '" +
+                     out.string() + "' '" + test_support::linkage_bin().string() + "' --home '" + home +
+                     "' batch --workers 1";
+    BOOST_TEST_REQUIRE(test_support::run_shell(cmd) == 0);
+    const std::string raw = test_support::read_file(out);
+    BOOST_TEST(raw.find("\r\033[K") != std::string::npos, raw);
+    BOOST_TEST(raw.find(" filer") != std::string::npos, raw);
+    BOOST_TEST(raw.find("pågår: ") != std::string::npos, raw);  // the file in hand
+    // What a terminal shows of each line: the text after its last carriage return, erase codes removed.
+    int results = 0;
+    std::istringstream in(raw);
+    for (std::string line; std::getline(in, line);) {
+        if (auto cr = line.rfind('\r'); cr != std::string::npos) line = line.substr(cr + 1);
+        if (line.rfind("\033[K", 0) == 0) line = line.substr(3);
+        if (line.rfind("rejected ", 0) == 0) {
+            ++results;
+            BOOST_TEST(line.find("filer") == std::string::npos, "glued to the progress line: " << line);
+        } else {
+            BOOST_TEST(line.find("rejected ") == std::string::npos, "a result line behind other text: " << line);
+        }
+    }
+    BOOST_TEST(results == 3, raw);
+    // Not a terminal (a pipe, cron, systemd): no progress line at all.
+    fill("559456-7892", "fyra.pdf");
+    auto piped = run_linkage({"--home", home, "batch"});
+    BOOST_TEST(piped.exit_code == 0, piped.err);
+    BOOST_TEST(piped.err.find('\r') == std::string::npos, piped.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
