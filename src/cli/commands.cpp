@@ -85,8 +85,10 @@ const std::vector<Command>& commands() {
          "data/sample-scans/ into the inbox, runs a batch over them and prints the outcome and the\n"
          "linkages; then a digital request through the Desk (its mail in outbox/), the administrator's\n"
          "approval through the link in that mail, the bureau's activation list (paper and digital), one\n"
-         "activation, the client list and that linkage's history. No server needed. Safe to run again\n"
-         "(the scans then come out as duplicates).\n",
+         "activation, the client list and that linkage's history. No server needed. Ends with what to\n"
+         "try next (a five-minute web tour: passwords, serve, review, approve a link). Safe to run again\n"
+         "on the same home: the scans then come out as duplicates and it says which steps are already\n"
+         "done (the linkage of the digital request exists) and shows them; a fresh --home does all again.\n",
          cmd_demo, false, nullptr},
         {"serve", "run the web endpoint of the digital path (JSON API, pages, approval links, mail sender)",
          "usage: linkage serve [--port N] [--address ADDR]\n\n"

@@ -1,6 +1,7 @@
 #include "obs/health.hpp"
 
 #include "obs/liveness.hpp"
+#include "store/heartbeat_repo.hpp"
 #include "store/mail_queue.hpp"
 
 #include <fcntl.h>
@@ -73,6 +74,31 @@ std::string HealthReport::json() const {
     }
     return out + "]}";
 }
+
+namespace {
+
+// Set-up B (no watcher, a nightly batch): a batch that has not run for more
+// than a day and a half while nothing holds the pipeline lock means the cron
+// job is missing or broken — files wait in the inbox unseen.
+void warn_when_no_pipeline_ran(HealthCheck& last_batch, store::Connection& c, bool pipeline_running,
+                               core::TimePoint now) {
+    if (!last_batch.ok || pipeline_running) return;
+    try {
+        auto batch = store::HeartbeatRepo(c).get("batch");
+        auto watch = store::HeartbeatRepo(c).get("watch");
+        if (!batch || !batch->last_pass_at) return;  // never ran: a watcher installation, or a new one
+        if (watch && watch->beat_at > *batch->last_pass_at) return;  // a watcher took over since
+        const auto age = now - core::parse_utc(*batch->last_pass_at);
+        if (age < std::chrono::hours(36)) return;
+        last_batch.warn = true;
+        last_batch.detail += "; no batch for more than 36 h and no watcher runs: is the nightly batch in "
+                             "/etc/cron.d/linkage (docs/operations.md)?";
+    } catch (const std::exception&) {
+        // an unreadable time: check_last_batch said what it could
+    }
+}
+
+}  // namespace
 
 HealthCheck check_mail(store::Connection& c) {
     try {
@@ -185,6 +211,7 @@ HealthReport check_health(const HealthTargets& t) {
             auto c = store::open_store(t.store);
             r.checks.push_back(check_heartbeat(*c, t.require_pipeline, t.watch_stale, now));
             r.checks.push_back(check_last_batch(*c, now));
+            warn_when_no_pipeline_ran(r.checks.back(), *c, r.checks[2].ok && r.checks[2].detail.rfind("batch or watch running", 0) == 0, now);
             r.checks.push_back(check_mail(*c));
         } catch (const std::exception& e) {
             r.checks.push_back({"heartbeat", !t.require_pipeline, std::string("cannot open the store: ") + e.what()});
