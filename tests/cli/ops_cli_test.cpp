@@ -2,6 +2,7 @@
 // demo run twice.
 #include <boost/test/unit_test.hpp>
 
+#include "store/heartbeat_repo.hpp"
 #include "store/mail_queue.hpp"
 #include "store/store.hpp"
 #include "test_support.hpp"
@@ -125,6 +126,27 @@ BOOST_AUTO_TEST_CASE(progress_line_is_cleared_before_result_lines_on_a_terminal)
     auto piped = run_linkage({"--home", home, "batch"});
     BOOST_TEST(piped.exit_code == 0, piped.err);
     BOOST_TEST(piped.err.find('\r') == std::string::npos, piped.err);
+}
+
+BOOST_AUTO_TEST_CASE(health_warns_when_no_batch_ran_for_a_day_and_a_half_and_no_watcher_runs) {
+    test_support::TempDir d;
+    const auto home = home_of(d);
+    BOOST_TEST_REQUIRE(run_linkage({"--home", home, "init"}).exit_code == 0);
+    auto put_batch = [&](std::chrono::hours ago) {
+        auto c = test_support::open_test_store(home);
+        const auto at = core::format_utc(std::chrono::system_clock::now() - ago);
+        store::HeartbeatRepo(*c).put({"batch", 4242, "desk1", at, at, at, std::string("ok"), 3, 0});
+    };
+    put_batch(std::chrono::hours(2));
+    auto fresh = run_linkage({"--home", home, "health"});
+    BOOST_TEST(fresh.out.rfind("ok\n", 0) == 0, fresh.out);
+    BOOST_TEST(fresh.out.find("last_batch ok ended ") != std::string::npos, fresh.out);
+    put_batch(std::chrono::hours(50));
+    auto old = run_linkage({"--home", home, "health"});
+    BOOST_TEST(old.exit_code == 0, old.out);
+    BOOST_TEST(old.out.rfind("warn\n", 0) == 0, old.out);
+    BOOST_TEST(old.out.find("last_batch WARN ended ") != std::string::npos, old.out);
+    BOOST_TEST(old.out.find("no batch for more than 36 h") != std::string::npos, old.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
