@@ -25,7 +25,6 @@ extern "C" void restore_and_reraise(int sig) {
 
 // One line from the terminal without echo; nullopt at end of input.
 std::optional<std::string> read_hidden(std::ostream& err, const char* prompt) {
-    err << prompt << std::flush;
     termios t{};
     const bool hide = ::tcgetattr(STDIN_FILENO, &t) == 0;
     using Handler = void (*)(int);
@@ -40,6 +39,7 @@ std::optional<std::string> read_hidden(std::ostream& err, const char* prompt) {
         g_echo_off = 1;
         ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
     }
+    err << prompt << std::flush;  // after echo is off: nothing typed after the prompt is ever shown
     // Read with read(2), not std::cin: nothing buffered beyond this line.
     std::string line;
     bool got = false;

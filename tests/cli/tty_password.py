@@ -35,7 +35,6 @@ for entry, prompt in ((first, "Nytt lösenord".encode()), (second, "Upprepa lös
         break
     time.sleep(0.2)  # let the program turn echo off before the keys arrive
     os.write(fd, entry.encode() + b"\r")
-    seen_before = len(seen)
     time.sleep(0.1)
 # The rest of the output, until the program ends.
 while True:
