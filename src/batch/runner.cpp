@@ -563,9 +563,9 @@ Summary Runner::run_once() {
                 core::process_logger().info("batch.settle_wait").kv("files", static_cast<std::int64_t>(writing.size()))
                     .kv("first", writing.front()).kv("max_seconds", static_cast<std::int64_t>(budget.count() / 1000));
             std::ostringstream line;
-            line << "väntar på " << writing.size() << " fil(er) som fortfarande skrivs: " << writing.front();
+            line << "väntar högst " << (budget - waited).count() / 1000 << " s till på " << writing.size()
+                 << " fil(er) som fortfarande skrivs: " << writing.front();
             if (writing.size() > 1) line << " m.fl.";
-            line << "  (högst " << (budget - waited).count() / 1000 << " s till)";
             draw_progress(line.str());
             std::this_thread::sleep_for(step);
             waited += step;
