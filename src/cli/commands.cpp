@@ -158,9 +158,12 @@ const std::vector<Command>& commands() {
          "store: the store answers SELECT 1; inbox: a file can be created there; pipeline: whether a\n"
          "batch or watch holds the lock; heartbeat: the watcher's last beat (with --require-watch or\n"
          "health.require_watch, no lock holder or a beat older than health.watch_stale_seconds fails);\n"
-         "backlog and last_batch: information; free_space: home, store and inbox against\n"
-         "health.min_free_mb; --deep: PRAGMA quick_check of the whole store. Prints 'ok' or 'fail'\n"
-         "and one line per check (--json: one object). Exit 0 when healthy, 5 otherwise.\n",
+         "backlog: information; last_batch: when the last batch ended and how long ago (a warning\n"
+         "after 36 h while no batch or watch runs); mail: the mail queue (a warning while messages are\n"
+         "being retried, with the last error); free_space: home, store and inbox against\n"
+         "health.min_free_mb; --deep: PRAGMA quick_check of the whole store. Prints 'ok', 'warn' (works,\n"
+         "but a person must look) or 'fail' and one line per check (--json: one object). Exit 0 when\n"
+         "healthy ('ok' or 'warn'), 5 otherwise.\n",
          cmd_health, false, "*"},
         {"metrics", "print the store's numbers in Prometheus text format (what GET /metrics adds)",
          "usage: linkage [--home DIR] metrics [-o|--out FILE]\n\n"
