@@ -5,6 +5,7 @@
 #include "batch/worker_pool.hpp"
 #include "batch/store_registry_view.hpp"
 #include "batch/writer.hpp"
+#include "store/document_repo.hpp"
 #include "intake/files.hpp"
 #include "store/document_history.hpp"
 #include "read/ocr_engine.hpp"
@@ -13,6 +14,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -23,6 +25,7 @@
 #include <mutex>
 #include <ostream>
 #include <sstream>
+#include <set>
 #include <thread>
 
 namespace batch {
@@ -123,7 +126,33 @@ private:
     std::vector<std::thread> m_threads;
 };
 
-std::string sidecar(const CommittedFile& f, const std::string& detail, const std::string& at) {
+// What staff read about a duplicate: where the earlier copy went and why. A
+// file rejected before and dropped again is not "in the archive" (issue 17).
+std::string duplicate_note(const CommittedFile& earlier, const std::string& processed_at) {
+    std::string when;
+    try {
+        when = " " + intake::stockholm_time(core::parse_utc(processed_at), core::TimePoint{});
+    } catch (const std::exception&) {
+        // an unreadable time: said without it
+    }
+    if (!earlier.rejected_file) return reason_text_sv("duplicate_file");
+    std::string why;
+    for (auto& form : earlier.forms)
+        if (!form.reasons.empty()) {
+            why = reason_text_sv(form.reasons.front());
+            break;
+        }
+    std::string note = "Exakt samma fil har redan avvisats (som " + earlier.file_name +
+                       (when.empty() ? "" : "," + when) + ")";
+    if (!why.empty()) note += ": " + why;
+    else note += ".";
+    note += " Den avvisade filen ligger i " + earlier.stored_path.string() +
+            ". Att lägga in samma fil igen ändrar inget; skicka en ny, rättad skanning.";
+    return note;
+}
+
+std::string sidecar(const CommittedFile& f, const std::string& detail, const std::string& at,
+                    const std::string& duplicate_note_sv = {}) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("file", f.file_name);
     o.set("sha256", f.sha256);
@@ -137,7 +166,7 @@ std::string sidecar(const CommittedFile& f, const std::string& detail, const std
         }
     if (f.duplicate) {
         reasons.add("duplicate_file");
-        note = reason_text_sv("duplicate_file");
+        note = duplicate_note_sv.empty() ? reason_text_sv("duplicate_file") : duplicate_note_sv;
     }
     o.set("reasons", reasons);
     o.set("note_sv", note);
@@ -153,9 +182,73 @@ Runner::Runner(RunOptions options, const core::FormTemplate& t, const core::Rule
                std::ostream& out, std::ostream& err)
     : m_opt(std::move(options)), m_template(t), m_rules(rules), m_clock(clock), m_out(out), m_err(err) {
     if (m_opt.workers <= 0) m_opt.workers = std::max(1u, std::thread::hardware_concurrency());
+    m_tty = m_opt.progress && isatty(STDERR_FILENO);
+}
+
+void Runner::clear_progress() {
+    if (!m_tty || m_progress.empty()) return;
+    m_err << "\r\033[K" << std::flush;  // carriage return, erase to the end of the line
+    m_progress.clear();
+}
+
+void Runner::draw_progress(const std::string& text) {
+    if (!m_tty) return;
+    // One screen line at most: a wrapped line could not be taken back by \r.
+    winsize ws{};
+    size_t cols = ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+    std::string line;
+    size_t glyphs = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c & 0xC0) != 0x80 && ++glyphs > cols - 1) break;  // count code points, not bytes
+        line.push_back(text[i]);
+    }
+    m_err << "\r\033[K" << line << std::flush;
+    m_progress = line;
+}
+
+namespace {
+
+// Worth waiting for: a file that settles by itself (its retry time comes), or a
+// temporary name / a file held open that is still changing (a copy at work).
+// One that stopped changing is left for the next run, reported.
+bool still_being_written(const intake::WaitingEntry& w, std::chrono::milliseconds stable) {
+    if (w.kind == "settling") return true;
+    return (w.kind == "writing" || w.kind == "temporary") && w.changed_ago <= stable + std::chrono::seconds(1);
+}
+
+std::string decimal_sv(double v) {
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(2) << v;
+    auto t = o.str();
+    for (auto& c : t)
+        if (c == '.') c = ',';
+    return t;
+}
+
+}  // namespace
+
+size_t Runner::look(Summary& s, std::vector<intake::WaitingEntry>* out) const {
+    intake::Inbox inbox(m_opt.folders);
+    std::vector<intake::SkippedEntry> skipped;
+    std::vector<intake::WaitingEntry> waiting;
+    auto ready = inbox.ready(m_clock, m_opt.ready, &skipped, &waiting);
+    for (auto& k : skipped) s.add_skipped({k.name, k.kind, k.note});
+    s.inbox_waiting.clear();
+    for (auto& w : waiting) {
+        // retry_at is a wall-clock (file-time) instant: as UTC text for the report.
+        std::string at;
+        if (w.retry_at)
+            at = core::format_utc(core::TimePoint(
+                std::chrono::duration_cast<core::TimePoint::duration>(w.retry_at->time_since_epoch())));
+        s.inbox_waiting.push_back({w.name, w.kind, w.note, at});
+    }
+    if (out) *out = std::move(waiting);
+    return ready.size();
 }
 
 void Runner::emit(const CommittedFile& f, Summary& s, const std::string& file_note, const StageTimes* times) {
+    clear_progress();  // result lines never glued to the progress line; it is drawn again below them
     Summary lines;  // this file's review and rejected items: to the journal, not kept in memory
     ++s.files;
     if (f.duplicate) {
@@ -242,12 +335,11 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
     if (total == 0) return;
 
     auto t0 = std::chrono::steady_clock::now();
-    const bool tty = m_opt.progress && isatty(STDERR_FILENO);
     auto finish = [&](const intake::Claimed& c, CommittedFile& f, const std::string& detail,
-                      const StageTimes* times = nullptr) {
+                      const StageTimes* times = nullptr, const std::string& dup_note = {}) {
         const std::string now = core::format_utc(m_clock.now());
         if (f.duplicate) {
-            f.stored_path = inbox.reject(c, sidecar(f, detail, now));
+            f.stored_path = inbox.reject(c, sidecar(f, detail, now, dup_note));
             try {  // counted by the metrics, listed on the task page (issue 17)
                 store::DocumentHistory(*conn).record_duplicate(f.sha256, f.file_name, f.stored_path.string(), now);
             } catch (const store::StoreError& e) {
@@ -257,7 +349,7 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
         else if (f.rejected_file) inbox.reject(c, sidecar(f, detail, now));
         else inbox.archive(c);
         std::string note;
-        if (f.duplicate) note = reason_text_sv("duplicate_file");
+        if (f.duplicate) note = dup_note.empty() ? reason_text_sv("duplicate_file") : dup_note;
         else if (!f.forms.empty() && !f.forms.front().reasons.empty()) note = reason_text_sv(f.forms.front().reasons.front());
         emit(f, s, note, times);
     };
@@ -274,6 +366,18 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
     std::uint64_t next_seq = 0, next_commit = 0;
     std::map<std::uint64_t, Done> finished;
     const size_t max_in_flight = static_cast<size_t>(m_opt.workers) * 2;
+    std::map<std::uint64_t, std::string> names_in_flight;  // seq → file name, for the progress line
+    auto progress = [&] {
+        if (!m_tty) return;
+        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        double rate = secs > 0 ? done / secs : 0;
+        std::ostringstream line;
+        line << done << "/" << total << " filer";
+        if (done > 0) line << "  " << decimal_sv(rate) << " filer/s";
+        if (rate > 0 && done < total) line << "  ca " << static_cast<int>((total - done) / rate + 0.5) << " s kvar";
+        if (!names_in_flight.empty()) line << "  pågår: " << names_in_flight.begin()->second;
+        draw_progress(line.str());
+    };
     auto next_claim = [&]() -> std::optional<intake::Claimed> {
         while (!todo.empty() || !ready.empty()) {
             if (!todo.empty()) {
@@ -306,7 +410,13 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
                     dup.sha256 = c->sha256;
                     dup.file_name = c->original_name;
                     dup.duplicate = true;
-                    finish(*c, dup, "the same bytes were processed before (" + committed->file_name + ")");
+                    std::string processed_at;
+                    if (auto in = store::DocumentRepo(*conn).input(c->sha256)) processed_at = in->processed_at;
+                    finish(*c, dup,
+                           std::string("the same bytes were processed before (") + committed->file_name +
+                               (committed->rejected_file ? ", rejected: " : ", archived: ") +
+                               committed->stored_path.string() + ")",
+                           nullptr, duplicate_note(*committed, processed_at));
                 }
                 ++done;
                 continue;
@@ -317,15 +427,18 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
                 else
                     pool = make_process_pool(m_opt.workers, m_opt.worker);
             }
+            names_in_flight[next_seq] = c->original_name;
             pool->submit({next_seq++, std::move(*c), 0});
             ++in_flight;
         }
         if (in_flight == 0) break;
+        progress();
         while (!finished.count(next_commit)) {
             Done x = pool->next();
             finished.emplace(x.seq, std::move(x));
         }
         Done d = std::move(finished.at(next_commit));
+        names_in_flight.erase(next_commit);
         finished.erase(next_commit++);
         --in_flight;
         if (left_in_work(d, s)) {
@@ -348,15 +461,9 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
         CommittedFile f = writer.commit(d.claimed, d.analysis, inbox, std::nullopt);
         finish(d.claimed, f, detail, &d.analysis.times);
         ++done;
-        if (tty) {
-            double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            double rate = secs > 0 ? done / secs : 0;
-            double eta = rate > 0 ? (total - done) / rate : 0;
-            m_err << "\r" << done << "/" << total << " files  " << std::fixed << std::setprecision(2) << rate
-                  << " files/s  ETA " << static_cast<int>(eta) << " s   " << std::flush;
-        }
+        progress();
     }
-    if (tty) m_err << "\n";
+    clear_progress();
 }
 
 bool Runner::left_in_work(const PoolDone& d, Summary& s) {
@@ -364,6 +471,7 @@ bool Runner::left_in_work(const PoolDone& d, Summary& s) {
         throw store::StoreError(d.analysis.store_error + " (while analysing " + d.claimed.original_name + ")");
     if (d.analysis.evidence_error.empty()) return false;
     ++s.waiting;
+    clear_progress();
     m_err << "linkage: evidence for " << d.claimed.original_name << " could not be written to "
           << m_opt.crops.string() << " (" << d.analysis.evidence_error
           << "); free space on that file system; the file stays in " << m_opt.folders.work.string()
@@ -439,6 +547,39 @@ Summary Runner::run_once() {
     auto t0 = std::chrono::steady_clock::now();
     try {
         pass(s, nullptr);
+        // Files copied into the inbox a moment before this run: wait for them to settle
+        // (bounded) instead of leaving them for the next run in silence.
+        const auto budget = std::chrono::duration_cast<std::chrono::milliseconds>(m_opt.ready.stable + k_settle_margin);
+        const auto step = std::chrono::milliseconds(250);
+        std::chrono::milliseconds waited{0};
+        std::set<std::string> passed;  // ready files a pass was run for (one that cannot be claimed is not retried)
+        for (;;) {
+            std::vector<intake::WaitingEntry> w;
+            intake::Inbox inbox(m_opt.folders);
+            bool fresh = false;
+            for (auto& p : inbox.ready(m_clock, m_opt.ready, nullptr, &w)) fresh |= passed.insert(p.string()).second;
+            if (fresh) {
+                pass(s, nullptr);
+                continue;
+            }
+            std::vector<std::string> writing;
+            for (auto& e : w)
+                if (still_being_written(e, std::chrono::duration_cast<std::chrono::milliseconds>(m_opt.ready.stable)))
+                    writing.push_back(e.name);
+            if (writing.empty() || waited >= budget) break;
+            if (waited.count() == 0)
+                core::process_logger().info("batch.settle_wait").kv("files", static_cast<std::int64_t>(writing.size()))
+                    .kv("first", writing.front()).kv("max_seconds", static_cast<std::int64_t>(budget.count() / 1000));
+            std::ostringstream line;
+            line << "väntar högst " << (budget - waited).count() / 1000 << " s till på " << writing.size()
+                 << " fil(er) som fortfarande skrivs: " << writing.front();
+            if (writing.size() > 1) line << " m.fl.";
+            draw_progress(line.str());
+            std::this_thread::sleep_for(step);
+            waited += step;
+        }
+        clear_progress();
+        look(s);
     } catch (const store::StoreError& e) {
         throw store::StoreError(std::string(e.what()) + " — store " + m_opt.store.url +
                                 "; files not yet committed stay in " + m_opt.folders.work.string() +
@@ -468,6 +609,7 @@ void Runner::watch(const std::atomic<bool>& stop) {
         std::string store_failure;
         try {
             pass(day, &stop);
+            look(day);  // what is still in the inbox after this pass
         } catch (const store::StoreError& e) {
             store_failure = e.what();
         }

@@ -33,6 +33,10 @@ struct PassInfo {
     std::string error;
 };
 
+// How much longer than batch.stable_seconds a batch waits in all for files
+// still being written when it starts (a copy a moment before `linkage batch`).
+inline constexpr std::chrono::seconds k_settle_margin{10};
+
 struct RunOptions {
     std::filesystem::path home;
     intake::Folders folders;
@@ -58,7 +62,11 @@ public:
     Runner(RunOptions options, const core::FormTemplate& t, const core::Rules& rules, const core::Clock& clock,
            std::ostream& out, std::ostream& err);
 
-    // One pass: leftovers in work/, then every ready inbox file. Writes the
+    // One pass: leftovers in work/, then every ready inbox file; then, while
+    // files in the inbox are still being written (copied a moment before the
+    // run), waits for them to settle — at most stable + k_settle_margin in all
+    // — and takes them too. What is left in the inbox is listed in the
+    // summary's inbox_waiting / skipped with why and when. Writes the
     // run's report (and first those of killed runs, from their journals).
     // Throws store::StoreError when the store cannot be written (files not yet
     // committed stay in work/ and are resumed next run; the lines so far stay
@@ -74,6 +82,13 @@ public:
 
 private:
     void pass(Summary& summary, const std::atomic<bool>* stop);
+    // Scans the inbox: what waits there (still settling …) into summary.inbox_waiting;
+    // returns how many files are ready now.
+    size_t look(Summary& summary, std::vector<intake::WaitingEntry>* waiting = nullptr) const;
+    // The live progress line on a terminal (OCRmyPDF's model): cleared before
+    // any other line is printed and drawn again below it.
+    void clear_progress();
+    void draw_progress(const std::string& text);
     void emit(const struct CommittedFile& f, Summary& summary, const std::string& file_note, const StageTimes* times);
     // A file a worker could not finish for a reason outside it: true (and one
     // line on err) when its evidence could not be written — it stays in work/;
@@ -97,6 +112,8 @@ private:
     Summary m_journaled;  // the summary's counts as of the journal's last line
     Summary m_unjournaled;  // review and rejected items a failed journal write still owes
     bool m_journal_failing = false;
+    bool m_tty = false;          // progress wanted and stderr is a terminal
+    std::string m_progress;      // the progress line now drawn (empty: none)
 };
 
 }  // namespace batch

@@ -100,6 +100,7 @@ void Summary::merge(const Summary& o, bool lists) {
     for (auto& [k, v] : o.outcomes) outcomes[k] += v;
     for (auto& [k, v] : o.reasons) reasons[k] += v;
     waiting = o.waiting;
+    inbox_waiting = o.inbox_waiting;
     seconds += o.seconds;
     decode_ms += o.decode_ms;
     align_ms += o.align_ms;
@@ -112,6 +113,18 @@ void Summary::merge(const Summary& o, bool lists) {
         rejected.insert(rejected.end(), o.rejected.begin(), o.rejected.end());
     }
 }
+
+namespace {
+
+// The same files waiting for the same reason (their notes' times may move).
+bool same_waiting(const std::vector<SkippedItem>& a, const std::vector<SkippedItem>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (a[i].file != b[i].file || a[i].kind != b[i].kind) return false;
+    return true;
+}
+
+}  // namespace
 
 Summary Summary::counts_since(const Summary& b) const {
     Summary d;
@@ -130,6 +143,7 @@ Summary Summary::counts_since(const Summary& b) const {
         if (int n = v - (it == b.reasons.end() ? 0 : it->second)) d.reasons[k] = n;
     }
     d.waiting = waiting;
+    d.inbox_waiting = inbox_waiting;
     d.seconds = seconds - b.seconds;
     d.decode_ms = decode_ms - b.decode_ms;
     d.align_ms = align_ms - b.align_ms;
@@ -146,7 +160,7 @@ Summary Summary::counts_since(const Summary& b) const {
 bool Summary::only_seconds_since(const Summary& b) const {
     auto d = counts_since(b);
     return d.files == 0 && d.documents == 0 && d.ignored_pages == 0 && d.outcomes.empty() && d.reasons.empty() &&
-           waiting == b.waiting && d.decode_ms == 0 && d.align_ms == 0 && d.read_ms == 0 && d.validate_ms == 0 &&
+           waiting == b.waiting && same_waiting(inbox_waiting, b.inbox_waiting) && d.decode_ms == 0 && d.align_ms == 0 && d.read_ms == 0 && d.validate_ms == 0 &&
            d.analyse_ms == 0 && d.skipped.empty();
 }
 
@@ -192,9 +206,19 @@ std::string Summary::to_json(bool pretty) const {
         x.set("note", k.note);
         sk.add(x);
     }
+    Poco::JSON::Array wt;
+    for (auto& k : inbox_waiting) {
+        Poco::JSON::Object x(Poco::JSON_PRESERVE_KEY_ORDER);
+        x.set("file", k.file);
+        x.set("kind", k.kind);
+        x.set("note", k.note);
+        x.set("retry_at", k.retry_at.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(k.retry_at));
+        wt.add(x);
+    }
     o.set("review", rv);
     o.set("rejected", rj);
     o.set("skipped", sk);
+    o.set("inbox_waiting", wt);
     Poco::JSON::Object t(Poco::JSON_PRESERVE_KEY_ORDER);
     t.set("seconds", seconds);
     t.set("documents_per_second", seconds > 0 ? documents / seconds : 0.0);
@@ -246,6 +270,13 @@ Summary Summary::from_json(const std::string& text) {
         s.skipped.push_back({k->getValue<std::string>("file"), k->getValue<std::string>("kind"),
                              k->getValue<std::string>("note")});
     }
+    auto wt = o->getArray("inbox_waiting");  // reports before issue 17 lack it
+    for (unsigned i = 0; wt && i < wt->size(); ++i) {
+        auto k = wt->getObject(i);
+        s.inbox_waiting.push_back({k->getValue<std::string>("file"), k->getValue<std::string>("kind"),
+                                   k->getValue<std::string>("note"),
+                                   k->isNull("retry_at") ? std::string() : k->getValue<std::string>("retry_at")});
+    }
     auto t = o->getObject("timing");
     s.seconds = t->getValue<double>("seconds");
     s.decode_ms = t->getValue<double>("decode_ms");
@@ -272,6 +303,8 @@ void Summary::print(std::ostream& o) const {
     }
     for (auto& r : rejected) o << "  rejected: " << r.file << " → " << r.stored_path << " (" << r.note << ")\n";
     for (auto& k : skipped) o << "  left in the inbox: " << k.file << " (" << k.kind << ": " << k.note << ")\n";
+    for (auto& k : inbox_waiting)
+        o << "  waiting in the inbox: " << k.file << " (" << k.kind << ": " << k.note << ")\n";
     if (count("review") > 0) o << "  " << count("review") << " document(s) wait for review: linkage review list\n";
     if (waiting > 0)
         o << "  " << waiting << " file(s) wait in work/: their review images could not be written (see the lines above);"

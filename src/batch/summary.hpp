@@ -34,6 +34,10 @@ struct SkippedItem {
     std::string file;
     std::string kind;  // intake::SkippedEntry::kind
     std::string note;  // Swedish
+    // For files that wait to be taken (Summary::inbox_waiting): the earliest
+    // time a pass takes it, UTC (core::format_utc); empty when it depends on
+    // someone else (a writer closing it, a temporary name renamed).
+    std::string retry_at = {};
 };
 
 struct Summary {
@@ -50,6 +54,11 @@ struct Summary {
     // Files the latest pass left in work/ because they could not be finished
     // for a reason outside them (their evidence could not be written): retried.
     int waiting = 0;
+    // Files still in the inbox when the run ended (the latest pass, for a
+    // watch) that a later pass takes by itself: still being written, a
+    // temporary name, incomplete or of an unknown type until their give-up
+    // time (intake::WaitingEntry). Kind, Swedish note and retry_at each.
+    std::vector<SkippedItem> inbox_waiting;
     double seconds = 0;
     double decode_ms = 0, align_ms = 0, read_ms = 0, validate_ms = 0, analyse_ms = 0;
 

@@ -35,7 +35,17 @@ Args::Args(const std::vector<std::string>& argv, const std::vector<std::string>&
                 throw UsageError("option --" + name + " is given twice");
             m_values[name].push_back(v);
         } else {
-            throw UsageError("unknown option --" + name + " (see --help)");
+            // Name what this command does accept (and a test compares this list with each --help).
+            std::vector<std::string> all;
+            for (auto& f : flags) all.push_back("--" + f);
+            for (auto& v : value_options) all.push_back("--" + v + " VALUE");
+            for (auto& v : repeatable)
+                if (!known(value_options, v)) all.push_back("--" + v + " VALUE");
+            std::sort(all.begin(), all.end());
+            std::string list;
+            for (auto& x : all) list += (list.empty() ? "" : ", ") + x;
+            throw UsageError("unknown option --" + name + " (accepted here: " + (list.empty() ? "none" : list) +
+                             "; see --help)");
         }
     }
 }

@@ -47,6 +47,42 @@ std::string token_in_eml(const fs::path& file) {
     return joined.substr(at, end - at);
 }
 
+// How this program was started, for commands a reader can paste: relative to
+// the working directory when it lies below it (./build/linkage).
+std::string program() {
+    std::error_code ec;
+    auto exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) return "linkage";
+    auto rel = fs::relative(exe, fs::current_path(ec), ec);
+    if (!ec && !rel.empty() && rel.string().rfind("..", 0) != 0) return "./" + rel.string();
+    return exe.string();
+}
+
+std::string quoted(const std::string& s) {
+    if (s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-") == std::string::npos)
+        return s;
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// The demo's last words: what to try next (the README's web tour).
+void print_next_steps(Context& ctx) {
+    const std::string l = program() + " --home " + quoted(ctx.home().string());
+    ctx.out << "\n== What to try next: the web tour (five minutes; README.md, \"Web tour\")\n"
+            << "  echo 'Norrsken-2026!' | " << l << " user password anna.norrsken   # a bureau user's password\n"
+            << "  echo 'Granskning-2026!' | " << l << " user add-staff eva --name 'Eva Ek'   # a staff user\n"
+            << "  " << l << " serve --port 8080\n"
+            << "Then, in a browser:\n"
+            << "  http://127.0.0.1:8080/review/login   eva / Granskning-2026!: the review queue; open a document,\n"
+            << "                                       correct a field, Enter approves\n"
+            << "  http://127.0.0.1:8080/login          anna.norrsken / Norrsken-2026!: Klienter, Koppla klient,\n"
+            << "                                       search 559567-8904 and 101455, Skicka förfrågan\n"
+            << "  the approval mail lands in " << ctx.settings().get_path("paths.outbox").string()
+            << "/ (newest .eml): open its /approve/ link and approve\n"
+            << "Stop the server with Ctrl-C. Without a server: " << l << " review list, " << l << " report\n";
+}
+
 }  // namespace
 
 int demo_digital_path_and_activation(Context& ctx) {
@@ -64,9 +100,23 @@ int demo_digital_path_and_activation(Context& ctx) {
         return k_exit_refused;
     }
     auto req = desk.request(who->first, client);
+    if (req.status == digital::RequestResult::Status::conflict && req.search.live) {
+        // demo run again on the same home: say what is already done, show it, and go on.
+        const auto& live = *req.search.live;
+        ctx.out << "already done by an earlier demo run on this home: linkage #" << live.id << " ("
+                << live.bureau_name << " – " << live.client_name << ") is " << core::to_string(live.state)
+                << ", so steps 7–10 (request, mail, approval, activation) are not repeated.\n"
+                   "For every step again, use a fresh home: linkage --home var2 demo\n";
+        ctx.out << "\n== 11. Client list and the linkage's history (linkage client-list, linkage show)\n";
+        if (int rc = cmd_client_list(ctx, {"--bureau", bureau_orgnr}); rc != k_exit_ok) return rc;
+        if (int rc = cmd_show(ctx, {std::to_string(live.id)}); rc != k_exit_ok) return rc;
+        print_next_steps(ctx);
+        return k_exit_ok;
+    }
     if (req.status != digital::RequestResult::Status::created) {
-        ctx.out << username << " cannot request " << client << ": " << req.search.message << '\n';
-        return k_exit_ok;  // demo run twice on the same home: the pair is linked already
+        ctx.err << "linkage: demo: " << username << " cannot request " << client << ": " << req.search.message
+                << "; the demo stops at step 7 (try a fresh home: linkage --home var2 demo)\n";
+        return k_exit_refused;
     }
     ctx.out << username << " (Redovisningsbyrån Norrsken AB) asked " << req.search.client->name << " to approve: linkage #"
             << req.linkage_id << ", " << req.administrators_notified << " administrator(s) notified\n";
@@ -102,7 +152,9 @@ int demo_digital_path_and_activation(Context& ctx) {
         return rc;
     ctx.out << "\n== 11. Client list and the linkage's history (linkage client-list, linkage show)\n";
     if (int rc = cmd_client_list(ctx, {"--bureau", bureau_orgnr}); rc != k_exit_ok) return rc;
-    return cmd_show(ctx, {std::to_string(req.linkage_id)});
+    if (int rc = cmd_show(ctx, {std::to_string(req.linkage_id)}); rc != k_exit_ok) return rc;
+    print_next_steps(ctx);
+    return k_exit_ok;
 }
 
 }  // namespace cli

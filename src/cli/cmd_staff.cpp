@@ -6,6 +6,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/password_input.hpp"
 #include "digital/secrets.hpp"
 #include "store/staff_repo.hpp"
 
@@ -21,15 +22,10 @@ int cmd_user_add_staff(Context& ctx, const std::vector<std::string>& argv) {
     const std::string& username = pos[1];
     if (username.empty() || username.size() > 64 || username.find_first_of(" \t\r\n") != std::string::npos)
         throw UsageError("add-staff: the username must be 1–64 characters without spaces");
-    std::string password;
-    std::getline(std::cin, password);
-    if (!password.empty() && password.back() == '\r') password.pop_back();
-    if (password.size() < 10) {
-        ctx.err << "linkage: the password (first line of standard input) must have at least 10 characters\n";
-        return k_exit_refused;
-    }
+    const auto password = read_new_password(std::cin, ctx.err);
+    if (!password) return k_exit_refused;
     store::StaffRepo(ctx.store()).put(username, args.value("name").value_or(username),
-                                      digital::hash_password(password), core::format_utc(ctx.clock().now()),
+                                      digital::hash_password(*password), core::format_utc(ctx.clock().now()),
                                       ctx.actor());
     ctx.out << "staff user " << username << " may now sign in at /review\n";
     return k_exit_ok;

@@ -7,6 +7,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/password_input.hpp"
 #include "digital/secrets.hpp"
 #include "store/auth_repo.hpp"
 
@@ -20,7 +21,8 @@ namespace {
 
 constexpr const char* k_usage =
     "usage: linkage user token USERNAME [--keep-old] | linkage user tokens USERNAME | "
-    "linkage user revoke-token ID | linkage user password USERNAME";
+    "linkage user revoke-token ID | linkage user password USERNAME | "
+    "linkage user add-staff USERNAME [--name NAME]";
 
 int no_such_user(Context& ctx, const std::string& username) {
     ctx.err << "linkage: no active bureau user '" << username << "' in the registry (see 'linkage registry list')\n";
@@ -98,14 +100,9 @@ int cmd_user(Context& ctx, const std::vector<std::string>& argv) {
                     << " revoked (--keep-old keeps them)\n";
         return k_exit_ok;
     }
-    std::string password;
-    std::getline(std::cin, password);
-    if (!password.empty() && password.back() == '\r') password.pop_back();
-    if (password.size() < 10) {
-        ctx.err << "linkage: the password (first line of standard input) must have at least 10 characters\n";
-        return k_exit_refused;
-    }
-    const int ended = auth.set_password_hash(user->first.user_id, digital::hash_password(password), now, ctx.actor());
+    const auto password = read_new_password(std::cin, ctx.err);
+    if (!password) return k_exit_refused;
+    const int ended = auth.set_password_hash(user->first.user_id, digital::hash_password(*password), now, ctx.actor());
     ctx.out << "password set for " << pos[1] << "; " << ended << " web session(s) ended\n";
     return k_exit_ok;
 }

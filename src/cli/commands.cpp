@@ -16,7 +16,7 @@ const std::vector<Command>& commands() {
         {"registry", "import or list the registry of bureaus and clients",
          "usage: linkage registry import FILE\n"
          "       linkage registry list [--json]\n\n"
-         "import: reads the registry JSON (SPEC §6), validates every record and reports every\n"
+         "import: reads the registry JSON (docs/spec.md §6), validates every record and reports every\n"
          "problem with its JSON path; writes all or nothing. Importing the same file again changes\n"
          "nothing; an updated file updates records in place, each change an event.\n"
          "list: prints bureaus, clients and their users.\n",
@@ -42,15 +42,22 @@ const std::vector<Command>& commands() {
         {"batch", "one pass over the inbox: scanned forms become linkages (for cron)",
          "usage: linkage [--home DIR] batch [--json] [--workers N] [--no-progress]\n\n"
          "Resumes what an interrupted run left in work/, then processes every complete file in the inbox\n"
-         "(PDF, TIFF, PNG, JPEG; stacks of forms too). Each form ends as accepted, review, rejected or\n"
-         "duplicate. --json prints one JSON object per document on stdout (SPEC §6). A summary goes to\n"
-         "stderr and a report to reports/. Exit 0 when the run completed, whatever the outcomes;\n"
-         "7 when another batch or watch holds the lock.\n",
+         "(PDF, TIFF, PNG, JPEG; stacks of forms too). Files still being written or copied when it\n"
+         "starts are waited for (at most batch.stable_seconds + 10 s) and taken by this run. Each form\n"
+         "ends as accepted, review, rejected or duplicate. --json prints one JSON object per document on\n"
+         "stdout (docs/spec.md §6). --workers N analyses N files at once (default batch.workers; 0: one per core).\n"
+         "On a terminal a progress line on stderr shows the file in hand (--no-progress: none). A\n"
+         "summary goes to stderr and a report to reports/: every file left in the inbox is listed with\n"
+         "why (still being written, incomplete, unknown type, a link, a folder ...) and when it is taken.\n"
+         "Exit 0 when the run completed, whatever the outcomes; 7 when another batch or watch holds the\n"
+         "lock (e.g. the watcher runs: use one or the other, docs/operations.md).\n",
          cmd_batch, true, nullptr},
         {"watch", "process the inbox continuously (for systemd)",
-         "usage: linkage [--home DIR] watch [--json] [--workers N]\n\n"
+         "usage: linkage [--home DIR] watch [--json] [--workers N] [--no-progress]\n\n"
          "The same processing as batch, run whenever a file arrives (inotify, plus a rescan every few\n"
-         "seconds as a safety net). Stops cleanly on SIGTERM or Ctrl-C. A report per day to reports/.\n",
+         "seconds as a safety net). Stops cleanly on SIGTERM or Ctrl-C. A report per day to reports/.\n"
+         "--json, --workers N: as for batch. --no-progress: no progress line on a terminal (none is\n"
+         "drawn when stderr is not a terminal, e.g. under systemd).\n",
          cmd_watch, true, nullptr},
         {"review", "the review queue: list, show, approve (with corrections) or reject",
          "usage: linkage review list [--json]\n"
@@ -78,8 +85,10 @@ const std::vector<Command>& commands() {
          "data/sample-scans/ into the inbox, runs a batch over them and prints the outcome and the\n"
          "linkages; then a digital request through the Desk (its mail in outbox/), the administrator's\n"
          "approval through the link in that mail, the bureau's activation list (paper and digital), one\n"
-         "activation, the client list and that linkage's history. No server needed. Safe to run again\n"
-         "(the scans then come out as duplicates).\n",
+         "activation, the client list and that linkage's history. No server needed. Ends with what to\n"
+         "try next (a five-minute web tour: passwords, serve, review, approve a link). Safe to run again\n"
+         "on the same home: the scans then come out as duplicates and it says which steps are already\n"
+         "done (the linkage of the digital request exists) and shows them; a fresh --home does all again.\n",
          cmd_demo, false, nullptr},
         {"serve", "run the web endpoint of the digital path (JSON API, pages, approval links, mail sender)",
          "usage: linkage serve [--port N] [--address ADDR]\n\n"
@@ -93,8 +102,10 @@ const std::vector<Command>& commands() {
          "usage: linkage user token USERNAME [--keep-old]\n"
          "       linkage user tokens USERNAME\n"
          "       linkage user revoke-token ID\n"
-         "       linkage user password USERNAME   (password: first line of standard input)\n"
-         "       linkage user add-staff USERNAME [--name NAME]   (back-office staff for /review; password on stdin)\n\n"
+         "       linkage user password USERNAME\n"
+         "       linkage user add-staff USERNAME [--name NAME]   (back-office staff for /review)\n\n"
+         "Passwords (password, add-staff): on a terminal you are asked twice, without echo; otherwise\n"
+         "the first line of standard input is the password (scripts).\n"
          "token: prints a new personal API token once (Authorization: Bearer TOKEN); only its hash is\n"
          "stored. It expires after tokens.api_token_days (default 365; 0: never). The user's older\n"
          "tokens are revoked with it unless --keep-old is given.\n"
@@ -102,22 +113,26 @@ const std::vector<Command>& commands() {
          "never the tokens themselves.\n"
          "revoke-token: revokes the token with that ID at once (its next request gets 401).\n"
          "password: sets the password for the web pages (at least 10 characters; PBKDF2) and ends\n"
-         "every web session of the user. add-staff again for a staff user sets a new password and\n"
+         "every web session of the user. add-staff: a staff user who signs in at /review (--name NAME:\n"
+         "the name shown, default the username); again for the same user sets a new password and\n"
          "ends that user's sessions.\n"
          "Exit 6 when the user is not an active bureau user in the registry, or no token has that ID;\n"
          "exit 2 for a malformed command line (an ID that is not a number).\n",
          cmd_user, true, "tokens"},
         {"mail", "show the mail queue or deliver due messages once",
          "usage: linkage mail status [--json]\n"
-         "       linkage mail send\n\n"
-         "status: queued, retrying and sent counts, the next attempt and the last error.\n"
-         "send: one delivery pass (SMTP when smtp.host is set, else .eml files in paths.outbox);\n"
-         "a message that cannot be delivered stays queued and is retried with backoff.\n",
+         "       linkage mail send [--lease-seconds N]\n\n"
+         "status: queued, retrying, sent and failed counts, the next attempt and the last error\n"
+         "(--json: one object).\n"
+         "send: one delivery pass of up to 100 due messages (SMTP when smtp.host is set, else .eml\n"
+         "files in paths.outbox); a message that cannot be delivered stays queued and is retried with\n"
+         "backoff. --lease-seconds N (1-86400, default 300): each message is reserved for N seconds\n"
+         "while it is delivered, so a sender killed mid-delivery delays it by at most N seconds.\n",
          cmd_mail, true, "status"},
         {"form", "print the linkage form: blank, or pre-filled for one bureau and client",
          "usage: linkage form blank -o FILE\n"
          "       linkage [--home DIR] form prefill --bureau ORGNR --client ORGNR|SUBSCRIPTION -o FILE\n\n"
-         "blank: writes the fillable linkage form (PDF, A4, AcroForm fields named as in SPEC 4.1)\n"
+         "blank: writes the fillable linkage form (PDF, A4, AcroForm fields named as in docs/spec.md §4.1)\n"
          "from templates/linkage-form.v1.json. Needs no state directory.\n"
          "prefill: looks the bureau and the client up in the registry, records a pending paper\n"
          "linkage (state requested) with a fresh reference code, and writes the form with the\n"
@@ -143,12 +158,15 @@ const std::vector<Command>& commands() {
          "store: the store answers SELECT 1; inbox: a file can be created there; pipeline: whether a\n"
          "batch or watch holds the lock; heartbeat: the watcher's last beat (with --require-watch or\n"
          "health.require_watch, no lock holder or a beat older than health.watch_stale_seconds fails);\n"
-         "backlog and last_batch: information; free_space: home, store and inbox against\n"
-         "health.min_free_mb; --deep: PRAGMA quick_check of the whole store. Prints 'ok' or 'fail'\n"
-         "and one line per check (--json: one object). Exit 0 when healthy, 5 otherwise.\n",
+         "backlog: information; last_batch: when the last batch ended and how long ago (a warning\n"
+         "after 36 h while no batch or watch runs); mail: the mail queue (a warning while messages are\n"
+         "being retried, with the last error); free_space: home, store and inbox against\n"
+         "health.min_free_mb; --deep: PRAGMA quick_check of the whole store. Prints 'ok', 'warn' (works,\n"
+         "but a person must look) or 'fail' and one line per check (--json: one object). Exit 0 when\n"
+         "healthy ('ok' or 'warn'), 5 otherwise.\n",
          cmd_health, false, "*"},
         {"metrics", "print the store's numbers in Prometheus text format (what GET /metrics adds)",
-         "usage: linkage [--home DIR] metrics [-o FILE]\n\n"
+         "usage: linkage [--home DIR] metrics [-o|--out FILE]\n\n"
          "Forms by outcome and reason, review queue length, linkages by state, mail queue length and\n"
          "failures, watcher heartbeat age, inbox backlog, last batch, health, in Prometheus text format 0.0.4. -o FILE writes atomically (for\n"
          "node_exporter's textfile collector).\n",
@@ -169,7 +187,10 @@ const std::vector<Command>& commands() {
          "Replaces the whole consultant set: users not listed lose their assignment. Each change is an event.\n",
          cmd_permissions, true, nullptr},
         {"client-list", "a bureau's activated clients with each consultant's permissions",
-         "usage: linkage client-list --bureau ORGNR [--json]\n",
+         "usage: linkage client-list --bureau ORGNR [--json]\n\n"
+         "The bureau's activated linkages: each client (name, organisation number) with its consultants\n"
+         "and each consultant's permissions (data/permissions.json). --json prints one JSON array (the\n"
+         "shape of GET /api/v1/client-list).\n",
          cmd_client_list, true, "*"},
         {"revoke", "revoke a live linkage, by the bureau or by a client administrator",
          "usage: linkage revoke ID [--bureau ORGNR] [--reason TEXT]\n"

@@ -172,10 +172,71 @@ std::string extension_of(const std::string& name) {
     return out.empty() ? ".bin" : out;
 }
 
+// Extensions of the formats the batch reads.
+bool is_scan_extension(const std::string& name) {
+    auto ext = fs::path(name).extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext == ".pdf" || ext == ".tif" || ext == ".tiff" || ext == ".png" || ext == ".jpg" || ext == ".jpeg";
+}
+
+std::chrono::system_clock::time_point to_time_point(std::int64_t ns) {
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(ns)));
+}
+
+std::string waiting_note(const std::string& kind, const std::optional<std::chrono::system_clock::time_point>& at,
+                         std::chrono::system_clock::time_point now) {
+    const std::string when = at ? stockholm_time(*at, now) : std::string();
+    if (kind == "settling")
+        return "Skrivs eller kopieras fortfarande (ändrades nyss). Tas när den varit oförändrad en stund: vid nästa "
+               "körning från kl. " + when + ".";
+    if (kind == "writing")
+        return "Ett program (kanske skannern) håller fortfarande filen öppen för skrivning. Tas när programmet har "
+               "stängt den.";
+    if (kind == "temporary")
+        return "Har ett tillfälligt eller dolt namn (en kopiering eller skanner som inte är klar). Tas när den har fått "
+               "sitt riktiga namn.";
+    if (kind == "incomplete")
+        return "Filen verkar ofullständig (slutet saknas, t.ex. en avbruten kopiering). Den väntar på att bli klar; vid första körningen "
+               "från kl. " + when + " tas den ändå och avvisas som oläslig om den fortfarande är ofullständig. Kopiera "
+               "den gärna igen.";
+    if (kind == "unknown_type")
+        return "Okänd filtyp eller för kort för att bedömas (ingen PDF, TIFF, PNG eller JPEG). Vid första "
+               "körningen från kl. " + when + " tas den och avvisas; ta bort den eller lägg in rätt skanning.";
+    return "Väntar i inkorgen.";
+}
+
 }  // namespace
 
+std::string stockholm_time(std::chrono::system_clock::time_point t, std::chrono::system_clock::time_point now) {
+    using namespace std::chrono;
+    auto local = [](system_clock::time_point x) {
+        auto secs = floor<seconds>(x);
+        const year y = year_month_day{floor<days>(secs)}.year();
+        auto last_sunday_0100 = [&](month m) {
+            sys_days last{year_month_day_last{y, month_day_last{m}}};
+            return sys_seconds{last - (weekday{last} - Sunday)} + hours{1};
+        };
+        const bool summer = secs >= last_sunday_0100(March) && secs < last_sunday_0100(October);
+        return secs + hours{summer ? 2 : 1};
+    };
+    const auto lt = local(t), ln = local(now);
+    const auto day = floor<days>(lt);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{lt - day};
+    char buf[48];
+    if (day == floor<days>(ln))
+        std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
+                      static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+    else
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d", static_cast<int>(ymd.year()),
+                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                      static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()));
+    return buf;
+}
+
 std::vector<fs::path> Inbox::ready(const core::Clock& clock, const ReadyOptions& options,
-                                   std::vector<SkippedEntry>* skipped) const {
+                                   std::vector<SkippedEntry>* skipped, std::vector<WaitingEntry>* waiting) const {
     struct Candidate {
         std::int64_t mtime, age;
         fs::path path;
@@ -193,6 +254,15 @@ std::vector<fs::path> Inbox::ready(const core::Clock& clock, const ReadyOptions&
     const std::int64_t now = nanos(now_ts), stable = nanos(options.stable), give_up = nanos(options.give_up);
     auto skip = [&](const std::string& name, const char* kind) {
         odd.push_back({safe_name(name), kind, skip_note(kind)});
+    };
+    std::vector<WaitingEntry> pending;
+    const auto now_tp = to_time_point(now);
+    auto wait = [&](const std::string& name, const char* kind, std::int64_t changed_ago,
+                    std::optional<std::int64_t> retry_at_ns) {
+        std::optional<std::chrono::system_clock::time_point> at;
+        if (retry_at_ns) at = to_time_point(*retry_at_ns);
+        pending.push_back({safe_name(name), kind, waiting_note(kind, at, now_tp), at,
+                           std::chrono::milliseconds(std::max<std::int64_t>(0, changed_ago) / 1000000)});
     };
     for (auto& e : fs::directory_iterator(m_f.inbox, ec)) {
         std::string name = e.path().filename().string();
@@ -218,6 +288,7 @@ std::vector<fs::path> Inbox::ready(const core::Clock& clock, const ReadyOptions&
         if (is_temp_name(name)) {
             // Still being written, quietly; a temp name that stays is reported, never taken or removed.
             if (age >= give_up) skip(name, "unfinished");
+            else wait(name, "temporary", age, std::nullopt);
             continue;
         }
         if (ends_with(name, ".json")) {
@@ -232,15 +303,24 @@ std::vector<fs::path> Inbox::ready(const core::Clock& clock, const ReadyOptions&
             const std::string key = std::to_string(st.st_dev) + ':' + std::to_string(st.st_ino) + ':' +
                                     std::to_string(mtime) + ':' + std::to_string(st.st_size);
             age = std::max(now - nanos(st.st_ctim), now - first_seen(key, now));
-            if (age < give_up) continue;
+            if (age < give_up) {
+                wait(name, "settling", age, now + give_up - age);
+                continue;
+            }
         }
-        if (!future && age < stable) continue;
+        if (!future && age < stable) {
+            wait(name, "settling", age, mtime + stable);
+            continue;
+        }
         const auto complete = looks_complete(e.path());
         if (complete == Completeness::unreadable) {
             skip(name, "unreadable");
             continue;
         }
-        if (complete == Completeness::incomplete && age < give_up) continue;
+        if (complete == Completeness::incomplete && age < give_up) {
+            wait(name, is_scan_extension(name) ? "incomplete" : "unknown_type", age, now + give_up - age);
+            continue;
+        }
         candidates.push_back({mtime, age, e.path(), name, FileId{st.st_dev, st.st_ino}, future});
     }
     // One walk over /proc for all of them: a file someone still writes is never offered.
@@ -251,6 +331,7 @@ std::vector<fs::path> Inbox::ready(const core::Clock& clock, const ReadyOptions&
     for (auto& c : candidates) {
         if (writing.count(c.id)) {
             if (c.age >= give_up) skip(c.name, "writing");
+            else wait(c.name, "writing", now - c.mtime, std::nullopt);
             continue;
         }
         if (c.future) skip(c.name, "future_mtime");
@@ -260,6 +341,8 @@ std::vector<fs::path> Inbox::ready(const core::Clock& clock, const ReadyOptions&
     std::sort(odd.begin(), odd.end(), [](auto& a, auto& b) { return a.name < b.name; });
     for (auto& o : odd) warn_once(options, m_f.inbox, o);
     if (skipped) skipped->insert(skipped->end(), odd.begin(), odd.end());
+    std::sort(pending.begin(), pending.end(), [](auto& a, auto& b) { return a.name < b.name; });
+    if (waiting) waiting->insert(waiting->end(), pending.begin(), pending.end());
     std::vector<fs::path> out;
     for (auto& [t, p] : found) out.push_back(p);
     return out;

@@ -82,6 +82,36 @@ struct SkippedEntry {
     std::string note;  // Swedish, for the report: what it is and what to do
 };
 
+// A file the batch does not take YET: it is still settling and will be taken
+// by a later pass (or run) without anyone doing anything. Reported so that no
+// file waits in silence (issue 17).
+//   kind "settling"     still being written or copied: changed less than
+//                       `stable` ago (taken once unchanged for `stable`)
+//   kind "writing"      a process still holds it open for writing (taken
+//                       once it is closed and has settled)
+//   kind "temporary"    a temporary or hidden name younger than give_up (a
+//                       copy or a scanner still at work; taken once renamed)
+//   kind "incomplete"   settled, but its end is missing (a truncated PDF,
+//                       TIFF, PNG or JPEG): taken at give_up and then
+//                       rejected as unreadable unless it is completed first
+//   kind "unknown_type" settled, too short to be judged or of a type that is
+//                       no scan (.txt, .docx …) and looking incomplete: taken
+//                       at give_up and then rejected
+// `retry_at` is the earliest time a pass takes it (nullopt: unknown — when
+// the writer closes it or the file is renamed). `changed_ago` is how long ago
+// it last changed.
+struct WaitingEntry {
+    std::string name;  // safe_name, for display
+    std::string kind;
+    std::string note;  // Swedish: why it waits and when it is taken (local time)
+    std::optional<std::chrono::system_clock::time_point> retry_at;
+    std::chrono::milliseconds changed_ago{0};
+};
+
+// "14:03:27" (today) or "2026-12-04 14:03" in Swedish local time (Europe/Stockholm).
+std::string stockholm_time(std::chrono::system_clock::time_point t,
+                           std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
 class Inbox {
 public:
     // `log` receives claim failures and put-backs (null: nowhere).
@@ -99,8 +129,11 @@ public:
     // writing is never offered (reported as "writing" after give_up). A file
     // whose mtime is more than `stable` in the future counts as settled once
     // its ctime (or when this process first saw it) is give_up old.
+    // Files not yet ready that later passes will take are added to `waiting`
+    // (by name order; never logged).
     std::vector<std::filesystem::path> ready(const core::Clock& clock, const ReadyOptions& options,
-                                             std::vector<SkippedEntry>* skipped = nullptr) const;
+                                             std::vector<SkippedEntry>* skipped = nullptr,
+                                             std::vector<WaitingEntry>* waiting = nullptr) const;
 
     // Claims one inbox file: checksum, then rename into work/ (across file
     // systems: a copy into work/ verified by checksum, then the inbox file is

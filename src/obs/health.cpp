@@ -1,6 +1,8 @@
 #include "obs/health.hpp"
 
 #include "obs/liveness.hpp"
+#include "store/heartbeat_repo.hpp"
+#include "store/mail_queue.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -50,20 +52,77 @@ bool HealthReport::ok() const {
     return true;
 }
 
+std::string HealthReport::status() const {
+    if (!ok()) return "fail";
+    for (auto& c : checks)
+        if (c.warn) return "warn";
+    return "ok";
+}
+
 std::string HealthReport::text() const {
-    std::string out = ok() ? "ok\n" : "fail\n";
-    for (auto& c : checks) out += c.name + " " + (c.ok ? "ok" : "FAIL") + " " + c.detail + "\n";
+    std::string out = status() + "\n";
+    for (auto& c : checks) out += c.name + " " + (!c.ok ? "FAIL" : c.warn ? "WARN" : "ok") + " " + c.detail + "\n";
     return out;
 }
 
 std::string HealthReport::json() const {
-    std::string out = std::string("{\"status\":") + (ok() ? "\"ok\"" : "\"fail\"") + ",\"checks\":[";
+    std::string out = "{\"status\":" + json_string(status()) + ",\"checks\":[";
     for (std::size_t i = 0; i < checks.size(); ++i) {
         if (i) out += ',';
         out += "{\"name\":" + json_string(checks[i].name) + ",\"ok\":" + (checks[i].ok ? "true" : "false") +
-               ",\"detail\":" + json_string(checks[i].detail) + "}";
+               (checks[i].warn ? ",\"warn\":true" : "") + ",\"detail\":" + json_string(checks[i].detail) + "}";
     }
     return out + "]}";
+}
+
+namespace {
+
+// Set-up B (no watcher, a nightly batch): a batch that has not run for more
+// than a day and a half while nothing holds the pipeline lock means the cron
+// job is missing or broken — files wait in the inbox unseen.
+void warn_when_no_pipeline_ran(HealthCheck& last_batch, store::Connection& c, bool pipeline_running,
+                               core::TimePoint now) {
+    if (!last_batch.ok || pipeline_running) return;
+    try {
+        auto batch = store::HeartbeatRepo(c).get("batch");
+        auto watch = store::HeartbeatRepo(c).get("watch");
+        if (!batch || !batch->last_pass_at) return;  // never ran: a watcher installation, or a new one
+        if (watch && watch->beat_at > *batch->last_pass_at) return;  // a watcher took over since
+        const auto age = now - core::parse_utc(*batch->last_pass_at);
+        if (age < std::chrono::hours(36)) return;
+        last_batch.warn = true;
+        last_batch.detail += "; no batch for more than 36 h and no watcher runs: is the nightly batch in "
+                             "/etc/cron.d/linkage (docs/operations.md)?";
+    } catch (const std::exception&) {
+        // an unreadable time: check_last_batch said what it could
+    }
+}
+
+}  // namespace
+
+HealthCheck check_mail(store::Connection& c) {
+    try {
+        const auto st = store::MailQueue(c).status();
+        std::string detail = std::to_string(st.queued) + " queued, " + std::to_string(st.retrying) + " retrying, " +
+                             std::to_string(st.failed) + " failed (never retried), " + std::to_string(st.sent) +
+                             " sent";
+        if (st.retrying > 0) {
+            detail = "mail is failing: " + detail;
+            if (st.oldest_queued_at) detail += "; oldest queued " + *st.oldest_queued_at;
+            if (st.next_attempt_at) detail += "; next attempt " + *st.next_attempt_at;
+        }
+        std::string error;
+        for (char ch : st.last_error.value_or(""))  // one line, whatever the relay answered
+            error.push_back(static_cast<unsigned char>(ch) < 0x20 ? ' ' : ch);
+        if (error.size() > 200) error = error.substr(0, 200) + "…";
+        if ((st.retrying > 0 || st.failed > 0) && !error.empty()) detail += "; last error: " + error;
+        if (st.retrying > 0 || st.failed > 0) detail += " (linkage mail status)";
+        HealthCheck r{"mail", true, detail};
+        r.warn = st.retrying > 0;
+        return r;
+    } catch (const std::exception& e) {
+        return {"mail", false, std::string("cannot read the mail queue from the store: ") + e.what()};
+    }
 }
 
 HealthTargets health_targets(const config::Settings& s) {
@@ -152,6 +211,8 @@ HealthReport check_health(const HealthTargets& t) {
             auto c = store::open_store(t.store);
             r.checks.push_back(check_heartbeat(*c, t.require_pipeline, t.watch_stale, now));
             r.checks.push_back(check_last_batch(*c, now));
+            warn_when_no_pipeline_ran(r.checks.back(), *c, r.checks[2].ok && r.checks[2].detail.rfind("batch or watch running", 0) == 0, now);
+            r.checks.push_back(check_mail(*c));
         } catch (const std::exception& e) {
             r.checks.push_back({"heartbeat", !t.require_pipeline, std::string("cannot open the store: ") + e.what()});
         }

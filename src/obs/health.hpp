@@ -26,12 +26,18 @@ struct HealthCheck {
     std::string name;    // "store", "inbox", "pipeline"
     bool ok = false;
     std::string detail;  // one line, no personal data
+    // Works, but needs a person (e.g. mail is failing and being retried): the
+    // report says "warn"; ok() stays true (GET /healthz 200, `health` exit 0).
+    bool warn = false;
 };
 
 struct HealthReport {
     std::vector<HealthCheck> checks;
     bool ok() const;
-    // "ok\n" or "fail\n", then one line per check: "store ok sqlite:/var/…".
+    // "fail" when a check failed, else "warn" when one warns, else "ok".
+    std::string status() const;
+    // "ok\n", "warn\n" or "fail\n", then one line per check: "store ok sqlite:/var/…"
+    // ("mail WARN …" for a warning).
     std::string text() const;
     // {"status":"ok","checks":[{"name":"store","ok":true,"detail":"…"},…]}
     std::string json() const;
@@ -60,6 +66,11 @@ HealthCheck check_store(store::Connection& c);
 // Opens the store (an SQLite file must already exist: a probe never creates
 // one), runs SELECT 1, closes it.
 HealthCheck check_store(const store::StoreConfig& config);
+// The mail queue (issue 17): ok while nothing fails; a warning while messages
+// are being retried (the relay refuses or cannot be reached: approval links do
+// not reach the administrators) with how many, since when and the last error;
+// permanently failed messages are counted in the detail.
+HealthCheck check_mail(store::Connection& c);
 // Creates, fsyncs and removes a probe file in `dir`.
 HealthCheck check_writable(const std::string& name, const std::filesystem::path& dir);
 // Reads /proc/locks (never takes the lock, so it cannot make a starting

@@ -228,9 +228,11 @@ BOOST_AUTO_TEST_CASE(systemd_units_parse_are_hardened_and_run) {
             }
             // Its ExecStart starts, runs, and stops cleanly on the unit's KillSignal.
             auto argv = split(unit_value(relocate(unit, dir.path()), "ExecStart"));
-            const int port = test_support::free_port();
+            const int port = test_support::free_port(), ops_port = test_support::free_port();
+            // Both listeners on free ports: others on this machine may hold the defaults (8080/8081).
             test_support::ChildProcess p(argv, dir.path() / "out", dir.path() / "err",
-                                         {"LINKAGE_SERVER_PORT=" + std::to_string(port)});
+                                         {"LINKAGE_SERVER_PORT=" + std::to_string(port),
+                                          "LINKAGE_SERVER_OPS_PORT=" + std::to_string(ops_port)});
             if (std::string(name) == "linkage-serve.service") BOOST_TEST(test_support::wait_for_port(port));
             else std::this_thread::sleep_for(std::chrono::milliseconds(1500));
             BOOST_TEST_REQUIRE(!p.wait_for(std::chrono::milliseconds(10)), test_support::read_file(dir.path() / "err"));
@@ -253,11 +255,12 @@ BOOST_AUTO_TEST_CASE(cron_lines_run_as_written_and_the_batch_lock_holds) {
     fs::permissions(bin / "logger", fs::perms::owner_all);
 
     std::istringstream in(test_support::read_file(pipeline_dir() / "linkage.cron"));
-    std::string line, env = "PATH='" + bin.string() + ":/usr/bin:/bin'";
+    std::string line, env = "PATH='" + bin.string() + ":/usr/bin:/bin'", shell = "/bin/sh";
     std::map<std::string, std::string> jobs;  // "batch"/"backup"/"find" → command
     std::regex schedule_field(R"(^(\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?(,[0-9]+(-[0-9]+)?)*$)");
     while (std::getline(in, line)) {
         if (trim(line).empty() || line[0] == '#') continue;
+        if (line.rfind("SHELL=", 0) == 0) shell = trim(line.substr(6));  // the shell cron runs the lines with
         if (std::regex_match(line, std::regex(R"(^[A-Z]+=.*$)"))) continue;  // SHELL, PATH, MAILTO
         auto f = split(line);
         BOOST_TEST_REQUIRE(f.size() > 6u, line);
@@ -268,22 +271,39 @@ BOOST_AUTO_TEST_CASE(cron_lines_run_as_written_and_the_batch_lock_holds) {
         std::string kind = command.find(" batch ") != std::string::npos    ? "batch"
                            : command.find(" backup ") != std::string::npos ? "backup"
                                                                            : f[6];
-        jobs[kind] = env + " /bin/sh -c \"" + replace_all(command, "\"", "\\\"") + "\"";
+        jobs[kind] = env + " " + shell + " -c '" + replace_all(command, "'", "'\\''") + "'";
     }
     BOOST_TEST_REQUIRE(jobs.count("batch") == 1u);
     BOOST_TEST_REQUIRE(jobs.count("backup") == 1u);
     BOOST_TEST_REQUIRE(jobs.count("find") == 1u);
 
+    // Issue 17: run the watcher OR the nightly batch. With a watcher running the
+    // batch line says so and succeeds, instead of exiting 7 every night.
     {
-        HeldLock watcher(home);  // as if linkage-watch were running
-        BOOST_TEST(test_support::run_shell(jobs["batch"]) == 0);  // the pipe's status: logger's
+        HeldLock watcher(home);  // as if linkage-watch were running (no heartbeat row yet: a fresh watcher)
+        const fs::path err = dir.path() / "cron.err";
+        BOOST_TEST(test_support::run_shell(jobs["batch"] + " 2>'" + err.string() + "'") == 0);
         const std::string text = test_support::read_file(logged);
-        BOOST_TEST(text.find("another batch or watch holds the lock on " + home.string()) != std::string::npos, text);
+        BOOST_TEST(text.find("linkage-watch runs") != std::string::npos, text);
+        BOOST_TEST(text.find("holds the lock") == std::string::npos, text);
+        BOOST_TEST(test_support::read_file(err) == "", "nothing to mail: " << test_support::read_file(err));
     }
     fs::remove(logged);
     BOOST_TEST(test_support::run_shell(jobs["batch"]) == 0);
-    BOOST_TEST(test_support::read_file(logged).find("holds the lock") == std::string::npos);
+    BOOST_TEST(test_support::read_file(logged).find("batch finished") != std::string::npos);
     BOOST_TEST(std::distance(fs::directory_iterator(home / "reports"), fs::directory_iterator()) >= 1);
+    // A failing batch keeps its exit status through the pipe into logger, and says so on
+    // stderr (what cron mails).
+    {
+        fs::remove(logged);
+        const fs::path err = dir.path() / "cron.err";
+        const int rc = test_support::run_shell("LINKAGE_BATCH_WORKERS=-3 " + jobs["batch"] + " 2>'" + err.string() + "'");
+        BOOST_TEST(rc == 4);
+        BOOST_TEST(test_support::read_file(err).find("linkage batch failed with exit 4") != std::string::npos,
+                   test_support::read_file(err));
+        BOOST_TEST(test_support::read_file(logged).find("batch.workers") != std::string::npos,
+                   test_support::read_file(logged));
+    }
 
     const fs::path out = dir.path() / "backup.out";
     BOOST_TEST(test_support::run_shell(jobs["backup"] + " 2>'" + out.string() + "'") == 0);
@@ -295,6 +315,33 @@ BOOST_AUTO_TEST_CASE(cron_lines_run_as_written_and_the_batch_lock_holds) {
                made[0].filename().string());
     BOOST_TEST(test_support::run_shell(jobs["find"]) == 0);
     BOOST_TEST(fs::exists(made[0]));  // fresh: kept
+}
+
+// Issue 17 item 11: what the units and the ini say matches what exists.
+BOOST_AUTO_TEST_CASE(units_documentation_is_installed_and_the_ini_tells_the_truth) {
+    const std::string ops = test_support::read_file(test_support::source_dir() / "docs/operations.md");
+    for (const char* name : {"linkage-watch.service", "linkage-serve.service"}) {
+        BOOST_TEST_CONTEXT(name) {
+            const std::string unit = test_support::read_file(pipeline_dir() / name);
+            const std::string doc = unit_value(unit, "Documentation");
+            BOOST_TEST_REQUIRE(doc.rfind("file://", 0) == 0, doc);
+            const fs::path installed = doc.substr(7);
+            // The file ships in docs/ and the documented install step puts docs/*.md in that folder.
+            BOOST_TEST(fs::exists(test_support::source_dir() / "docs" / installed.filename()), installed);
+            BOOST_TEST(ops.find("install -m 0644 docs/*.md " + installed.parent_path().string() + "/") != std::string::npos,
+                       "docs/operations.md must install the docs into " << installed.parent_path());
+        }
+    }
+    const auto ini = parse_ini(test_support::read_file(pipeline_dir() / "linkage.ini"));
+    BOOST_TEST(ini.at("paths.archive").comment.find("SHA-256") != std::string::npos);
+    BOOST_TEST(ini.at("paths.archive").comment.find("by date") == std::string::npos);
+    // The documented set-up is the watcher OR the batch; no doc cites a file outside the repository.
+    BOOST_TEST(ops.find("one of the two, not both") != std::string::npos);
+    for (const char* doc : {"README.md", "docs/operations.md", "docs/scale-out.md", "pipeline/README.md"}) {
+        const std::string text = test_support::read_file(test_support::source_dir() / doc);
+        BOOST_TEST(text.find("../shared") == std::string::npos, doc);
+        BOOST_TEST(text.find("SPEC.md") == std::string::npos, doc);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(health_and_metrics_commands) {
