@@ -519,6 +519,7 @@ std::string Reviewer::person_name(const std::string& actor, std::optional<std::i
         return "klientens administratör";
     }
     if (actor.starts_with("cli:")) return "kommandoraden (" + actor.substr(4) + ")";
+    if (actor.starts_with("paper-form:")) return "inskannad blankett";
     if (actor.size() > k_review.size() && actor.ends_with(k_review))
         return person_name(actor.substr(0, actor.size() - k_review.size()), client_id) + " (granskning)";
     if (actor.starts_with(k_form)) return "undertecknad blankett (" + actor.substr(k_form.size());

@@ -165,8 +165,9 @@ Data registry_data(review::Reviewer& rv, const review::RegistryFacts& r) {
         x.set("state", review::linkage_state_sv(l.state));
         x.set("state_code", l.state);
         if (l.reference_code) x.set("reference", *l.reference_code);
-        x.set("source", l.source == "paper" ? "förifylld blankett" : "digital förfrågan");
-        x.set("requested_by", l.requested_by);
+        x.set("origin", l.source == "digital" ? "Digital förfrågan från " + l.requested_by
+                        : l.reference_code     ? "Förifylld blankett, utskriven av " + l.requested_by
+                                               : std::string("Skapad av en inskannad blankett"));
         x.set("requested_at", mail::swedish_datetime(l.created_at));
         if (l.decided_by) x.set("decided_by", *l.decided_by);
         if (l.decided_at) x.set("decided_at", mail::swedish_datetime(*l.decided_at));

@@ -102,15 +102,26 @@ class Reviewer:
     def wait_load(self):
         self.b.wait_event("Page.loadEventFired", timeout=30)
 
+    def wait_focus(self):
+        """The page's autofocus lands a frame after the load: wait for it as the eye does."""
+        deadline = time.time() + 3
+        while time.time() < deadline:
+            if self.b.evaluate("document.activeElement && document.activeElement !== document.body"):
+                return
+            time.sleep(0.02)
+
     def press(self, key, alt=False, navigates=True):
+        self.wait_focus()
         code, vk = ("Enter", 13) if key == "Enter" else KEY_CODES[key]
         self.b.events.clear()
         mods = 1 if alt else 0
-        text = "\r" if key == "Enter" else ("" if alt else key)
+        # Blink looks for access keys on the char event carrying the modifier (Alt on Linux).
+        text = "\r" if key == "Enter" else key
         self.b.call("Input.dispatchKeyEvent", {"type": "rawKeyDown", "key": key, "code": code,
                                                 "windowsVirtualKeyCode": vk, "modifiers": mods})
         if text:
-            self.b.call("Input.dispatchKeyEvent", {"type": "char", "key": key, "text": text, "modifiers": mods})
+            self.b.call("Input.dispatchKeyEvent", {"type": "char", "key": key, "text": text, "unmodifiedText": text,
+                                                    "modifiers": mods})
         self.b.call("Input.dispatchKeyEvent", {"type": "keyUp", "key": key, "code": code,
                                                 "windowsVirtualKeyCode": vk, "modifiers": mods})
         self.keys += 1
@@ -233,13 +244,14 @@ def main():
 
     port = free_port()
     server = subprocess.Popen(lk + ["serve", "--port", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=open(os.path.join(work, "serve.err"), "w"), env=env)
+                              stderr=open(os.path.join(work, "serve.err"), "w"),
+                              env=dict(env, LINKAGE_SERVER_OPS_PORT=str(free_port())))
     base = "http://127.0.0.1:%d" % port
     try:
         deadline = time.time() + 30
         while True:
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
+                urllib.request.urlopen(base + "/review/login", timeout=2)
                 break
             except Exception:
                 if time.time() > deadline or server.poll() is not None:
