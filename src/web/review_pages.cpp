@@ -215,6 +215,8 @@ void render_document(Exchange& x, const store::StaffSession& s, review::Reviewer
     for (std::size_t i = 0; i < v.fields.size() && focus == v.fields.size(); ++i)
         if (!per_field[v.fields[i].name].empty()) focus = i;
     if (focus == v.fields.size()) focus = 0;
+    // Closing the whole page image goes back to that field (a fragment focuses it).
+    if (!v.fields.empty()) d.set("focus_field", "f-" + v.fields[focus].name);
     Data fields{Data::type::list};
     for (std::size_t i = 0; i < v.fields.size(); ++i) {
         const auto& f = v.fields[i];

@@ -77,7 +77,7 @@ def defects(reg, today):
         ("bureau-name", v(eko, akesson, bureau_name="Ekonomikontoret i Norr AB"), {}),
         ("unknown-bureau", v(norrsken, oresund, bureau_orgnr=unknown_bureau[:6] + "-" + unknown_bureau[6:]), {}),
         ("future-date", v(norrsken, akesson, date=(today + datetime.timedelta(days=60)).isoformat()), {}),
-        ("signer-not-admin-2", v(eko, angs, client_orgnr=bad_orgnr, client_subscription=akesson["subscription"],
+        ("check-digit-by-subscription", v(eko, angs, client_orgnr=bad_orgnr, client_subscription=akesson["subscription"],
                                  client_name=akesson["name"]), {}),
     ]
     return out
@@ -100,11 +100,16 @@ class Reviewer:
         self.keys = 0
 
     def wait_load(self):
-        self.b.wait_event("Page.loadEventFired", timeout=30)
+        try:
+            self.b.wait_event("Page.loadEventFired", timeout=20)
+        except RuntimeError:
+            raise RuntimeError("no page loaded; at %s, focus on %r" % (
+                self.b.evaluate("location.pathname"),
+                self.b.evaluate("document.activeElement ? document.activeElement.outerHTML.slice(0, 80) : ''")))
 
     def wait_focus(self):
         """The page's autofocus lands a frame after the load: wait for it as the eye does."""
-        deadline = time.time() + 3
+        deadline = time.time() + 1
         while time.time() < deadline:
             if self.b.evaluate("document.activeElement && document.activeElement !== document.body"):
                 return
@@ -158,11 +163,34 @@ class Reviewer:
             };
         })()""")
 
+    def whole_page(self, shots):
+        """Alt+S shows the whole page image over the form, Alt+X closes it; the form keeps its values."""
+        shown = "getComputedStyle(document.getElementById('hela-sidan')).display"
+        self.press("s", alt=True, navigates=False)
+        time.sleep(0.2)
+        opened = self.b.evaluate(shown)
+        if shots:
+            data = self.b.call("Page.captureScreenshot", {"format": "png"})
+            with open(os.path.join(shots, "whole-page.png"), "wb") as f:
+                f.write(base64.b64decode(data["data"]))
+        self.press("x", alt=True, navigates=False)
+        time.sleep(0.2)
+        closed = self.b.evaluate(shown)
+        back = self.b.evaluate("document.activeElement ? document.activeElement.id : ''")
+        if not back.startswith("f-"):
+            raise RuntimeError("whole page overlay: closing left the focus on %r, not a field" % back)
+        self.keys -= 2  # not part of the timed work
+        if opened != "block" or closed != "none":
+            raise RuntimeError("whole page overlay: Alt+S gave %r, Alt+X %r" % (opened, closed))
+        return True
+
     def finish(self, doc_id, paper):
         """Works on the open document until the page moves on. Returns (action, keys)."""
         start_keys = self.keys
+        self.steps = 0
         tried_take = set()
         for _ in range(8):
+            self.steps += 1
             s = self.state()
             if s["path"] != "/review/%s" % doc_id:
                 return "done", self.keys - start_keys
@@ -264,6 +292,7 @@ def main():
             b.call("Page.navigate", {"url": base + "/review/login"})
             r.wait_load()
             # Sign in by keyboard: the user name has focus.
+            r.wait_focus()
             r.type(STAFF)
             b.call("Input.dispatchKeyEvent", {"type": "rawKeyDown", "key": "Tab", "code": "Tab",
                                               "windowsVirtualKeyCode": 9})
@@ -285,13 +314,16 @@ def main():
                     data = b.call("Page.captureScreenshot", {"format": "png"})
                     with open(os.path.join(a.shots, "doc-%s.png" % doc_id), "wb") as f:
                         f.write(base64.b64decode(data["data"]))
+                if not rows:
+                    r.whole_page(a.shots)
                 t0 = time.time()
                 action, keys = r.finish(doc_id, papers.get(q["file"], {}))
                 seconds = time.time() - t0
                 rows.append({"document": int(doc_id), "file": q["file"], "reasons": q["reasons"], "seconds": seconds,
-                             "keys": keys, "action": action})
-                print("review-timing: #%s %-34s %-40s %5.2f s  %2d keys" % (
-                    doc_id, q["file"][:34], ",".join(q["reasons"])[:40], seconds, keys), flush=True)
+                             "keys": keys, "steps": r.steps - 1 if action == "done" else r.steps, "action": action})
+                print("review-timing: #%-3s %-40s %-24s %-8s %5.2f s  %2d keys  %d steps" % (
+                    doc_id, q["file"][:40], ",".join(q["reasons"])[:24], action, seconds, keys, rows[-1]["steps"]),
+                    flush=True)
         finally:
             b.close()
     finally:
@@ -299,13 +331,23 @@ def main():
         server.wait(timeout=10)
     # Every queued document decided?
     left = json.loads(run(lk + ["review", "list", "--json"], env=env))
+    # A person's time by the keystroke-level model (Card, Moran & Newell): each
+    # step (take, type, approve, reject) is one mental act M = 1.35 s, every key
+    # K = 0.28 s (an average typist), plus the page's measured response time.
+    for row in rows:
+        row["person_seconds"] = row["seconds"] + 1.35 * row["steps"] + 0.28 * row["keys"]
+    person = [r["person_seconds"] for r in rows]
     secs = [r["seconds"] for r in rows]
     keys = [r["keys"] for r in rows]
     result = {"documents": len(rows), "queued": len(queue), "left_open": len(left),
               "median_seconds": statistics.median(secs) if secs else None, "max_seconds": max(secs) if secs else None,
-              "median_keys": statistics.median(keys) if keys else None, "setup_seconds": setup_s, "rows": rows}
-    print("review-timing: %d documents, median %.2f s per document (max %.2f s), median %s key presses; %d left open" % (
-        len(rows), result["median_seconds"] or 0, result["max_seconds"] or 0, result["median_keys"], len(left)))
+              "median_keys": statistics.median(keys) if keys else None,
+              "median_person_seconds": statistics.median(person) if person else None,
+              "max_person_seconds": max(person) if person else None, "setup_seconds": setup_s, "rows": rows}
+    print("review-timing: %d documents, median %.2f s per document (max %.2f s) driven, median %s key presses; "
+          "a person (keystroke-level model): median %.1f s (max %.1f s); %d left open" % (
+              len(rows), result["median_seconds"] or 0, result["max_seconds"] or 0, result["median_keys"],
+              result["median_person_seconds"] or 0, result["max_person_seconds"] or 0, len(left)))
     if a.json:
         with open(a.json, "w", encoding="utf-8") as f:
             json.dump(result, f, ensure_ascii=False, indent=1)
