@@ -160,6 +160,9 @@ std::vector<QueueItem> Reviewer::queue() const {
         auto conf = parse_object(d.confidence);
         for (auto& [k, v] : *conf) q.min_confidence = std::min(q.min_confidence, v.convert<double>());
         q.severity = severity_of(q.reasons, q.min_confidence);
+        auto fields = parse_object(d.fields);
+        if (fields->has("bureau_name")) q.bureau_name = fields->getValue<std::string>("bureau_name");
+        if (fields->has("client_name")) q.client_name = fields->getValue<std::string>("client_name");
         out.push_back(std::move(q));
     }
     std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.severity > b.severity; });

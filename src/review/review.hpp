@@ -36,6 +36,7 @@ struct QueueItem {
     std::vector<std::string> reasons;
     double min_confidence = 100;
     int severity = 0;  // higher: worse (sorted first)
+    std::string bureau_name, client_name;  // as read from the form
 };
 
 struct FieldView {

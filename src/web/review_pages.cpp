@@ -18,6 +18,7 @@
 #include "web/signin.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -245,7 +246,10 @@ void render_document(Exchange& x, const store::StaffSession& s, review::Reviewer
         if (auto sug = facts.suggestions.find(f.name); sug != facts.suggestions.end()) {
             Data t;
             t.set("value", sug->second);
-            if (*take_key(f.name)) t.set("key", std::string(take_key(f.name)));
+            if (const std::string key = take_key(f.name); !key.empty()) {
+                t.set("key", key);
+                t.set("key_label", std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(key[0])))));
+            }
             row.set("take", t);
         }
         if (f.crop) row.set("crop", "/review/" + std::to_string(v.document_id) + "/image/" + std::to_string(i));
@@ -344,6 +348,8 @@ void handle_review_queue(Exchange& x) {
         r.set("since", mail::swedish_datetime(q.created_at));
         r.set("reasons", reasons_data(q.reasons));
         r.set("confidence", confidence_text(q.min_confidence));
+        r.set("bureau", q.bureau_name);
+        r.set("client", q.client_name);
         rows.push_back(r);
     }
     Data d;

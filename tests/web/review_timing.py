@@ -13,7 +13,7 @@ press the access key that takes the registry's value, type what only the paper
 knows (a place), press Enter; a form that cannot be approved is rejected with a
 reason. Prints one line per document and the median seconds per document.
 
-usage: review_timing.py [--linkage build/linkage] [--keep DIR] [--json FILE] [--shots DIR] [--docs N]
+usage: review_timing.py [--linkage build/linkage] [--keep DIR] [--json FILE] [--shots DIR] [--docs N] [--setup-only]
 Exit 0 when every document was finished (approved or rejected) by keyboard.
 """
 import argparse
@@ -238,6 +238,7 @@ def main():
     p.add_argument("--json", help="write the figures as JSON here")
     p.add_argument("--shots", help="screenshot each document before and after (PNG) into DIR")
     p.add_argument("--docs", type=int, default=9, help="forms to scan beside the demo's one (max 9)")
+    p.add_argument("--setup-only", action="store_true", help="stop after the batch (with --keep: a queue to look at)")
     a = p.parse_args()
     tmp = None
     if a.keep:
@@ -269,6 +270,9 @@ def main():
     run(lk + ["batch", "--no-progress"] if "--no-progress" in run(lk + ["batch", "--help"]) else lk + ["batch"], env=env)
     queue = json.loads(run(lk + ["review", "list", "--json"], env=env))
     setup_s = time.time() - t_setup
+    if a.setup_only:
+        print("review-timing: %d document(s) queued in %s" % (len(queue), home))
+        return 0
 
     port = free_port()
     server = subprocess.Popen(lk + ["serve", "--port", str(port)], stdout=subprocess.DEVNULL,
