@@ -425,6 +425,8 @@ void handle_review_post(Exchange& x, store::Id id) {
         const bool clear = std::none_of(checks.begin(), checks.end(), [](auto& c) { return !c.from_pipeline; });
         what += clear ? " Alla kontroller går igenom – tryck Enter för att godkänna."
                       : " Kontrollerna är gjorda om för de nya värdena.";
+        // The cursor goes on to what still fails; when nothing does, it stays on the value taken.
+        if (!clear) focus.clear();
         return render_document(x, *s, rv, *v, 200, "", shown, what, checks, rv.registry(id, corrections), focus);
     }
     if ((*f)["decision"] == "reject") {
