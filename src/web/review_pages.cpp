@@ -97,6 +97,20 @@ std::string decimal_sv(double v) {
     return text;
 }
 
+// "Dokument N är klart: what happened." after a decision (?done=N&what=…).
+std::string done_notice(Exchange& x, const std::string& tail) {
+    auto done = x.query.find("done");
+    if (done == x.query.end() || !parse_id(done->second)) return {};
+    std::string what;
+    if (auto w = x.query.find("what"); w != x.query.end()) {
+        if (w->second == "created") what = ": en ny koppling är godkänd";
+        else if (w->second == "approved_pending") what = ": den väntande kopplingen är godkänd";
+        else if (w->second == "already_linked") what = ": kopplingen fanns redan, blanketten är sparad som underlag";
+        else if (w->second == "rejected") what = ": underkänt";
+    }
+    return "Dokument " + done->second + " är klart" + what + ". " + tail;
+}
+
 // Access keys (Alt+key in Chromium/Firefox on Linux and Windows) for taking a
 // registry value into a field; administrators take Alt+1 … Alt+9.
 const char* take_key(const std::string& field) {
@@ -357,8 +371,7 @@ void handle_review_queue(Exchange& x) {
     d.set("has_rows", !queue.empty());
     d.set("rows", rows);
     if (!queue.empty()) d.set("first", std::to_string(queue.front().document_id));
-    if (auto done = x.query.find("done"); done != x.query.end() && parse_id(done->second))
-        d.set("notice", "Dokument " + done->second + " är klart. Kön är tom.");
+    if (auto notice = done_notice(x, "Kön är tom."); !notice.empty()) d.set("notice", notice);
     x.send_html(200, x.app.pages.render("review-queue", d, staff_layout(*s, "Granskningskö")));
 }
 
@@ -367,9 +380,7 @@ void handle_review_document(Exchange& x, store::Id id) {
     if (!s) return;
     auto v = reviewer_for(x).show(id);
     if (!v) return send_message_page(x, 404, "Dokumentet finns inte", "Det finns inget dokument med det numret.");
-    std::string notice;
-    if (auto done = x.query.find("done"); done != x.query.end() && parse_id(done->second))
-        notice = "Dokument " + done->second + " är klart. Här är nästa i kön.";
+    const std::string notice = done_notice(x, "Här är nästa i kön.");
     auto rv = reviewer_for(x);
     render_document(x, *s, rv, *v, 200, "", {}, notice, rv.check(id, {}), rv.registry(id, {}));
 }
@@ -429,6 +440,7 @@ void handle_review_post(Exchange& x, store::Id id) {
         if (!clear) focus.clear();
         return render_document(x, *s, rv, *v, 200, "", shown, what, checks, rv.registry(id, corrections), focus);
     }
+    std::string what = "rejected";
     if ((*f)["decision"] == "reject") {
         auto r = rv.reject(id, who, (*f)["reason"]);
         if (!r) {
@@ -478,11 +490,13 @@ void handle_review_post(Exchange& x, store::Id id) {
             return render_document(x, *s, rv, again ? *again : *v, status_of(r.error().refusal), msg, shown, "",
                                    rv.check(id, corrections), rv.registry(id, corrections));
         }
+        what = r->what;
     }
     // Next document of the queue (worst first), or the empty queue.
     auto queue = rv.queue();
-    if (queue.empty()) return x.redirect("/review?done=" + std::to_string(id));
-    x.redirect("/review/" + std::to_string(queue.front().document_id) + "?done=" + std::to_string(id));
+    const std::string done = "done=" + std::to_string(id) + "&what=" + what;
+    if (queue.empty()) return x.redirect("/review?" + done);
+    x.redirect("/review/" + std::to_string(queue.front().document_id) + "?" + done);
 }
 
 void handle_review_image(Exchange& x, store::Id id, const std::string& which) {

@@ -223,6 +223,35 @@ BOOST_AUTO_TEST_CASE(the_registry_panel_has_the_client_its_administrators_and_th
     BOOST_TEST(k.administrators.size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(a_pending_linkage_is_shown_with_its_reference_code_and_who_asked) {
+    // End the demo's approved linkage of the pair, then print a pre-filled form: a pending paper linkage.
+    std::string approved;
+    {
+        auto s = c->prepare("SELECT CAST(l.id AS TEXT) FROM linkages l JOIN clients k ON k.id = l.client_id WHERE "
+                            "k.orgnr = '559456-7892' AND l.state = 'approved'");
+        if (s->step()) approved = s->get_text(0);
+    }
+    BOOST_REQUIRE(!approved.empty());
+    BOOST_REQUIRE(run_linkage({"--home", home, "revoke", approved}).exit_code == 0);
+    auto pdf = (dir.path() / "prefilled.pdf").string();
+    auto pre = run_linkage({"--home", home, "form", "prefill", "--bureau", "559123-4561", "--client", "559456-7892", "-o", pdf});
+    BOOST_REQUIRE_MESSAGE(pre.exit_code == 0, pre.err);
+    auto f = rv.registry(doc, {});
+    BOOST_REQUIRE(f.linkage);
+    BOOST_TEST(f.linkage->state == "requested");
+    BOOST_REQUIRE(f.linkage->reference_code);
+    BOOST_TEST(f.linkage->reference_code->size() >= 6u);
+    BOOST_TEST(!f.linkage->approved_elsewhere);
+    BOOST_TEST(f.linkage->requested_by.find("cli:") == std::string::npos, f.linkage->requested_by);
+    BOOST_TEST(f.linkage->requested_by.find("kommandoraden") == 0u, f.linkage->requested_by);
+    // Approving the reviewed form approves that pending linkage.
+    auto r = rv.approve(doc, "stina", {{"signer_name", "Karin Åkesson"}, {"signer_email", "karin@akessonbygg.example"}},
+                        std::nullopt);
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->what == "approved_pending");
+    BOOST_TEST(r->linkage_id == f.linkage->id);
+}
+
 BOOST_AUTO_TEST_CASE(people_are_named_not_ids) {
     BOOST_TEST(rv.person_name("bureau_user:anna.norrsken") == "Anna Lindqvist");
     BOOST_TEST(rv.person_name("cli:root") == "kommandoraden (root)");

@@ -69,7 +69,9 @@ BOOST_AUTO_TEST_CASE(staff_only_queue_document_crops_and_csrf) {
                                             {"f.signer_name", "Karin Åkesson"},
                                             {"f.signer_email", "karin@akessonbygg.example"}});
     BOOST_TEST(ok.status == 303);
-    BOOST_TEST(ok.headers["Location"] == "/review?done=" + id);
+    // The demo approved the pair with sample-001 already: the form is kept as evidence, and the page says so.
+    BOOST_TEST(ok.headers["Location"] == "/review?done=" + id + "&what=already_linked");
+    BOOST_TEST(c.get(ok.headers["Location"]).has("Dokument " + id + " är klart: kopplingen fanns redan"));
     BOOST_TEST(scalar("SELECT count(*) FROM events WHERE entity='document' AND action='field_corrected' AND actor='stina'") ==
                2);
     // A second approval (double click) is told it was decided.
