@@ -287,6 +287,15 @@ void render_document(Exchange& x, const store::StaffSession& s, review::Reviewer
         steps.push_back(st);
     }
     d.set("steps", steps);
+    // The reason a rejection would record, proposed from what fails (Alt+U, then Enter; editable).
+    std::string reject_reason;
+    for (auto& c : checks)
+        if (!c.from_pipeline) {
+            const std::string text = batch::reason_text_sv(c.code);
+            const std::string first = text.substr(0, text.find(". ") == std::string::npos ? text.size() : text.find(". ") + 1);
+            if (reject_reason.find(first) == std::string::npos) reject_reason += (reject_reason.empty() ? "" : " ") + first;
+        }
+    d.set("reject_reason", reject_reason);
     d.set("has_steps", !seen.empty());
     d.set("all_clear", !failing);
     d.set("registry", registry_data(rv, facts));

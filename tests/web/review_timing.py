@@ -163,6 +163,14 @@ class Reviewer:
             };
         })()""")
 
+    def reject(self, reason):
+        """Alt+U goes to the reason (proposed from the failing checks); type one only when none is proposed."""
+        self.press("u", alt=True, navigates=False)
+        time.sleep(0.05)
+        if not self.b.evaluate("document.activeElement.id === 'reason' && document.activeElement.value.length > 0"):
+            self.type(reason)
+        self.press("Enter")
+
     def whole_page(self, shots):
         """Alt+S shows the whole page image over the form, Alt+X closes it; the form keeps its values."""
         shown = "getComputedStyle(document.getElementById('hela-sidan')).display"
@@ -209,9 +217,7 @@ class Reviewer:
                 continue
             # 3. the bureau or client cannot be identified: reject with a reason
             if s["blocking"] and not any(f in takes for f in failed):
-                self.press("u", alt=True, navigates=False)
-                self.type("Byrån finns inte i registret")
-                self.press("Enter")
+                self.reject("Byrån finns inte i registret")
                 return "rejected", self.keys - start_keys
             # 4. what only the paper knows: type it into the failed field
             typed = False
@@ -222,9 +228,7 @@ class Reviewer:
                     typed = True
             # 5. Enter approves (a rule that still fails: reject the future date, override nothing)
             if s["error"] and not typed and "Undantag" in s["error"]:
-                self.press("u", alt=True, navigates=False)
-                self.type("Datumet ligger i framtiden enligt blanketten")
-                self.press("Enter")
+                self.reject("Datumet ligger i framtiden enligt blanketten")
                 return "rejected", self.keys - start_keys
             self.b.evaluate("document.querySelector(%s).focus()" % json.dumps("#f-" + (failed[0] if failed else "place")))
             self.press("Enter")

@@ -124,6 +124,8 @@ BOOST_AUTO_TEST_CASE(registry_panel_take_a_value_then_approve) {
     BOOST_TEST(doc.has("Redovisningsbyrån Norrsken AB"));
     BOOST_TEST(doc.has("Nästa steg"));
     BOOST_TEST(doc.has("välj hen (Alt+1"));
+    // A rejection's reason is proposed from what fails (editable; Alt+U then Enter).
+    BOOST_TEST(doc.has("name=\"reason\" value=\"Undertecknaren är inte registrerad systemadministratör hos klienten.\""));
     // The demo approved the pair with sample-001: the panel says so.
     BOOST_TEST(doc.has("Redan godkänd med en annan inskannad blankett (sample-001-clean.jpg)"), doc.body);
     // Hashes and archive paths only behind "Visa blanketten".
