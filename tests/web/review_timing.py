@@ -9,9 +9,12 @@ paints them on the real blank form; the pipeline reads them with OCR in
 `linkage batch`), starts `linkage serve`, signs in as a staff user and works
 through the queue the way a person would: read the page (failed fields,
 "Ta in registrets värde" buttons, the registry's administrators, Nästa steg),
-press the access key that takes the registry's value, type what only the paper
-knows (a place), press Enter; a form that cannot be approved is rejected with a
-reason. Prints one line per document and the median seconds per document.
+press the access key that takes the registry's value, press Enter; a rule that
+still fails for a value the paper lacks is approved with a typed override
+reason; a form that cannot be approved is rejected with the proposed reason
+(Alt+U, Enter). Prints one line per document, the median seconds per document
+as driven, the key presses, and a person's time by the keystroke-level model
+(1.35 s per decision step, 0.28 s per key, plus the measured page time).
 
 usage: review_timing.py [--linkage build/linkage] [--keep DIR] [--json FILE] [--shots DIR] [--docs N] [--setup-only]
 Exit 0 when every document was finished (approved or rejected) by keyboard.
@@ -69,7 +72,8 @@ def defects(reg, today):
     bad_orgnr = akesson["orgnr"][:-1] + str((int(akesson["orgnr"][-1]) + 3) % 10)
     unknown_bureau = make_scans.with_check_digit("559977310")
     out = [
-        ("empty-email-place", v(eko, oresund, signer_email="", place=""), {"place": "Ystad"}),
+        # Nothing on the paper for e-mail and place: the e-mail from the registry, the place by override.
+        ("empty-email-place", v(eko, oresund, signer_email="", place=""), {}),
         ("check-digit", v(norrsken, angs, client_orgnr=angs["orgnr"][:-1] + str((int(angs["orgnr"][-1]) + 4) % 10)), {}),
         ("foreign-subscription", v(eko, akesson, client_subscription=oresund["subscription"]), {}),
         ("client-name", v(norrsken, oresund, client_name="Öresunds Fiskhandel och Rökeri AB"), {}),
@@ -151,6 +155,7 @@ class Reviewer:
               path: location.pathname,
               focused: document.activeElement ? document.activeElement.id : '',
               failed: q('input.failed').map(e => e.id.slice(2)),
+              codes: q('.why > div[data-code]:not(.hint)').map(e => e.dataset.code),
               takes: q('button.take[id^="ta-in-"]').map(e => ({field: e.value, key: e.accessKey})),
               admins: q('button[id^="valj-admin-"]').map(e => e.accessKey),
               error: (document.getElementById('fel') || {}).innerText || '',
@@ -226,8 +231,14 @@ class Reviewer:
                     tried_take.add(f)
                     self.select_all_and_type("#f-" + f, paper[f])
                     typed = True
-            # 5. Enter approves (a rule that still fails: reject the future date, override nothing)
+            # 5. Enter approves. A rule that still fails: a value the paper lacks (field_missing) is
+            #    approved with an override reason typed; anything else (a future date) is rejected.
             if s["error"] and not typed and "Undantag" in s["error"]:
+                if s["codes"] and all(c == "field_missing" for c in s["codes"]) and "override" not in tried_take:
+                    tried_take.add("override")
+                    self.select_all_and_type("#override", "Ort saknas på blanketten")
+                    self.press("Enter")
+                    continue
                 self.reject("Datumet ligger i framtiden enligt blanketten")
                 return "rejected", self.keys - start_keys
             self.b.evaluate("document.querySelector(%s).focus()" % json.dumps("#f-" + (failed[0] if failed else "place")))
