@@ -51,6 +51,15 @@ BOOST_AUTO_TEST_CASE(show_lists_values_confidences_crops_and_failed_checks) {
     BOOST_TEST(r.out.find("page image ") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(show_prints_the_checks_that_fail_now_and_the_registry) {
+    auto r = run_linkage({"--home", home, "review", "show", id});
+    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(r.out.find("checks now:\n  ! signer_not_admin (signer_name)") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("  bureau  Redovisningsbyrån Norrsken AB 559123-4561") != std::string::npos);
+    BOOST_TEST(r.out.find("  administrator  Karin Åkesson <karin@akessonbygg.example>") != std::string::npos);
+    BOOST_TEST(r.out.find("  linkage #") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(hard_rule_needs_an_override_and_corrections_are_revalidated) {
     auto plain = run_linkage({"--home", home, "review", "approve", id});
     BOOST_TEST(plain.exit_code == 6);
