@@ -106,6 +106,26 @@ int cmd_review(Context& ctx, const std::vector<std::string>& argv) {
         ctx.out << '\n';
         if (v->page_image) ctx.out << "  page image " << v->page_image->string() << '\n';
         if (v->original) ctx.out << "  original " << v->original->string() << '\n';
+        // What fails now (re-validated against today's registry) and what the registry holds.
+        auto checks = rv.check(id, {});
+        ctx.out << "checks now:" << (checks.empty() ? " none fail" : "") << '\n';
+        for (auto& c : checks)
+            ctx.out << "  " << (c.blocking ? "X " : c.from_pipeline ? "? " : "! ") << c.code << " ("
+                    << (c.field.empty() ? "form" : c.field) << "): " << c.detail << '\n';
+        auto r = rv.registry(id, {});
+        ctx.out << "registry:\n  bureau  " << (r.bureau ? r.bureau->name + " " + r.bureau->orgnr : "-") << '\n';
+        ctx.out << "  client by orgnr  "
+                << (r.client_by_orgnr ? r.client_by_orgnr->name + " " + r.client_by_orgnr->orgnr : "-") << '\n';
+        ctx.out << "  client by subscription  "
+                << (r.client_by_subscription ? r.client_by_subscription->name + " " + r.client_by_subscription->orgnr
+                                             : "-")
+                << '\n';
+        for (auto& a : r.administrators) ctx.out << "  administrator  " << a.name << " <" << a.email << ">\n";
+        if (r.linkage)
+            ctx.out << "  linkage #" << r.linkage->id << "  " << r.linkage->state
+                    << (r.linkage->reference_code ? "  reference " + *r.linkage->reference_code : "")
+                    << "  requested by " << r.linkage->requested_by << '\n';
+        for (auto& [field, value] : r.suggestions) ctx.out << "  suggest --set " << field << "=" << value << '\n';
         return k_exit_ok;
     }
     if (verb == "approve") {

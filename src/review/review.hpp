@@ -36,6 +36,7 @@ struct QueueItem {
     std::vector<std::string> reasons;
     double min_confidence = 100;
     int severity = 0;  // higher: worse (sorted first)
+    std::string bureau_name, client_name;  // as read from the form
 };
 
 struct FieldView {
@@ -60,6 +61,46 @@ struct DocumentView {
     std::optional<std::string> reference_code;
 };
 
+// One failed check of the values as they stand now (after corrections),
+// re-validated by the pipeline's rules. `field`: the form field it concerns
+// (empty: the form as a whole). `from_pipeline`: a doubt the scan raised
+// (low confidence, skew) that a person's look settles; never blocks.
+struct Check {
+    std::string code, field, detail;
+    bool blocking = false;       // nothing to link while it fails
+    bool from_pipeline = false;
+};
+
+// The registry's facts for the numbers on the form (as they stand now): what
+// a reviewer needs to fix a form without leaving the page.
+struct RegistryPerson {
+    std::string name, email;
+};
+struct LinkageFacts {
+    std::int64_t id = 0;
+    std::string state;                    // core::LinkageState code
+    std::optional<std::string> reference_code;
+    std::string source;                   // "digital" | "paper"
+    std::string requested_by;             // a person's name where known
+    std::string created_at;               // UTC text
+    std::optional<std::string> decided_by, decided_at, approved_via;
+    bool found_by_reference = false;      // through the form's reference code
+    // Approved already by another scan, the digital path or another review:
+    // which one, in words for staff (Swedish), and the document when known.
+    std::optional<std::string> approved_elsewhere;
+    std::optional<std::int64_t> approved_by_document;
+};
+struct RegistryFacts {
+    std::optional<std::string> bureau_orgnr, client_orgnr, subscription;  // canonical, when valid
+    std::optional<validate::KnownBureau> bureau;            // by bureau_orgnr
+    std::optional<validate::KnownClient> client_by_orgnr;   // by client_orgnr
+    std::optional<validate::KnownClient> client_by_subscription;
+    std::vector<RegistryPerson> administrators;  // the client's (by orgnr, else by subscription)
+    std::optional<LinkageFacts> linkage;         // the pair's live one, else the reference code's
+    // field → the registry's value where it differs from the form's (one key takes it).
+    std::map<std::string, std::string> suggestions;
+};
+
 enum class Refusal {
     not_found,        // no such document
     not_in_review,    // the pipeline decided it (accepted/rejected)
@@ -74,6 +115,7 @@ struct Problem {
     Refusal refusal;
     std::string message;                 // English, one line
     std::vector<std::string> failures;   // remaining reason codes, when relevant
+    std::vector<Check> checks;           // every check that fails now, per field
 };
 
 struct Approved {
@@ -94,10 +136,24 @@ public:
     std::expected<Approved, Problem> approve(std::int64_t document_id, const std::string& reviewer,
                                              const std::map<std::string, std::string>& corrections,
                                              const std::optional<std::string>& override_reason);
+    // The checks that fail for the document's values with `corrections`
+    // applied (the same validation approve() runs), plus the pipeline's doubts
+    // about fields nobody corrected. Empty when the document does not exist.
+    std::vector<Check> check(std::int64_t document_id, const std::map<std::string, std::string>& corrections) const;
+    // The registry's facts for the document's numbers with `corrections` applied.
+    RegistryFacts registry(std::int64_t document_id, const std::map<std::string, std::string>& corrections) const;
+    // A recorded actor ("bureau_user:anna.norrsken", "client_user:4", "stina",
+    // "cli:root", "stina (review of signed paper form)") in words for staff:
+    // the person's name where the registry or staff list knows it.
+    std::string person_name(const std::string& actor, std::optional<std::int64_t> client_id = std::nullopt) const;
+
     std::expected<void, Problem> reject(std::int64_t document_id, const std::string& reviewer,
                                         const std::string& reason);
 
 private:
+    struct Revalidated;
+    std::optional<Revalidated> revalidate(std::int64_t id, const std::map<std::string, std::string>& corrections,
+                                          Problem& problem) const;
     store::Connection& m_c;
     const core::Clock& m_clock;
     const core::Rules& m_rules;
@@ -107,7 +163,19 @@ private:
 
 // Reason codes a reviewer's look settles (they never block an approval).
 bool settled_by_review(std::string_view code);
-// Reason codes that make approval impossible (nothing to link).
-bool blocks_approval(std::string_view code);
+// Reason codes that make approval impossible (nothing to link): the bureau
+// or client cannot be identified. `field`: the field the failure concerns;
+// an empty e-mail or place is not an identity problem (issue 17).
+bool blocks_approval(std::string_view code, std::string_view field);
+
+// The form's fields in order with their Swedish labels.
+const std::vector<std::pair<std::string, std::string>>& field_labels();
+std::string field_label_sv(std::string_view field);
+
+// What a reviewer does next about a failed check, in Swedish (one sentence or two).
+std::string next_step_sv(std::string_view code, std::string_view field);
+
+// A linkage state in Swedish ("väntar på godkännande", "godkänd", …).
+std::string linkage_state_sv(std::string_view state);
 
 }  // namespace review
