@@ -323,7 +323,7 @@ BOOST_AUTO_TEST_CASE(a_file_open_for_writing_is_never_offered) {
         BOOST_TEST(ready_names(inbox, options(), &skipped).empty());
         auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         BOOST_TEST_MESSAGE("ready() with one /proc walk: " << ms << " ms");
-        BOOST_TEST(ms < 2000);
+        BOOST_TEST(ms < 10000);  // a bound against a hang, not a speed target
         BOOST_TEST(skipped.empty());  // quiet while younger than give_up
         // Held past give_up: reported, still not taken.
         BOOST_TEST(ready_names(inbox, options(2, 30), &skipped).empty());
@@ -409,10 +409,11 @@ BOOST_AUTO_TEST_CASE(a_future_mtime_is_settled_after_give_up_and_reported) {
     const timespec times[2] = {{0, UTIME_OMIT}, {::time(nullptr) + 86400, 0}};  // a camera a day ahead
     BOOST_TEST_REQUIRE(::utimensat(AT_FDCWD, p.c_str(), times, 0) == 0);
     std::vector<intake::SkippedEntry> skipped;
-    BOOST_TEST(ready_names(inbox, options(2, 1), &skipped).empty());  // changed (ctime) just now
+    // give_up 3 s: "just now" must stay just now on a loaded machine.
+    BOOST_TEST(ready_names(inbox, options(2, 3), &skipped).empty());  // changed (ctime) just now
     BOOST_TEST(skipped.empty());
-    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-    BOOST_TEST(ready_names(inbox, options(2, 1), &skipped) == std::vector<std::string>{"kamera.jpg"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+    BOOST_TEST(ready_names(inbox, options(2, 3), &skipped) == std::vector<std::string>{"kamera.jpg"});
     BOOST_TEST_REQUIRE(skipped.size() == 1u);
     BOOST_TEST(skipped[0].kind == "future_mtime");
     BOOST_TEST(skipped[0].note.find("framtiden") != std::string::npos);
