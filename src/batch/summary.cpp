@@ -443,6 +443,17 @@ std::string render_report_html(const Summary& s, const std::filesystem::path& re
     }
     d.set("skipped_items", skipped);
     d.set("has_skipped", flag(!s.skipped.empty()));
+    data waiting_files{data::type::list};  // still settling, being written, incomplete: taken later
+    for (auto& k : s.inbox_waiting) {
+        data x;
+        x.set("file", k.file);
+        x.set("note", k.note);
+        x.set("retry", k.retry_at.empty() ? std::string("när programmet som skriver den är klart")
+                                          : stockholm_time(k.retry_at));
+        waiting_files.push_back(x);
+    }
+    d.set("inbox_waiting", waiting_files);
+    d.set("has_inbox_waiting", flag(!s.inbox_waiting.empty()));
     d.set("waiting", std::to_string(s.waiting));
     d.set("has_waiting", flag(s.waiting > 0));
     d.set("decode_ms", fmt(s.decode_ms, 0));

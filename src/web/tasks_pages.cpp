@@ -284,6 +284,19 @@ void handle_tasks_page(Exchange& x) {
         }
     d.set("skipped", skipped);
     d.set("has_skipped", !skipped.is_empty_list());
+    // Files the latest run found still settling or being written: taken by a later pass.
+    Data waiting{Data::type::list};
+    if (latest)
+        for (auto& k : latest->inbox_waiting) {
+            Data r;
+            r.set("file", k.file);
+            r.set("note", k.note);
+            r.set("retry", k.retry_at.empty() ? std::string("när programmet som skriver den är klart")
+                                              : batch::stockholm_time(k.retry_at));
+            waiting.push_back(r);
+        }
+    d.set("inbox_waiting", waiting);
+    d.set("has_inbox_waiting", !waiting.is_empty_list());
     if (latest) d.set("skipped_when", batch::stockholm_time(latest->finished_at));
     x.send_html(200, x.app.pages.render("tasks", d, tasks_layout(*s, "Uppgifter")));
 }

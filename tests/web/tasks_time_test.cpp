@@ -157,4 +157,24 @@ BOOST_AUTO_TEST_CASE(report_file_without_links_and_without_the_store) {
     BOOST_TEST(recent[0].second.finished_at == later.finished_at);
 }
 
+BOOST_AUTO_TEST_CASE(files_still_settling_are_listed_with_when_they_are_taken) {
+    TempDir dir;
+    const auto templates = source_dir() / "templates";
+    batch::Summary s;
+    s.started_at = s.finished_at = "2026-07-01T06:00:00Z";
+    s.inbox_waiting.push_back({"halvskriven.pdf", "incomplete", "Slutet av filen saknas ännu.", "2026-07-01T06:05:00Z"});
+    s.inbox_waiting.push_back({"skannas.tif", "writing", "Ett program skriver fortfarande filen.", ""});
+    const std::string html = batch::render_report_html(s, dir.path() / "none", templates);
+    BOOST_TEST(html.find("Väntar i inkorgen") != std::string::npos);
+    BOOST_TEST(html.find("halvskriven.pdf") != std::string::npos);
+    BOOST_TEST(html.find("Slutet av filen saknas ännu.") != std::string::npos);
+    BOOST_TEST(html.find("2026-07-01 08:05") != std::string::npos);  // CEST, not 06:05 UTC
+    BOOST_TEST(html.find("när programmet som skriver den är klart") != std::string::npos);
+    // Nothing waiting: no such section.
+    batch::Summary empty;
+    empty.started_at = empty.finished_at = s.started_at;
+    BOOST_TEST(batch::render_report_html(empty, dir.path() / "none", templates).find("Väntar i inkorgen") ==
+               std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
