@@ -3,6 +3,8 @@
 // JSON to reports/ and printed on the terminal.
 #pragma once
 
+#include "core/local_time.hpp"
+
 #include "core/clock.hpp"
 
 #include <cstdint>
@@ -83,18 +85,12 @@ struct Summary {
     void print(std::ostream& o) const;
 };
 
-// --- Time for people (issue 17, item 13): Europe/Stockholm wall-clock time,
-// CET, CEST from the last Sunday of March 01:00 UTC to the last Sunday of
-// October 01:00 UTC (the EU rule, as mail/swedish_time.hpp).
-// Minutes east of UTC in Stockholm at `t`: 60 or 120.
-int stockholm_offset_minutes(core::TimePoint t);
-// "2026-11-26T23:03:17Z" → "2026-11-27 00:03" (local); the text itself when unparsable.
-std::string stockholm_time(const std::string& utc);
-// The local date ("2026-11-27") at `t`.
-std::string stockholm_date(core::TimePoint t);
-// The UTC bounds [from, to) (core::format_utc) of the local day "YYYY-MM-DD";
-// nullopt for another text or an impossible date.
-std::optional<std::pair<std::string, std::string>> stockholm_day_bounds(const std::string& local_day);
+// Time for people (issue 17, item 13): core/local_time.hpp, named here too for
+// the report's callers.
+using core::stockholm_date;
+using core::stockholm_day_bounds;
+using core::stockholm_offset_minutes;
+using core::stockholm_time;
 
 // What the readable report shows beside the summary, from the store (see
 // report_journal.hpp report_context_from_store); empty: the summary alone.

@@ -3,6 +3,7 @@
 #include "intake/completeness.hpp"
 #include "intake/files.hpp"
 #include "intake/open_writers.hpp"
+#include "core/local_time.hpp"
 
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
@@ -210,28 +211,13 @@ std::string waiting_note(const std::string& kind, const std::optional<std::chron
 
 std::string stockholm_time(std::chrono::system_clock::time_point t, std::chrono::system_clock::time_point now) {
     using namespace std::chrono;
-    auto local = [](system_clock::time_point x) {
-        auto secs = floor<seconds>(x);
-        const year y = year_month_day{floor<days>(secs)}.year();
-        auto last_sunday_0100 = [&](month m) {
-            sys_days last{year_month_day_last{y, month_day_last{m}}};
-            return sys_seconds{last - (weekday{last} - Sunday)} + hours{1};
-        };
-        const bool summer = secs >= last_sunday_0100(March) && secs < last_sunday_0100(October);
-        return secs + hours{summer ? 2 : 1};
-    };
-    const auto lt = local(t), ln = local(now);
+    const auto lt = floor<seconds>(core::stockholm_wall_clock(t)), ln = floor<seconds>(core::stockholm_wall_clock(now));
     const auto day = floor<days>(lt);
-    const year_month_day ymd{day};
+    if (day != floor<days>(ln)) return core::stockholm_time(t);
     const hh_mm_ss hms{lt - day};
-    char buf[48];
-    if (day == floor<days>(ln))
-        std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
-                      static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
-    else
-        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d", static_cast<int>(ymd.year()),
-                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                      static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()));
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
+                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
     return buf;
 }
 
