@@ -4,6 +4,7 @@
 // history. Thin: activation::Activation decides, these pages only show.
 #include "activation/activation.hpp"
 #include "activation/history.hpp"
+#include "activation/people.hpp"
 #include "digital/wording.hpp"
 #include "mail/swedish_time.hpp"
 #include "store/assignment_repo.hpp"
@@ -42,17 +43,19 @@ std::string via_sv(const std::optional<std::string>& via) {
 }
 
 // decided_by as recorded ("client_user:7", "stina (review of signed paper
-// form)", "signed paper form (Karin Åkesson)") in words for the bureau.
+// form)", "signed paper form (Karin Åkesson)") in words for the bureau:
+// people's names, never ids (issue 17).
 std::string decided_by_sv(Exchange& x, const store::Linkage& l) {
     const std::string by = l.decided_by.value_or("");
     constexpr std::string_view k_review = " (review of signed paper form)", k_form = "signed paper form (";
+    activation::People people(x.db());
     if (by.size() > k_review.size() && by.ends_with(k_review))
-        return by.substr(0, by.size() - k_review.size()) + " (granskning av undertecknad blankett)";
+        return people.name(by.substr(0, by.size() - k_review.size())) + ", efter granskning av undertecknad blankett";
     if (by.starts_with(k_form)) return "undertecknad blankett (" + by.substr(k_form.size());
     if (by.starts_with("client_user:"))
         for (auto& u : store::RegistryRepo(x.db(), x.app.clock).client_users(l.client_id))
             if ("client_user:" + std::to_string(u.id) == by) return u.name + " <" + u.email + ">";
-    return by;
+    return people.name(by);
 }
 
 std::string permission_names(const core::Rules& rules, const std::vector<std::string>& codes) {
@@ -136,17 +139,21 @@ void render_history(Exchange& x, const Signed& s, store::Id id, int status, cons
 void render_activation(Exchange& x, const Signed& s, int status, const std::string& error, store::Id error_id) {
     activation::Activation act(x.db(), x.app.clock, x.app.rules);
     Data rows{Data::type::list};
-    for (auto& l : act.activation_list(s.bureau.id)) {
+    auto list = act.activation_list(s.bureau.id);
+    // The linkage the error is about comes first, right under the error
+    // (issue 17: not 1,350 px below the fold).
+    std::stable_partition(list.begin(), list.end(), [&](const store::Linkage& l) { return l.id == error_id; });
+    for (auto& l : list) {
         Data row;
         row.set("id", std::to_string(l.id));
         row.set("client", l.client_name);
         row.set("orgnr", digital::shown_orgnr(l.client_orgnr));
-        row.set("source", l.source == core::LinkageSource::paper ? "blankett" : "digital");
+        row.set("source", l.source == core::LinkageSource::paper ? "blankett" : "digital förfrågan");
         row.set("approved_at", l.decided_at ? mail::swedish_datetime(*l.decided_at) : "");
         row.set("approved_via", via_sv(l.approved_via));
         row.set("decided_by", decided_by_sv(x, l));
         row.set("csrf", s.session.csrf_token);
-        if (l.id == error_id) row.set("error", error);
+        if (l.id == error_id) row.set("row_error", true);
         Data people = consultant_rows(x, s.bureau.id, {});
         row.set("consultants", people);
         rows.push_back(row);
@@ -155,7 +162,8 @@ void render_activation(Exchange& x, const Signed& s, int status, const std::stri
     d.set("bureau", s.bureau.name);
     d.set("has_rows", !rows.is_empty_list());
     d.set("rows", rows);
-    if (!error.empty() && error_id == 0) d.set("error", error);
+    if (!error.empty()) d.set("error", error);
+    if (!error.empty() && error_id != 0) d.set("error_row", std::to_string(error_id));
     x.send_html(status, x.app.pages.render("activation", d, layout_for(s.session, s.bureau.name, "Aktiveringslista")));
 }
 
@@ -224,7 +232,9 @@ void render_history(Exchange& x, const Signed& s, store::Id id, int status, cons
     d.set("orgnr", digital::shown_orgnr(h->linkage.client_orgnr));
     d.set("state", digital::state_sv(h->linkage.state));
     d.set("state_code", std::string(core::to_string(h->linkage.state)));
-    d.set("source", h->linkage.source == core::LinkageSource::paper ? "blankett" : "digital");
+    d.set("source", h->linkage.source == core::LinkageSource::paper ? "blankett" : "digital förfrågan");
+    d.set("reprint", h->linkage.source == core::LinkageSource::paper &&
+                         h->linkage.state == core::LinkageState::requested && h->linkage.reference_code);
     if (!error.empty()) d.set("error", error);
     if (!notice.empty()) d.set("notice", notice);
     d.set("live", core::is_live(h->linkage.state));

@@ -43,6 +43,30 @@ private:
     std::vector<std::unique_ptr<store::Connection>> m_idle;
 };
 
+// The numbers of a bureau user's client search, kept on the server between
+// the search's POST and the result's GET (Post/Redirect/Get, issue 17): the
+// result page's address holds a random key, never the numbers (a personal
+// identity number must not reach a URL, a proxy log or the browser history).
+// A key belongs to the user who searched and lasts k_ttl.
+class SearchStash {
+public:
+    struct Entry {
+        store::Id user_id = 0;
+        std::string query, subscription;
+        std::chrono::steady_clock::time_point until;
+    };
+    static constexpr std::chrono::minutes k_ttl{30};
+    static constexpr std::size_t k_max_entries = 20000;
+    // A new key for the search (old entries are dropped when full).
+    std::string put(store::Id user_id, const std::string& query, const std::string& subscription);
+    // The search under `key` when it is the user's and not too old.
+    std::optional<Entry> get(const std::string& key, store::Id user_id) const;
+
+private:
+    mutable std::mutex m_mutex;
+    std::map<std::string, Entry> m_entries;
+};
+
 struct App {
     App(ServerOptions o, const core::Clock& c, const core::Rules& r, std::ostream* log, std::function<void()> mq);
     ServerOptions options;
@@ -52,6 +76,7 @@ struct App {
     Pages pages;
     ConnectionPool pool;
     RateLimiter token_limiter;  // per API token / approval link
+    SearchStash searches;       // the bureau pages' client searches (PRG)
     std::ostream* access_log;
     std::function<void()> mail_queued;
     bool secure_cookies = false;
