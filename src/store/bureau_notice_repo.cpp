@@ -22,7 +22,8 @@ BureauNotice read_notice(Statement& s) {
 std::vector<NoticeEvent> BureauNoticeRepo::events_after_cursor(int limit) const {
     auto s = m_c.prepare(
         "SELECT e.id, e.at, e.actor, e.entity, e.entity_id, e.action, e.after FROM events e "
-        "WHERE e.id > (SELECT event_id FROM bureau_notice_cursor WHERE one = 1) AND e.entity_id IS NOT NULL AND "
+        "WHERE e.id > coalesce((SELECT event_id FROM bureau_notice_cursor WHERE one = 1), 0) AND "
+        "e.entity_id IS NOT NULL AND "
         "((e.entity = 'linkage' AND e.action IN ('approved', 'declined', 'expired', 'revoked')) OR "
         " (e.entity = 'mail' AND e.action = 'failed')) ORDER BY e.id LIMIT ?");
     s->bind(1, limit);
@@ -42,8 +43,10 @@ std::vector<NoticeEvent> BureauNoticeRepo::events_after_cursor(int limit) const 
 }
 
 void BureauNoticeRepo::move_cursor(Id event_id) {
-    auto s = m_c.prepare("UPDATE bureau_notice_cursor SET event_id = ? WHERE one = 1 AND event_id < ?");
-    s->bind(1, event_id).bind(2, event_id);
+    auto s = m_c.prepare(
+        "INSERT INTO bureau_notice_cursor (one, event_id) VALUES (1, ?) "
+        "ON CONFLICT (one) DO UPDATE SET event_id = excluded.event_id WHERE excluded.event_id > bureau_notice_cursor.event_id");
+    s->bind(1, event_id);
     s->run();
 }
 

@@ -19,10 +19,12 @@ CREATE TABLE bureau_notices (
 );
 CREATE INDEX bureau_notices_by_bureau ON bureau_notices (bureau_id, seen_at, id);
 
--- How far notify_bureaus has read the event log. Starts at the newest event
--- when the migration runs: what happened before is not announced again.
+-- How far notify_bureaus has read the event log. A store upgraded with
+-- history starts at its newest event (what happened before is not announced
+-- now); a new store has no row, which counts as 0 (and stays empty, so
+-- `restore` still sees an empty store).
 CREATE TABLE bureau_notice_cursor (
   one      INTEGER PRIMARY KEY CHECK (one = 1),
   event_id INTEGER NOT NULL
 );
-INSERT INTO bureau_notice_cursor (one, event_id) SELECT 1, coalesce(max(id), 0) FROM events;
+INSERT INTO bureau_notice_cursor (one, event_id) SELECT 1, max(id) FROM events HAVING count(*) > 0;
