@@ -132,10 +132,14 @@ std::optional<History> linkage_history(store::Connection& c, const core::Clock& 
             evidence_event[after->getValue<long long>("evidence_id")] = seq;
         if (e.action == "created")
             add(e.at, e.actor,
-                str(after, "source") == "paper" ? "Kopplingen skapades för en blankett (källa: blankett)."
+                str(after, "source") == "paper" ? std::string(for_bureau ? "Kopplingen skapades för en pappersblankett."
+                                                                         : "Kopplingen skapades för en blankett (källa: blankett).")
                                                 : "Kopplingen skapades av en digital förfrågan.");
         else if (e.action == "approved" && str(after, "approved_via") == "digital")
             add(e.at, e.actor, "Kopplingen godkändes digitalt.");  // who: the digital_approval evidence line
+        else if (e.action == "approved" && for_bureau && e.actor.starts_with("signed paper form ("))
+            add(e.at, e.actor, "Godkänd " + via_sv(str(after, "approved_via")) + ", undertecknad av " +
+                                   e.actor.substr(19, e.actor.size() - 20) + ".");
         else if (e.action == "approved")
             add(e.at, e.actor, "Godkänd " + via_sv(str(after, "approved_via")) + " av " + who(e.actor) + ".");
         else if (e.action == "activated")

@@ -21,6 +21,13 @@ std::string People::name(const std::string& actor) {
 
 std::string People::look_up(const std::string& actor) {
     store::BureauNoticeRepo names(m_c);
+    // decided_by of a paper approval: "signed paper form (Signer)" and
+    // "reviewer (review of signed paper form)" (batch and review).
+    constexpr std::string_view k_form = "signed paper form (", k_review = " (review of signed paper form)";
+    if (starts_with(actor, std::string(k_form)) && actor.back() == ')')
+        return "undertecknad blankett (" + actor.substr(k_form.size());
+    if (actor.size() > k_review.size() && actor.ends_with(k_review))
+        return name(actor.substr(0, actor.size() - k_review.size())) + ", efter granskning av undertecknad blankett";
     if (starts_with(actor, "bureau_user:")) {
         core::SystemClock clock;
         if (auto u = store::RegistryRepo(m_c, clock).bureau_user(actor.substr(12))) return u->name;

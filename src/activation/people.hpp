@@ -8,6 +8,8 @@
 //   staff:U or a staff username → "Back office (Name)"
 //   system:*, mail, batch → "Kopplingsdesken (automatiskt)"
 //   paper-form:*   → "undertecknad blankett"
+//   signed paper form (X) → "undertecknad blankett (X)"
+//   U (review of signed paper form) → "Back office (Name), efter granskning av undertecknad blankett"
 // Anything else is shown as recorded. Names are looked up once per People.
 // Thread-safety: borrows one Connection; one People per thread.
 #pragma once

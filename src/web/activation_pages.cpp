@@ -47,15 +47,10 @@ std::string via_sv(const std::optional<std::string>& via) {
 // people's names, never ids (issue 17).
 std::string decided_by_sv(Exchange& x, const store::Linkage& l) {
     const std::string by = l.decided_by.value_or("");
-    constexpr std::string_view k_review = " (review of signed paper form)", k_form = "signed paper form (";
-    activation::People people(x.db());
-    if (by.size() > k_review.size() && by.ends_with(k_review))
-        return people.name(by.substr(0, by.size() - k_review.size())) + ", efter granskning av undertecknad blankett";
-    if (by.starts_with(k_form)) return "undertecknad blankett (" + by.substr(k_form.size());
     if (by.starts_with("client_user:"))
         for (auto& u : store::RegistryRepo(x.db(), x.app.clock).client_users(l.client_id))
             if ("client_user:" + std::to_string(u.id) == by) return u.name + " <" + u.email + ">";
-    return people.name(by);
+    return activation::People(x.db()).name(by);
 }
 
 std::string permission_names(const core::Rules& rules, const std::vector<std::string>& codes) {

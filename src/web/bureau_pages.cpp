@@ -85,14 +85,18 @@ std::string waiting_text(int n) {
 Data notice_rows(Exchange& x, store::Id bureau_id, int& count) {
     Data rows{Data::type::list};
     count = 0;
+    store::LinkageRepo linkages(x.db(), x.app.clock);
     for (auto& n : store::BureauNoticeRepo(x.db()).for_bureau(bureau_id, /*unseen_only=*/true)) {
         Data row;
+        // The next step as things stand now (an approval may since have been activated).
+        auto l = linkages.get(n.linkage_id);
+        const bool to_activate = l && l->state == core::LinkageState::approved;
         row.set("text", n.text);
         row.set("kind", n.kind);
         row.set("bad", n.kind != "approved");
         row.set("id", std::to_string(n.linkage_id));
-        row.set("next", n.kind == "approved" ? "Till aktiveringslistan" : "Visa historiken");
-        row.set("href", n.kind == "approved" ? std::string("/activation") : "/linkages/" + std::to_string(n.linkage_id));
+        row.set("next", to_activate ? "Till aktiveringslistan" : "Visa kopplingen");
+        row.set("href", to_activate ? std::string("/activation") : "/linkages/" + std::to_string(n.linkage_id));
         rows.push_back(row);
         ++count;
     }

@@ -11,6 +11,7 @@
 #include "config/settings.hpp"
 #include "digital/notify.hpp"
 #include "store/linkage_repo.hpp"
+#include "store/registry_repo.hpp"
 #include "web_fixture.hpp"
 
 #include <regex>
@@ -404,6 +405,30 @@ BOOST_AUTO_TEST_CASE(bureau_pages_show_names_swedish_words_and_local_time_not_id
     BOOST_TEST(history.has("Aktiverad av Anna Lindqvist"));
     BOOST_TEST(history.has("Konsulten Per Åström fick behörigheterna: Bokföring"));
     BOOST_TEST(history.has("Godkänd av Karin Åkesson"));
+
+    // Approved by a signed paper form, and by a reviewer: names, Swedish words.
+    store::Id paper = 0, reviewed = 0;
+    {
+        store::LinkageRepo repo(*f.db, f.clock);
+        store::RegistryRepo registry(*f.db, f.clock);
+        store::Transaction tx(*f.db);
+        const auto bureau = registry.bureau_by_orgnr("559123-4561")->id;
+        paper = repo.create(bureau, registry.client_by_orgnr("556612-3450")->id, core::LinkageSource::paper, "cli:root", "ABC-DEF");
+        repo.change_state(paper, core::LinkageState::approved, "signed paper form (Göran Fiskare)", "paper");
+        reviewed = repo.create(bureau, registry.client_by_subscription("900014")->id, core::LinkageSource::paper, "cli:root",
+                                "GHJ-KLM");
+        repo.change_state(reviewed, core::LinkageState::approved, "stina (review of signed paper form)", "review");
+        tx.commit();
+    }
+    auto list = anna.get("/activation");
+    BOOST_TEST(list.has("undertecknad blankett (Göran Fiskare)"), list.body);
+    BOOST_TEST(list.has("stina, efter granskning av undertecknad blankett"));
+    for (auto* text : {"signed paper form", "review of", "cli:"}) BOOST_TEST(!list.has(text), text);
+    auto paper_history = anna.get("/linkages/" + std::to_string(paper));
+    BOOST_TEST(paper_history.has("Godkänd med undertecknad blankett (automatiskt), undertecknad av Göran Fiskare."),
+               paper_history.body);
+    BOOST_TEST(paper_history.has("Kopplingen skapades för en pappersblankett."));
+    for (auto* text : {"signed paper form", "cli:", "(källa: blankett)"}) BOOST_TEST(!paper_history.has(text), text);
 }
 
 BOOST_AUTO_TEST_CASE(the_activation_error_is_at_the_top_and_takes_the_focus) {
