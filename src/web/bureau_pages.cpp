@@ -238,7 +238,13 @@ void handle_link_search_post(Exchange& x) {
     if (!f || csrf_refused(x, *s, *f)) return;
     auto refusal = digital::bureau_refusal(s->bureau, x.app.rules);
     if (refusal != digital::Refusal::none) return handle_link_page(x);
-    const std::string q = (*f)["q"], subscription = (*f)["subscription"];
+    std::string q = (*f)["q"];
+    const std::string subscription = (*f)["subscription"];
+    // The field shows a personal number masked; searching again (say with
+    // the kundnummer added) means the number of the search before.
+    if (auto key = f->find("s"); key != f->end() && !key->second.empty())
+        if (auto e = x.app.searches.get(key->second, s->session.user.user_id))
+            if (q == core::mask_personal_numbers(e->query)) q = e->query;
     auto r = desk_for(x).search(s->session.user, q, subscription);  // counts against the daily quota
     if (r.status == digital::SearchResult::Status::quota_exceeded) {
         Data d;

@@ -185,6 +185,17 @@ BOOST_AUTO_TEST_CASE(search_and_send_are_post_redirect_get_and_the_personal_numb
     BOOST_TEST(personal.page.status == 200);
     BOOST_TEST(!personal.page.has("19811218-9876"));     // masked in the field
     BOOST_TEST(personal.page.has("personnummer"));        // labelled right
+    // The kundnummer added to the masked field: the same personal number, now identified.
+    auto both = anna.post_form("/clients/link/search", {{"q", "19811218-****"},
+                                                        {"subscription", "103300"},
+                                                        {"s", hidden_field(personal.page.body, "s")},
+                                                        {"csrf", hidden_field(personal.page.body, "csrf")}});
+    BOOST_TEST(both.status == 303);
+    auto named = anna.get(both.headers["Location"].substr(0, both.headers["Location"].find('#')));
+    BOOST_TEST(named.has("Lena Öberg Konsult"), named.body);
+    BOOST_TEST(named.has("<dt>Personnummer</dt><dd>19811218-****</dd>"));
+    BOOST_TEST(named.has("id=\"skicka\""));
+    BOOST_TEST(!named.has("9876"));
     // Typed into an address: refused, not searched.
     auto in_url = anna.get("/clients/link?q=19811218-9876");
     BOOST_TEST(in_url.status == 400);
