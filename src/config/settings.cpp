@@ -121,11 +121,29 @@ std::vector<std::string> unknown_setting_variables() {
         const std::string name = entry.substr(0, entry.find('='));
         if (name.rfind("LINKAGE_", 0) != 0) continue;
         if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+        bool listed = false;
         for (auto& section : sections)
             if (name.rfind(section, 0) == 0) {
                 out.push_back(name);
+                listed = true;
                 break;
             }
+        if (listed) continue;
+        // A misspelt section (LINKAGE_SERVR_PORT, LINKAGE_SMPT_HOST): one
+        // letter off, or the same letters in another order (issue 17).
+        const auto underscore = name.find('_', 8);
+        if (underscore == std::string::npos) continue;
+        const std::string token = name.substr(8, underscore - 8);
+        for (auto& section : sections) {
+            const std::string known = section.substr(8, section.size() - 9);
+            std::string a = token, b = known;
+            std::sort(a.begin(), a.end());
+            std::sort(b.begin(), b.end());
+            if (edit_distance(token, known) <= 1 || (token.size() >= 4 && a == b)) {
+                out.push_back(name);
+                break;
+            }
+        }
     }
     std::sort(out.begin(), out.end());
     return out;

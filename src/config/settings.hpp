@@ -8,7 +8,8 @@
 // validate() checks every key against that table plus the keys with a syntax
 // of their own (log.level, store.url, server.base_url, smtp.from), and
 // refuses environment variables that look like a setting but name none
-// (LINKAGE_<SECTION>_<KEY> of a known section): `config check` and every
+// (LINKAGE_<SECTION>_<KEY> of a known section, or of a section misspelt by
+// one letter or with its letters swapped, e.g. LINKAGE_SERVR_PORT): `config check` and every
 // command run it, so a process never starts on settings the check refuses.
 //
 // Owns: a flat key → value map. Thread-safety: immutable after load(); share freely.

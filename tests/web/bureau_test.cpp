@@ -113,6 +113,23 @@ BOOST_AUTO_TEST_CASE(link_base_follows_the_listener_unless_set_and_unreachable_o
     BOOST_TEST(fine.err.find("warning") == std::string::npos, fine.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_misspelt_linkage_section_in_the_environment_is_an_error) {
+    TempDir home;
+    const std::string h = (home.path() / "var").string();
+    BOOST_REQUIRE(run_linkage({"--home", h, "init"}).exit_code == 0);
+    for (const char* typo : {"LINKAGE_SERVR_PORT=9090", "LINKAGE_SMPT_HOST=relay", "LINKAGE_SERVER_PROT=9090"}) {
+        BOOST_TEST_CONTEXT(typo) {
+            auto r = run_linkage({"--home", h, "config", "check"}, "", {typo});
+            BOOST_TEST(r.exit_code == 4);
+            BOOST_TEST(r.err.find("names no setting") != std::string::npos, r.err);
+        }
+    }
+    auto suggestion = run_linkage({"--home", h, "config", "check"}, "", {"LINKAGE_SERVR_PORT=9090"});
+    BOOST_TEST(suggestion.err.find("LINKAGE_SERVER_PORT") != std::string::npos, suggestion.err);
+    // Variables of no section are not settings (tests, tools).
+    BOOST_TEST(run_linkage({"--home", h, "config", "check"}, "", {"LINKAGE_SKIP_TESTS=1", "LINKAGE_ACTOR=x"}).exit_code == 0);
+}
+
 BOOST_AUTO_TEST_CASE(serve_mails_links_to_the_port_it_listens_on) {
     TempDir home;
     const std::string h = (home.path() / "var").string();
