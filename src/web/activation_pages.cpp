@@ -114,11 +114,6 @@ std::vector<activation::Grant> grants_from_form(Exchange& x, store::Id bureau_id
     return grants;
 }
 
-int status_of(const activation::Problem& p) {
-    using R = activation::Refusal;
-    return p.refusal == R::not_found ? 404 : p.refusal == R::wrong_state ? 409 : p.refusal == R::paper_only ? 403 : 400;
-}
-
 bool csrf_refused(Exchange& x, const Signed& s, const std::map<std::string, std::string>& form) {
     auto c = form.find("csrf");
     if (c != form.end() && session_csrf_ok(s.session, c->second)) return false;
@@ -130,6 +125,18 @@ bool csrf_refused(Exchange& x, const Signed& s, const std::map<std::string, std:
 
 void render_history(Exchange& x, const Signed& s, store::Id id, int status, const std::string& error,
                     const std::string& notice);
+
+// A refusal's message kept for the page the POST redirects to.
+std::string flash(Exchange& x, const Signed& s, const std::string& message, store::Id id) {
+    return x.app.flashes.put(s.session.user.user_id, message, std::to_string(id));
+}
+
+// The message of ?fel=KEY, when it is this user's.
+std::optional<UserStash::Entry> flashed(Exchange& x, const Signed& s) {
+    auto key = x.query.find("fel");
+    if (key == x.query.end()) return std::nullopt;
+    return x.app.flashes.get(key->second, s.session.user.user_id);
+}
 
 void render_activation(Exchange& x, const Signed& s, int status, const std::string& error, store::Id error_id) {
     activation::Activation act(x.db(), x.app.clock, x.app.rules);
@@ -189,6 +196,7 @@ Data client_list_data(Exchange& x, store::Id bureau_id) {
 void handle_activation_page(Exchange& x) {
     auto s = require_session(x);
     if (!s) return;
+    if (auto e = flashed(x, *s)) return render_activation(x, *s, 200, e->text, parse_id(e->extra).value_or(0));
     render_activation(x, *s, 200, "", 0);
 }
 
@@ -201,16 +209,20 @@ void handle_activation_post(Exchange& x, store::Id id) {
     const auto grants = grants_from_form(x, s->bureau.id, *f);
     auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
                  .activate(s->bureau.id, id, grants, "bureau_user:" + s->session.user.username);
-    if (!r)
-        return render_activation(x, *s, status_of(r.error()), r.error().message,
-                                 r.error().refusal == activation::Refusal::not_found ? 0 : id);
+    if (!r && r.error().refusal == activation::Refusal::not_found)
+        return render_activation(x, *s, 404, r.error().message, 0);
+    // Post/Redirect/Get for the refusal too: the list shows it at the top,
+    // and F5 does not post again.
+    if (!r) return x.redirect("/activation?fel=" + flash(x, *s, r.error().message, id) + "#fel");
     x.redirect("/clients?activated=" + std::to_string(id));
 }
 
 void handle_history_page(Exchange& x, store::Id id) {
     auto s = require_session(x);
     if (!s) return;
-    render_history(x, *s, id, 200, "", x.query.count("changed") ? "Ändringen är sparad." : "");
+    auto e = flashed(x, *s);
+    render_history(x, *s, id, 200, e && e->extra == std::to_string(id) ? e->text : "",
+                   x.query.count("changed") ? "Ändringen är sparad." : "");
 }
 
 namespace {
@@ -261,7 +273,8 @@ void handle_permissions_post(Exchange& x, store::Id id) {
     auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
                  .change_permissions(s->bureau.id, id, grants_from_form(x, s->bureau.id, *f),
                                      "bureau_user:" + s->session.user.username);
-    if (!r) return render_history(x, *s, id, status_of(r.error()), r.error().message, "");
+    if (!r && r.error().refusal == activation::Refusal::not_found) return render_history(x, *s, id, 404, "", "");
+    if (!r) return x.redirect("/linkages/" + std::to_string(id) + "?fel=" + flash(x, *s, r.error().message, id));
     x.redirect("/linkages/" + std::to_string(id) + "?changed=1");
 }
 
@@ -273,7 +286,8 @@ void handle_revocation_post(Exchange& x, store::Id id) {
     if (csrf_refused(x, *s, *f)) return;
     auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
                  .revoke(s->bureau.id, id, "bureau_user:" + s->session.user.username, (*f)["reason"]);
-    if (!r) return render_history(x, *s, id, status_of(r.error()), r.error().message, "");
+    if (!r && r.error().refusal == activation::Refusal::not_found) return render_history(x, *s, id, 404, "", "");
+    if (!r) return x.redirect("/linkages/" + std::to_string(id) + "?fel=" + flash(x, *s, r.error().message, id));
     x.redirect("/linkages/" + std::to_string(id) + "?changed=1");
 }
 

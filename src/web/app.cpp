@@ -28,7 +28,7 @@ void ConnectionPool::give_back(std::unique_ptr<store::Connection> c) {
     m_idle.push_back(std::move(c));
 }
 
-std::string SearchStash::put(store::Id user_id, const std::string& query, const std::string& subscription) {
+std::string UserStash::put(store::Id user_id, const std::string& text, const std::string& extra) {
     const auto now = std::chrono::steady_clock::now();
     std::string key = digital::random_token();
     std::lock_guard lock(m_mutex);
@@ -36,11 +36,11 @@ std::string SearchStash::put(store::Id user_id, const std::string& query, const 
         for (auto it = m_entries.begin(); it != m_entries.end();)
             it = it->second.until <= now ? m_entries.erase(it) : std::next(it);
     if (m_entries.size() >= k_max_entries) m_entries.erase(m_entries.begin());  // a random one: keys are random
-    m_entries[key] = Entry{user_id, query, subscription, now + k_ttl};
+    m_entries[key] = Entry{user_id, text, extra, now + k_ttl};
     return key;
 }
 
-std::optional<SearchStash::Entry> SearchStash::get(const std::string& key, store::Id user_id) const {
+std::optional<UserStash::Entry> UserStash::get(const std::string& key, store::Id user_id) const {
     std::lock_guard lock(m_mutex);
     auto it = m_entries.find(key);
     if (it == m_entries.end() || it->second.user_id != user_id || it->second.until <= std::chrono::steady_clock::now())

@@ -210,8 +210,8 @@ void handle_link_page(Exchange& x) {
             status = 410;
         } else {
             d.set("key", key->second);
-            d.set("subscription", e->subscription);
-            status = set_result(d, desk_for(x).recheck(s->session.user, e->query, e->subscription), e->query);
+            d.set("subscription", e->extra);
+            status = set_result(d, desk_for(x).recheck(s->session.user, e->text, e->extra), e->text);
         }
     } else if (auto q = x.query.find("q"); q != x.query.end()) {
         // An address with the numbers in it (a bookmark, a script). A
@@ -244,7 +244,7 @@ void handle_link_search_post(Exchange& x) {
     // the kundnummer added) means the number of the search before.
     if (auto key = f->find("s"); key != f->end() && !key->second.empty())
         if (auto e = x.app.searches.get(key->second, s->session.user.user_id))
-            if (q == core::mask_personal_numbers(e->query)) q = e->query;
+            if (q == core::mask_personal_numbers(e->text)) q = e->text;
     auto r = desk_for(x).search(s->session.user, q, subscription);  // counts against the daily quota
     if (r.status == digital::SearchResult::Status::quota_exceeded) {
         Data d;
@@ -274,8 +274,8 @@ void handle_link_post(Exchange& x) {
             d.set("message", "Sökningen har gått ut och ingen förfrågan skickades. Sök efter klienten igen.");
             return x.send_html(410, x.app.pages.render("link-sent", d, layout_for(s->session, s->bureau.name, "Koppla klient")));
         }
-        q = e->query;
-        subscription = e->subscription;
+        q = e->text;
+        subscription = e->extra;
     }
     auto r = desk_for(x).request(s->session.user, q, subscription);
     using S = digital::RequestResult::Status;

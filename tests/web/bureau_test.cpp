@@ -479,8 +479,15 @@ BOOST_AUTO_TEST_CASE(the_activation_error_is_at_the_top_and_takes_the_focus) {
     BOOST_REQUIRE(list.size() == 2u);
     const auto second = std::to_string(std::max(list[0].id, list[1].id));
     auto page = anna.get("/activation");
-    auto r = anna.post_form("/activation/" + second, {{"csrf", hidden_field(page.body, "csrf")}});  // no consultant
-    BOOST_TEST(r.status == 400);
+    auto posted = anna.post_form("/activation/" + second, {{"csrf", hidden_field(page.body, "csrf")}});  // no consultant
+    BOOST_TEST(posted.status == 303);  // Post/Redirect/Get: F5 does not post again
+    const std::string where = posted.headers["Location"];
+    BOOST_TEST(where.rfind("/activation?fel=", 0) == 0u, where);
+    auto r = anna.get(where.substr(0, where.find('#')));
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(r.has("Välj minst en konsult"));
+    BOOST_TEST(f.signed_in("per.norrsken").get(where.substr(0, where.find('#'))).body.find("Välj minst en konsult") ==
+               std::string::npos);  // the message is Anna's
     const auto alert = r.body.find("role=\"alert\" id=\"fel\" tabindex=\"-1\" autofocus");
     BOOST_TEST(alert != std::string::npos);
     BOOST_TEST(alert < r.body.find("<section"));            // above every linkage
