@@ -305,7 +305,8 @@ ApprovalView Desk::view_of(const store::ApprovalToken& t) const {
     const auto until = store::effective_valid_until(t, now);
     v.valid_until = core::format_utc(until);
     v.within_validity = now < until;
-    v.requester_name = l->requested_by;
+    // A name for people, never the recorded actor id (issue 17).
+    v.requester_name = l->requested_by.rfind("bureau_user:", 0) == 0 ? l->requested_by.substr(12) : "Back office";
     const std::string prefix = "bureau_user:";
     if (l->requested_by.rfind(prefix, 0) == 0)
         if (auto u = store::RegistryRepo(m_c, m_clock).bureau_user(l->requested_by.substr(prefix.size())))

@@ -284,23 +284,36 @@ void handle_link_post(Exchange& x) {
         // Post/Redirect/Get: F5 on the result page sends nothing again.
         return x.redirect("/clients/link/sent/" + std::to_string(r.linkage_id));
     }
-    Data d;
-    int status = 400;
-    switch (r.status) {
-        case S::created: break;
-        case S::invalid: status = 400; break;
-        case S::not_found: status = 404; break;
-        case S::refused: status = 403; break;
-        case S::conflict: status = 409; break;
-        case S::cooling_down:
-        case S::mail_limit: status = 429; break;
+    if (r.status != S::refused) {
+        // Post/Redirect/Get for a request that was not sent too (already
+        // linked, asked too recently, mail cap, a wrong number): the
+        // message is kept for the page the POST redirects to, so F5 there
+        // asks nothing again.
+        std::string extra = r.status == S::conflict && r.linkage_id ? std::to_string(r.linkage_id) : "";
+        extra += digital::needs_paper_form(r.search.refusal) ? "|paper" : "|";
+        return x.redirect("/clients/link/result?fel=" + x.app.flashes.put(s->session.user.user_id, r.search.message, extra));
     }
+    Data d;
     d.set("sent", false);
     d.set("message", r.search.message);
-    if (r.search.client && r.search.identified) d.set("client", client_data(*r.search.client));
-    if (r.status == S::conflict && r.linkage_id) d.set("linkage", std::to_string(r.linkage_id));
     d.set("paper", digital::needs_paper_form(r.search.refusal));
-    x.send_html(status, x.app.pages.render("link-sent", d, layout_for(s->session, s->bureau.name, "Koppla klient")));
+    x.send_html(403, x.app.pages.render("link-sent", d, layout_for(s->session, s->bureau.name, "Koppla klient")));
+}
+
+void handle_link_result(Exchange& x) {
+    auto s = require_session(x);
+    if (!s) return;
+    Data d;
+    d.set("sent", false);
+    auto key = x.query.find("fel");
+    auto e = key == x.query.end() ? std::nullopt : x.app.flashes.get(key->second, s->session.user.user_id);
+    if (!e) return x.redirect("/clients/link");
+    d.set("message", e->text);
+    const auto bar = e->extra.find('|');
+    const std::string linkage = e->extra.substr(0, bar);
+    if (!linkage.empty()) d.set("linkage", linkage);
+    d.set("paper", e->extra.substr(bar + 1) == "paper");
+    x.send_html(200, x.app.pages.render("link-sent", d, layout_for(s->session, s->bureau.name, "Koppla klient")));
 }
 
 void handle_link_sent(Exchange& x, store::Id id) {

@@ -57,6 +57,7 @@ void handle_link_page(Exchange& x);
 void handle_link_post(Exchange& x);
 void handle_link_search_post(Exchange& x);       // POST /clients/link/search → 303 /clients/link?s=KEY
 void handle_link_sent(Exchange& x, store::Id id);  // GET /clients/link/sent/{id}: a request's result page
+void handle_link_result(Exchange& x);             // GET /clients/link/result?fel=KEY: why a request was not sent
 void handle_notices_seen(Exchange& x);            // POST /notices/seen
 // A plain Swedish message page (errors carry the request id).
 void send_message_page(Exchange& x, int status, const std::string& title, const std::string& text);

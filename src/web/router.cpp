@@ -95,6 +95,8 @@ void dispatch(Exchange& x) {
         return route("/clients/link"), get ? handle_link_page(x) : post ? handle_link_post(x) : method_not_allowed();
     if (p == "/clients/link/search")
         return route("/clients/link/search"), post ? handle_link_search_post(x) : method_not_allowed();
+    if (p == "/clients/link/result")
+        return route("/clients/link/result"), get ? handle_link_result(x) : method_not_allowed();
     if (starts_with(p, "/clients/link/sent/")) {
         route("/clients/link/sent/{id}");
         if (!get) return method_not_allowed();

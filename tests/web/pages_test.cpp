@@ -83,9 +83,14 @@ BOOST_AUTO_TEST_CASE(koppla_klient_search_and_send_request) {
     BOOST_TEST(sent.has("Förfrågan är skickad"));
     BOOST_TEST(sent.has("2 systemadministratörer"));
     BOOST_TEST(f.deliver().size() == 2u);
-    auto again = c.post_form("/clients/link", {{"q", "559456-7892"}, {"csrf", csrf}});
-    BOOST_TEST(again.status == 409);
+    auto refused = c.post_form("/clients/link", {{"q", "559456-7892"}, {"csrf", csrf}});
+    BOOST_TEST(refused.status == 303);  // Post/Redirect/Get for a request not sent, too
+    BOOST_TEST(refused.headers["Location"].rfind("/clients/link/result?fel=", 0) == 0u);
+    auto again = c.get(refused.headers["Location"]);
+    BOOST_TEST(again.status == 200);
     BOOST_TEST(again.has("Det finns redan en koppling"));
+    BOOST_TEST(again.has("role=\"alert\" tabindex=\"-1\" autofocus"));
+    BOOST_TEST(per.get(refused.headers["Location"]).status == 303);  // the message is the sender's
     auto after = c.get("/clients");
     BOOST_TEST(after.has("väntar på godkännande"));
 }
