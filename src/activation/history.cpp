@@ -1,5 +1,7 @@
 #include "activation/history.hpp"
 
+#include "activation/people.hpp"
+#include "mail/swedish_time.hpp"
 #include "store/event_log.hpp"
 #include "store/linkage_repo.hpp"
 #include "store/linkage_story_repo.hpp"
@@ -73,6 +75,36 @@ std::string invalid_reason_sv(const std::string& code) {
     return code;
 }
 
+// The form's fields in words for the bureau (the template's labels).
+std::string field_sv(const std::string& field) {
+    static const std::map<std::string, std::string> k_labels{
+        {"bureau_name", "byråns namn"},
+        {"bureau_orgnr", "byråns organisationsnummer"},
+        {"client_name", "klientens namn"},
+        {"client_orgnr", "klientens organisationsnummer"},
+        {"client_subscription", "klientens kundnummer"},
+        {"signer_name", "undertecknarens namn"},
+        {"signer_email", "undertecknarens e-postadress"},
+        {"signer_place", "ort"},
+        {"place", "ort"},
+        {"signature_date", "datum"},
+        {"date", "datum"},
+        {"signature", "underskrift"}};
+    auto it = k_labels.find(field);
+    return it == k_labels.end() ? field : it->second;
+}
+
+std::string outcome_sv(const std::string& outcome) {
+    if (outcome == "accepted") return "godkänd automatiskt";
+    if (outcome == "review") return "skickad till manuell granskning";
+    if (outcome == "rejected") return "underkänd";
+    return outcome;
+}
+
+std::string administrators_sv(const std::string& n) {
+    return n + (n == "1" ? " systemadministratör" : " systemadministratörer");
+}
+
 }  // namespace
 
 std::optional<History> linkage_history(store::Connection& c, const core::Clock& clock, const core::Rules& rules,
@@ -85,6 +117,12 @@ std::optional<History> linkage_history(store::Connection& c, const core::Clock& 
     auto add = [&](const std::string& at, const std::string& who, std::string text) {
         h.lines.push_back({at, who, std::move(text), seq});
     };
+    People people(c);
+    // The bureau sees names (issue 17); staff (`linkage show`) the actors as recorded.
+    auto who = [&](const std::string& actor) { return for_bureau ? people.name(actor) : actor; };
+    auto user = [&](const std::string& username) {
+        return for_bureau && !username.empty() ? people.name("bureau_user:" + username) : username;
+    };
     store::EventLog log(c);
     std::map<long long, double> evidence_event;  // evidence id → its evidence_added event id
     for (auto& e : log.for_entity("linkage", id)) {
@@ -94,28 +132,32 @@ std::optional<History> linkage_history(store::Connection& c, const core::Clock& 
             evidence_event[after->getValue<long long>("evidence_id")] = seq;
         if (e.action == "created")
             add(e.at, e.actor,
-                str(after, "source") == "paper" ? "Kopplingen skapades för en blankett (källa: blankett)."
+                str(after, "source") == "paper" ? std::string(for_bureau ? "Kopplingen skapades för en pappersblankett."
+                                                                         : "Kopplingen skapades för en blankett (källa: blankett).")
                                                 : "Kopplingen skapades av en digital förfrågan.");
         else if (e.action == "approved" && str(after, "approved_via") == "digital")
             add(e.at, e.actor, "Kopplingen godkändes digitalt.");  // who: the digital_approval evidence line
+        else if (e.action == "approved" && for_bureau && e.actor.starts_with("signed paper form ("))
+            add(e.at, e.actor, "Godkänd " + via_sv(str(after, "approved_via")) + ", undertecknad av " +
+                                   e.actor.substr(19, e.actor.size() - 20) + ".");
         else if (e.action == "approved")
-            add(e.at, e.actor, "Godkänd " + via_sv(str(after, "approved_via")) + " av " + e.actor + ".");
+            add(e.at, e.actor, "Godkänd " + via_sv(str(after, "approved_via")) + " av " + who(e.actor) + ".");
         else if (e.action == "activated")
-            add(e.at, e.actor, "Aktiverad av " + e.actor + ".");
+            add(e.at, e.actor, "Aktiverad av " + who(e.actor) + ".");
         else if (e.action == "consultant_granted")
-            add(e.at, e.actor, "Konsulten " + str(after, "username") + " fick behörigheterna: " +
+            add(e.at, e.actor, "Konsulten " + user(str(after, "username")) + " fick behörigheterna: " +
                                    permission_names(after, rules) + ".");
         else if (e.action == "consultant_revoked")
-            add(e.at, e.actor, "Konsulten " + str(before, "username") + " förlorade behörigheterna: " +
+            add(e.at, e.actor, "Konsulten " + user(str(before, "username")) + " förlorade behörigheterna: " +
                                    permission_names(before, rules) + ".");
         else if (e.action == "revoked")
-            add(e.at, e.actor, "Återkallad av " + e.actor + ".");
+            add(e.at, e.actor, "Återkallad av " + who(e.actor) + ".");
         else if (e.action == "revocation_reason" && !str(after, "reason").empty())
             add(e.at, e.actor, "Skäl till återkallelsen: " + str(after, "reason"));
         else if (e.action == "declined")
-            add(e.at, e.actor, "Avböjd av " + e.actor + ".");
+            add(e.at, e.actor, "Avböjd av " + who(e.actor) + ".");
         else if (e.action == "paper_form_issued")
-            add(e.at, e.actor, "Förifylld blankett utfärdad av " + e.actor + " med referenskod " +
+            add(e.at, e.actor, "Förifylld blankett utfärdad av " + who(e.actor) + " med referenskod " +
                                    str(after, "reference_code") + ".");
         else if (e.action == "expired")
             add(e.at, e.actor, "Förfrågan gick ut utan svar.");
@@ -130,9 +172,13 @@ std::optional<History> linkage_history(store::Connection& c, const core::Clock& 
         seq = evidence_event.count(ev.id) ? evidence_event[ev.id] : 0;
         if (ev.kind == "digital_request") request_seq = seq;
         if (ev.kind == "digital_request")
-            add(ev.at, ev.actor, "Förfrågan skickad av " + str(d, "requester_name") + " (" + str(d, "requested_by") +
-                                     ") till " + str(d, "administrators") + " systemadministratör(er), giltig till " +
-                                     str(d, "valid_until") + ".");
+            add(ev.at, ev.actor,
+                for_bureau ? "Förfrågan skickad av " + str(d, "requester_name") + " till " +
+                                 administrators_sv(str(d, "administrators")) + ", giltig till " +
+                                 mail::swedish_datetime(str(d, "valid_until")) + "."
+                           : "Förfrågan skickad av " + str(d, "requester_name") + " (" + str(d, "requested_by") +
+                                 ") till " + administrators_sv(str(d, "administrators")) + ", giltig till " +
+                                 str(d, "valid_until") + ".");
         else if (ev.kind == "digital_approval")
             add(ev.at, ev.actor, "Godkänd av " + str(d, "name") + " <" + str(d, "email") + "> via sin personliga länk.");
         else if (ev.kind == "digital_decline")
@@ -140,9 +186,10 @@ std::optional<History> linkage_history(store::Connection& c, const core::Clock& 
         else if (ev.kind == "paper_form") {
             std::string t = "Undertecknad blankett bifogad";
             if (!str(d, "signer").empty()) t += " (undertecknare " + str(d, "signer") + ")";
-            t += ", fil SHA-256 " + str(d, "sha256");
-            if (!str(d, "archived").empty()) t += ", arkiverad som " + str(d, "archived");
-            if (!str(d, "reviewed_by").empty()) t += ", granskad av " + str(d, "reviewed_by");
+            // Checksums and archive paths are for staff (`linkage show`), not the bureau.
+            if (!for_bureau) t += ", fil SHA-256 " + str(d, "sha256");
+            if (!for_bureau && !str(d, "archived").empty()) t += ", arkiverad som " + str(d, "archived");
+            if (!str(d, "reviewed_by").empty()) t += ", granskad av " + who(str(d, "reviewed_by"));
             if (!str(d, "override_reason").empty()) t += " (undantag: " + str(d, "override_reason") + ")";
             add(ev.at, ev.actor, t + ".");
         }
@@ -168,23 +215,27 @@ std::optional<History> linkage_history(store::Connection& c, const core::Clock& 
     for (auto& doc : story.documents(id)) {
         auto doc_events = log.for_entity("document", doc.id);
         seq = doc_events.empty() ? 0 : static_cast<double>(doc_events.front().id);
-        add(doc.created_at, "batch", "Blankett " + doc.file_name + " (dokument " + std::to_string(doc.id) +
-                                         ") lästes: utfall " + doc.outcome +
-                                         (list_text(doc.reasons).empty() ? "" : " (" + list_text(doc.reasons) + ")") +
-                                         "; originalet ligger i " + doc.stored_path + ", SHA-256 " + doc.sha256 + ".");
+        if (for_bureau)
+            add(doc.created_at, "batch", "En inskannad blankett lästes in: " + outcome_sv(doc.outcome) + ".");
+        else
+            add(doc.created_at, "batch", "Blankett " + doc.file_name + " (dokument " + std::to_string(doc.id) +
+                                             ") lästes: utfall " + doc.outcome +
+                                             (list_text(doc.reasons).empty() ? "" : " (" + list_text(doc.reasons) + ")") +
+                                             "; originalet ligger i " + doc.stored_path + ", SHA-256 " + doc.sha256 + ".");
         for (auto& e : doc_events) {
             auto after = parse(e.after), before = parse(e.before);
             seq = static_cast<double>(e.id);
             if (e.action == "field_corrected")
-                add(e.at, e.actor, e.actor + " rättade fältet " + str(after, "field") + ": \"" + str(before, "value") +
-                                       "\" → \"" + str(after, "value") + "\".");
+                add(e.at, e.actor, who(e.actor) + " rättade fältet " +
+                                       (for_bureau ? field_sv(str(after, "field")) : str(after, "field")) + ": \"" +
+                                       str(before, "value") + "\" → \"" + str(after, "value") + "\".");
             else if (e.action == "review_approved")
-                add(e.at, e.actor, "Granskad och godkänd av " + e.actor +
+                add(e.at, e.actor, "Granskad och godkänd av " + who(e.actor) +
                                        (str(after, "override_reason").empty()
                                             ? std::string(".")
                                             : " med undantag: " + str(after, "override_reason") + "."));
             else if (e.action == "review_rejected")
-                add(e.at, e.actor, "Underkänd vid granskning av " + e.actor + ".");
+                add(e.at, e.actor, "Underkänd vid granskning av " + who(e.actor) + ".");
         }
     }
     std::stable_sort(h.lines.begin(), h.lines.end(),

@@ -91,7 +91,7 @@ int demo_digital_path_and_activation(Context& ctx) {
     store::Connection& db = ctx.store();
     mail::MailTemplates templates(ctx.share_dir() / "templates" / "mail");
     digital::Desk desk(db, ctx.clock(), ctx.rules(), templates,
-                       digital::DeskOptions{s.get_int("tokens.valid_days", 1, 365), s.get("server.base_url")});
+                       digital::DeskOptions{s.get_int("tokens.valid_days", 1, 365), s.link_base_url()});
 
     ctx.out << "\n== 7. A digital request (what POST /api/v1/linkage-requests does)\n";
     auto who = store::AuthRepo(db).user_with_password(username);

@@ -25,6 +25,8 @@ int cmd_config(Context& ctx, const std::vector<std::string>& argv) {
             << "\nstore = " << ctx.store_url() << '\n';
     for (auto& e : s.effective())
         ctx.out << std::left << std::setw(30) << e.key << " = " << std::setw(30) << e.value << "  (" << e.source << ")\n";
+    // Looks fine but may not work: warnings, not errors (exit 0).
+    for (auto& w : s.base_url_warnings()) ctx.err << "linkage: warning: " << w << '\n';
     return k_exit_ok;
 }
 

@@ -12,6 +12,7 @@
 #include "web/server.hpp"
 
 #include <chrono>
+#include <mutex>
 #include <csignal>
 #include <optional>
 #include <iostream>
@@ -107,6 +108,10 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+    // The links of the sweep's mails (the bureaus' notices) follow the
+    // listener once it is bound, like the server's own (issue 17).
+    std::mutex base_mutex;
+    std::string link_base = o.base_url;
     digital::DeskOptions desk_options{o.valid_days, o.base_url};
     // The expiry sweep reads every requested linkage (tens of ms in a large
     // store): once a minute, not before every sender pass, which each new
@@ -116,7 +121,12 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
         const auto now = std::chrono::steady_clock::now();
         if (last_sweep && now - *last_sweep < std::chrono::minutes(1)) return;
         last_sweep = now;
-        digital::Desk(c, ctx.clock(), rules, templates, desk_options).expire_due();
+        digital::DeskOptions d = desk_options;
+        {
+            std::lock_guard lock(base_mutex);
+            d.base_url = link_base;
+        }
+        digital::Desk(c, ctx.clock(), rules, templates, d).expire_due();
     };
     // A port another process listens on is refused (no SO_REUSEPORT sharing:
     // two servers, perhaps of two homes, would split the requests).
@@ -139,8 +149,16 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
         ctx.err << "linkage: " << e.what() << " (another serve?)\n";
         return k_exit_store;
     }
+    {
+        std::lock_guard lock(base_mutex);
+        link_base = server.base_url();
+    }
     ctx.err << "linkage: serving on http://" << o.address << ":" << server.port() << " (mail: "
             << mail::transport_from_settings(s)->describe() << "); SIGTERM or Ctrl-C stops" << std::endl;
+    ctx.err << "linkage: links in mails start with " << server.base_url()
+            << (o.base_url.empty() ? " (the listener's address; server.base_url is not set)" : " (server.base_url)")
+            << std::endl;
+    for (auto& w : s.base_url_warnings(server.port(), o.address)) ctx.err << "linkage: warning: " << w << std::endl;
     if (server.ops_port() >= 0)
         ctx.err << "linkage: /healthz and /metrics on http://" << o.ops_address << ":" << server.ops_port() << std::endl;
     else

@@ -47,7 +47,7 @@ const std::vector<KeySpec> k_keys{
     {"tokens.api_token_days", "365", T::integer, 0, 3650, "days an API token is valid; 0: never expires"},
     {"server.address", "127.0.0.1", T::text, 0, 0, "listen address"},
     {"server.port", "8080", T::integer, 0, 65535, "listen port; 0: any free port"},
-    {"server.base_url", "http://127.0.0.1:8080", T::text, 0, 0, "public address in links and mails"},
+    {"server.base_url", "", T::text, 0, 0, "public address in links and mails; empty: the listener's"},
     {"server.threads", "0", T::integer, 0, 1024, "request worker threads; 0: 4 per core"},
     {"server.session_idle_minutes", "30", T::integer, 1, 1440, "idle web session lifetime, minutes"},
     {"server.ops_address", "127.0.0.1", T::text, 0, 0, "ops listener address"},
@@ -121,11 +121,29 @@ std::vector<std::string> unknown_setting_variables() {
         const std::string name = entry.substr(0, entry.find('='));
         if (name.rfind("LINKAGE_", 0) != 0) continue;
         if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+        bool listed = false;
         for (auto& section : sections)
             if (name.rfind(section, 0) == 0) {
                 out.push_back(name);
+                listed = true;
                 break;
             }
+        if (listed) continue;
+        // A misspelt section (LINKAGE_SERVR_PORT, LINKAGE_SMPT_HOST): one
+        // letter off, or the same letters in another order (issue 17).
+        const auto underscore = name.find('_', 8);
+        if (underscore == std::string::npos) continue;
+        const std::string token = name.substr(8, underscore - 8);
+        for (auto& section : sections) {
+            const std::string known = section.substr(8, section.size() - 9);
+            std::string a = token, b = known;
+            std::sort(a.begin(), a.end());
+            std::sort(b.begin(), b.end());
+            if (edit_distance(token, known) <= 1 || (token.size() >= 4 && a == b)) {
+                out.push_back(name);
+                break;
+            }
+        }
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -361,12 +379,95 @@ void Settings::validate() const {
     if (std::string url = get("store.url"); !url.empty() && (url.rfind("sqlite:", 0) != 0 || url.size() == 7))
         throw ConfigError("configuration store.url = '" + url.substr(0, 60) + "' must be empty or sqlite:PATH" +
                           where("store.url"));
-    if (auto p = base_url_problem(get("server.base_url")))
+    if (auto p = get("server.base_url").empty() ? std::nullopt : base_url_problem(get("server.base_url")))
         throw ConfigError("configuration server.base_url = '" + get("server.base_url").substr(0, 100) + "': " + *p +
                           " (e.g. https://kopplingar.example.se)" + where("server.base_url"));
     if (auto p = mailbox_problem(get("smtp.from")))
         throw ConfigError("configuration smtp.from = '" + get("smtp.from").substr(0, 100) +
                           "' is not a valid sender (" + *p + "); write Name <address@domain.se>" + where("smtp.from"));
+}
+
+namespace {
+
+struct UrlParts {
+    std::string scheme, host;  // host without brackets
+    int port = 0;
+};
+
+std::optional<UrlParts> url_parts(const std::string& url) {
+    if (base_url_problem(url)) return std::nullopt;
+    UrlParts u;
+    u.scheme = url.rfind("https://", 0) == 0 ? "https" : "http";
+    std::string rest = url.substr(u.scheme.size() + 3);
+    std::string authority = rest.substr(0, rest.find('/'));
+    std::string port;
+    if (!authority.empty() && authority.front() == '[') {
+        const auto close = authority.find(']');
+        u.host = authority.substr(1, close - 1);
+        if (close + 1 < authority.size()) port = authority.substr(close + 2);
+    } else if (auto colon = authority.find(':'); colon != std::string::npos) {
+        u.host = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+    } else {
+        u.host = authority;
+    }
+    for (char& c : u.host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    u.port = port.empty() ? (u.scheme == "https" ? 443 : 80) : std::stoi(port);
+    return u;
+}
+
+bool is_loopback(const std::string& host) {
+    return host == "localhost" || host.ends_with(".localhost") || host.rfind("127.", 0) == 0 || host == "::1";
+}
+
+bool is_wildcard(const std::string& address) { return address.empty() || address == "0.0.0.0" || address == "::"; }
+
+}  // namespace
+
+std::string Settings::listener_url(const std::string& address, int port) {
+    std::string host = address;
+    if (is_wildcard(address)) {
+        char name[256] = {};
+        host = ::gethostname(name, sizeof name - 1) == 0 && name[0] ? name : "localhost";
+    }
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    return "http://" + host + ":" + std::to_string(port);
+}
+
+std::string Settings::link_base_url(std::optional<int> bound_port, std::optional<std::string> address) const {
+    std::string url = get("server.base_url");
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    if (!url.empty()) return url;
+    return listener_url(address.value_or(get("server.address")), bound_port.value_or(get_int("server.port")));
+}
+
+std::vector<std::string> Settings::base_url_warnings(std::optional<int> bound_port,
+                                                     std::optional<std::string> address) const {
+    std::vector<std::string> out;
+    const std::string listen = address.value_or(get("server.address"));
+    const int port = bound_port.value_or(get_int("server.port"));
+    const std::string url = get("server.base_url");
+    const std::string listener = "the listener (server.address " + (listen.empty() ? std::string("*") : listen) +
+                                 ", port " + (port == 0 ? std::string("any free port") : std::to_string(port)) + ")";
+    if (url.empty()) {
+        if (is_loopback(listen))
+            out.push_back("server.base_url is not set, so links in mails use " + link_base_url(bound_port, address) +
+                          ", which only this machine can open; set server.base_url (LINKAGE_SERVER_BASE_URL) to the "
+                          "address the recipients reach");
+        return out;
+    }
+    auto u = url_parts(url);
+    if (!u || !is_loopback(u->host)) return out;  // a public name: perhaps a reverse proxy, cannot tell
+    if (port == 0 || u->port != port)
+        out.push_back("server.base_url " + url + " names this machine (" + u->host + ") on port " +
+                      std::to_string(u->port) + ", but " + listener +
+                      " is not there: links in mails will lead nowhere; fix server.base_url or leave it empty to "
+                      "follow the listener");
+    else if (!is_loopback(listen))
+        out.push_back("server.base_url " + url + " names this machine's loopback address while " + listener +
+                      " serves other machines: recipients cannot open the links; set server.base_url to the "
+                      "address they reach");
+    return out;
 }
 
 void Settings::check_folders() const {

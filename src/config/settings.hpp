@@ -8,7 +8,8 @@
 // validate() checks every key against that table plus the keys with a syntax
 // of their own (log.level, store.url, server.base_url, smtp.from), and
 // refuses environment variables that look like a setting but name none
-// (LINKAGE_<SECTION>_<KEY> of a known section): `config check` and every
+// (LINKAGE_<SECTION>_<KEY> of a known section, or of a section misspelt by
+// one letter or with its letters swapped, e.g. LINKAGE_SERVR_PORT): `config check` and every
 // command run it, so a process never starts on settings the check refuses.
 //
 // Owns: a flat key → value map. Thread-safety: immutable after load(); share freely.
@@ -74,6 +75,25 @@ public:
     static const KeySpec* spec(const std::string& key);
     // LINKAGE_SERVER_PORT for server.port.
     static std::string env_name(const std::string& key);
+
+    // The address links in mails start with (issue 17): server.base_url when
+    // set (without a trailing '/'), else the listener's own address,
+    // http://ADDRESS:PORT — a wildcard address (0.0.0.0, ::, empty) names
+    // this machine's host name, an IPv6 address is bracketed. `bound_port`:
+    // the port actually bound (serve --port, or 0 resolved); server.port
+    // when not given.
+    std::string link_base_url(std::optional<int> bound_port = std::nullopt,
+                              std::optional<std::string> address = std::nullopt) const;
+    // Why links in mails may not reach this server's listener (empty when
+    // they look fine), one English sentence each: server.base_url names a
+    // loopback host with another port than the listener's, or a loopback
+    // host while the listener serves other machines; server.base_url unset
+    // while the listener is loopback only (links only this machine opens).
+    // `serve` and `config check` print them as warnings.
+    std::vector<std::string> base_url_warnings(std::optional<int> bound_port = std::nullopt,
+                                               std::optional<std::string> address = std::nullopt) const;
+    // http://ADDRESS:PORT for a listener (see link_base_url).
+    static std::string listener_url(const std::string& address, int port);
 
     // Checks every value against the key table and the special syntaxes, and
     // that no environment variable looks like an unknown setting. Throws

@@ -1,6 +1,7 @@
 #include "digital/desk.hpp"
 
 #include "core/log.hpp"
+#include "digital/notify.hpp"
 #include "digital/secrets.hpp"
 #include "digital/wording.hpp"
 #include "mail/swedish_time.hpp"
@@ -288,6 +289,7 @@ int Desk::expire_due() {
     int n = 0;
     for (store::Id id : store::ApprovalTokenRepo(m_c).expired_requests(core::format_utc(m_clock.now())))
         if (expire_if_due(id)) ++n;
+    tell_bureaus();  // also what other processes (batch, mail send) changed since the last pass
     return n;
 }
 
@@ -297,11 +299,14 @@ ApprovalView Desk::view_of(const store::ApprovalToken& t) const {
     if (!l) return v;
     v.linkage = *l;
     v.recipient_name = t.user_name;
+    v.recipient_email = t.user_email;
     v.requested_at = l->created_at;
     const auto now = m_clock.now();
     const auto until = store::effective_valid_until(t, now);
     v.valid_until = core::format_utc(until);
-    v.requester_name = l->requested_by;
+    v.within_validity = now < until;
+    // A name for people, never the recorded actor id (issue 17).
+    v.requester_name = l->requested_by.rfind("bureau_user:", 0) == 0 ? l->requested_by.substr(12) : "Back office";
     const std::string prefix = "bureau_user:";
     if (l->requested_by.rfind(prefix, 0) == 0)
         if (auto u = store::RegistryRepo(m_c, m_clock).bureau_user(l->requested_by.substr(prefix.size())))
@@ -353,7 +358,8 @@ ApprovalView Desk::open(std::string_view token) {
     if (!t) return {};
     // Only a link past its time can expire the request: the common case
     // (a valid link) stays read-only and takes no write lock.
-    if (m_clock.now() >= store::effective_valid_until(*t, m_clock.now())) expire_if_due(t->linkage_id);
+    if (m_clock.now() >= store::effective_valid_until(*t, m_clock.now()) && expire_if_due(t->linkage_id))
+        tell_bureaus();
     return view_of(*t);
 }
 
@@ -435,8 +441,19 @@ DecideResult Desk::decide(std::string_view token, Decision d) {
             r.status = DecideResult::Status::done;
         }
     }
+    if (r.status == DecideResult::Status::done || r.status == DecideResult::Status::invalidated) tell_bureaus();
     r.view = view_of(*store::ApprovalTokenRepo(m_c).by_hash(t->token_hash));
     return r;
+}
+
+void Desk::tell_bureaus() {
+    // The decision is committed; a failure to tell must not undo it (the
+    // sender's sweep tells later: the cursor has not moved).
+    try {
+        notify_bureaus(m_c, m_clock, m_templates, m_o.base_url);
+    } catch (const std::exception& e) {
+        core::process_logger().warning("bureau.notify_failed").kv("error", std::string(e.what()));
+    }
 }
 
 }  // namespace digital

@@ -22,6 +22,8 @@
 //             to link digitally (the request-time rule), else the link is
 //             invalidated (and the request expires when no valid link is left);
 //   expire_due() the sweep: a request whose links are all past valid-until expires.
+//   decide() and expire_due() then tell the bureaus (notify.hpp): a notice on
+//             their pages and a mail to the requesting user.
 // A wrong clock (issue 19): "valid-until" is store::effective_valid_until
 // (rules R1/R2 in approval_token_repo.hpp): a link issued by a clock that ran
 // ahead counts from when the sweep first saw it (event
@@ -123,6 +125,10 @@ struct ApprovalView {
     LinkStatus status = LinkStatus::unknown;
     store::Linkage linkage;       // meaningful unless status == unknown
     std::string recipient_name;   // the administrator this link belongs to
+    std::string recipient_email;
+    // The link is still within its valid-until: its holder may object to a
+    // decision made meanwhile (revoke the linkage, issue 17 item 16).
+    bool within_validity = false;
     std::string requester_name;
     std::string requested_at;     // UTC text
     std::string valid_until;      // UTC text
@@ -152,6 +158,11 @@ public:
     // the client is identified). Counts against the user's daily quota.
     SearchResult search(const store::Principal& who, std::string_view query,
                         std::string_view subscription = {}) const;
+    // The same answer as search() for a search already counted (the result
+    // page shown again after Post/Redirect/Get, issue 17): today's state, no quota.
+    SearchResult recheck(const store::Principal& who, std::string_view query, std::string_view subscription = {}) const {
+        return lookup(who, query, subscription);
+    }
     RequestResult request(const store::Principal& who, std::string_view query, std::string_view subscription = {});
     // A link that is malformed or unknown gives status unknown.
     ApprovalView open(std::string_view token);
@@ -167,6 +178,8 @@ private:
     std::optional<store::ApprovalToken> find_token(std::string_view token) const;
     ApprovalView view_of(const store::ApprovalToken& t) const;
     bool expire_if_due(store::Id linkage_id);
+    // notify_bureaus (notify.hpp) after a committed change; never throws.
+    void tell_bureaus();
     store::Connection& m_c;
     const core::Clock& m_clock;
     const core::Rules& m_rules;

@@ -28,7 +28,7 @@ std::string one_line(std::string s) {
 }  // namespace
 
 MailTemplates::MailTemplates(const std::filesystem::path& dir) {
-    for (const char* name : {"approval-request"}) {
+    for (const char* name : {"approval-request", "bureau-notice"}) {
         m_texts[std::string(name) + ".subject"] = read_text(dir / (std::string(name) + ".subject.mustache"));
         m_texts[std::string(name) + ".body"] = read_text(dir / (std::string(name) + ".body.mustache"));
     }
@@ -59,6 +59,17 @@ ComposedMail MailTemplates::approval_request(const ApprovalMail& m) const {
                                        {"requested_at", m.requested_at},
                                        {"valid_until", m.valid_until},
                                        {"link", m.link}});
+}
+
+ComposedMail MailTemplates::bureau_notice(const BureauNoticeMail& m) const {
+    return render("bureau-notice", {{m.kind, "1"},
+                                    {"recipient_name", one_line(m.recipient_name)},
+                                    {"bureau_name", one_line(m.bureau_name)},
+                                    {"client_name", one_line(m.client_name)},
+                                    {"client_orgnr", m.client_orgnr},
+                                    {"text", m.text},
+                                    {"next_step", m.next_step},
+                                    {"link", m.link}});
 }
 
 }  // namespace mail

@@ -32,6 +32,19 @@ struct ApprovalMail {
     std::string link;          // the personal approval link
 };
 
+// To the bureau user who asked for a linkage (issue 17): approved, declined,
+// expired, or an approval mail that cannot be delivered.
+struct BureauNoticeMail {
+    std::string kind;  // approved | declined | expired | mail_undeliverable
+    std::string recipient_name;
+    std::string bureau_name;
+    std::string client_name;
+    std::string client_orgnr;  // as shown (a personal number masked)
+    std::string text;          // what happened, one or two sentences
+    std::string next_step;     // what the bureau can do now
+    std::string link;          // the linkage's history page
+};
+
 class MailTemplates {
 public:
     // Reads every template under `dir` (templates/mail). Throws
@@ -39,6 +52,7 @@ public:
     explicit MailTemplates(const std::filesystem::path& dir);
 
     ComposedMail approval_request(const ApprovalMail& m) const;
+    ComposedMail bureau_notice(const BureauNoticeMail& m) const;
 
 private:
     ComposedMail render(const std::string& name, const std::map<std::string, std::string>& values) const;

@@ -4,6 +4,7 @@
 // history. Thin: activation::Activation decides, these pages only show.
 #include "activation/activation.hpp"
 #include "activation/history.hpp"
+#include "activation/people.hpp"
 #include "digital/wording.hpp"
 #include "mail/swedish_time.hpp"
 #include "store/assignment_repo.hpp"
@@ -42,17 +43,14 @@ std::string via_sv(const std::optional<std::string>& via) {
 }
 
 // decided_by as recorded ("client_user:7", "stina (review of signed paper
-// form)", "signed paper form (Karin Åkesson)") in words for the bureau.
+// form)", "signed paper form (Karin Åkesson)") in words for the bureau:
+// people's names, never ids (issue 17).
 std::string decided_by_sv(Exchange& x, const store::Linkage& l) {
     const std::string by = l.decided_by.value_or("");
-    constexpr std::string_view k_review = " (review of signed paper form)", k_form = "signed paper form (";
-    if (by.size() > k_review.size() && by.ends_with(k_review))
-        return by.substr(0, by.size() - k_review.size()) + " (granskning av undertecknad blankett)";
-    if (by.starts_with(k_form)) return "undertecknad blankett (" + by.substr(k_form.size());
     if (by.starts_with("client_user:"))
         for (auto& u : store::RegistryRepo(x.db(), x.app.clock).client_users(l.client_id))
             if ("client_user:" + std::to_string(u.id) == by) return u.name + " <" + u.email + ">";
-    return by;
+    return activation::People(x.db()).name(by);
 }
 
 std::string permission_names(const core::Rules& rules, const std::vector<std::string>& codes) {
@@ -116,11 +114,6 @@ std::vector<activation::Grant> grants_from_form(Exchange& x, store::Id bureau_id
     return grants;
 }
 
-int status_of(const activation::Problem& p) {
-    using R = activation::Refusal;
-    return p.refusal == R::not_found ? 404 : p.refusal == R::wrong_state ? 409 : p.refusal == R::paper_only ? 403 : 400;
-}
-
 bool csrf_refused(Exchange& x, const Signed& s, const std::map<std::string, std::string>& form) {
     auto c = form.find("csrf");
     if (c != form.end() && session_csrf_ok(s.session, c->second)) return false;
@@ -133,20 +126,36 @@ bool csrf_refused(Exchange& x, const Signed& s, const std::map<std::string, std:
 void render_history(Exchange& x, const Signed& s, store::Id id, int status, const std::string& error,
                     const std::string& notice);
 
+// A refusal's message kept for the page the POST redirects to.
+std::string flash(Exchange& x, const Signed& s, const std::string& message, store::Id id) {
+    return x.app.flashes.put(s.session.user.user_id, message, std::to_string(id));
+}
+
+// The message of ?fel=KEY, when it is this user's.
+std::optional<UserStash::Entry> flashed(Exchange& x, const Signed& s) {
+    auto key = x.query.find("fel");
+    if (key == x.query.end()) return std::nullopt;
+    return x.app.flashes.get(key->second, s.session.user.user_id);
+}
+
 void render_activation(Exchange& x, const Signed& s, int status, const std::string& error, store::Id error_id) {
     activation::Activation act(x.db(), x.app.clock, x.app.rules);
     Data rows{Data::type::list};
-    for (auto& l : act.activation_list(s.bureau.id)) {
+    auto list = act.activation_list(s.bureau.id);
+    // The linkage the error is about comes first, right under the error
+    // (issue 17: not 1,350 px below the fold).
+    std::stable_partition(list.begin(), list.end(), [&](const store::Linkage& l) { return l.id == error_id; });
+    for (auto& l : list) {
         Data row;
         row.set("id", std::to_string(l.id));
         row.set("client", l.client_name);
         row.set("orgnr", digital::shown_orgnr(l.client_orgnr));
-        row.set("source", l.source == core::LinkageSource::paper ? "blankett" : "digital");
+        row.set("source", l.source == core::LinkageSource::paper ? "blankett" : "digital förfrågan");
         row.set("approved_at", l.decided_at ? mail::swedish_datetime(*l.decided_at) : "");
         row.set("approved_via", via_sv(l.approved_via));
         row.set("decided_by", decided_by_sv(x, l));
         row.set("csrf", s.session.csrf_token);
-        if (l.id == error_id) row.set("error", error);
+        if (l.id == error_id) row.set("row_error", true);
         Data people = consultant_rows(x, s.bureau.id, {});
         row.set("consultants", people);
         rows.push_back(row);
@@ -155,7 +164,8 @@ void render_activation(Exchange& x, const Signed& s, int status, const std::stri
     d.set("bureau", s.bureau.name);
     d.set("has_rows", !rows.is_empty_list());
     d.set("rows", rows);
-    if (!error.empty() && error_id == 0) d.set("error", error);
+    if (!error.empty()) d.set("error", error);
+    if (!error.empty() && error_id != 0) d.set("error_row", std::to_string(error_id));
     x.send_html(status, x.app.pages.render("activation", d, layout_for(s.session, s.bureau.name, "Aktiveringslista")));
 }
 
@@ -186,6 +196,7 @@ Data client_list_data(Exchange& x, store::Id bureau_id) {
 void handle_activation_page(Exchange& x) {
     auto s = require_session(x);
     if (!s) return;
+    if (auto e = flashed(x, *s)) return render_activation(x, *s, 200, e->text, parse_id(e->extra).value_or(0));
     render_activation(x, *s, 200, "", 0);
 }
 
@@ -198,16 +209,20 @@ void handle_activation_post(Exchange& x, store::Id id) {
     const auto grants = grants_from_form(x, s->bureau.id, *f);
     auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
                  .activate(s->bureau.id, id, grants, "bureau_user:" + s->session.user.username);
-    if (!r)
-        return render_activation(x, *s, status_of(r.error()), r.error().message,
-                                 r.error().refusal == activation::Refusal::not_found ? 0 : id);
+    if (!r && r.error().refusal == activation::Refusal::not_found)
+        return render_activation(x, *s, 404, r.error().message, 0);
+    // Post/Redirect/Get for the refusal too: the list shows it at the top,
+    // and F5 does not post again.
+    if (!r) return x.redirect("/activation?fel=" + flash(x, *s, r.error().message, id) + "#fel");
     x.redirect("/clients?activated=" + std::to_string(id));
 }
 
 void handle_history_page(Exchange& x, store::Id id) {
     auto s = require_session(x);
     if (!s) return;
-    render_history(x, *s, id, 200, "", x.query.count("changed") ? "Ändringen är sparad." : "");
+    auto e = flashed(x, *s);
+    render_history(x, *s, id, 200, e && e->extra == std::to_string(id) ? e->text : "",
+                   x.query.count("changed") ? "Ändringen är sparad." : "");
 }
 
 namespace {
@@ -224,7 +239,9 @@ void render_history(Exchange& x, const Signed& s, store::Id id, int status, cons
     d.set("orgnr", digital::shown_orgnr(h->linkage.client_orgnr));
     d.set("state", digital::state_sv(h->linkage.state));
     d.set("state_code", std::string(core::to_string(h->linkage.state)));
-    d.set("source", h->linkage.source == core::LinkageSource::paper ? "blankett" : "digital");
+    d.set("source", h->linkage.source == core::LinkageSource::paper ? "blankett" : "digital förfrågan");
+    d.set("reprint", h->linkage.source == core::LinkageSource::paper &&
+                         h->linkage.state == core::LinkageState::requested && h->linkage.reference_code);
     if (!error.empty()) d.set("error", error);
     if (!notice.empty()) d.set("notice", notice);
     d.set("live", core::is_live(h->linkage.state));
@@ -256,7 +273,8 @@ void handle_permissions_post(Exchange& x, store::Id id) {
     auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
                  .change_permissions(s->bureau.id, id, grants_from_form(x, s->bureau.id, *f),
                                      "bureau_user:" + s->session.user.username);
-    if (!r) return render_history(x, *s, id, status_of(r.error()), r.error().message, "");
+    if (!r && r.error().refusal == activation::Refusal::not_found) return render_history(x, *s, id, 404, "", "");
+    if (!r) return x.redirect("/linkages/" + std::to_string(id) + "?fel=" + flash(x, *s, r.error().message, id));
     x.redirect("/linkages/" + std::to_string(id) + "?changed=1");
 }
 
@@ -268,7 +286,8 @@ void handle_revocation_post(Exchange& x, store::Id id) {
     if (csrf_refused(x, *s, *f)) return;
     auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
                  .revoke(s->bureau.id, id, "bureau_user:" + s->session.user.username, (*f)["reason"]);
-    if (!r) return render_history(x, *s, id, status_of(r.error()), r.error().message, "");
+    if (!r && r.error().refusal == activation::Refusal::not_found) return render_history(x, *s, id, 404, "", "");
+    if (!r) return x.redirect("/linkages/" + std::to_string(id) + "?fel=" + flash(x, *s, r.error().message, id));
     x.redirect("/linkages/" + std::to_string(id) + "?changed=1");
 }
 

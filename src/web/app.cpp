@@ -1,5 +1,7 @@
 #include "web/app.hpp"
 
+#include "digital/secrets.hpp"
+
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
@@ -24,6 +26,26 @@ void ConnectionPool::give_back(std::unique_ptr<store::Connection> c) {
     if (!c || c->in_transaction()) return;  // a connection left mid-transaction is dropped
     std::lock_guard lock(m_mutex);
     m_idle.push_back(std::move(c));
+}
+
+std::string UserStash::put(store::Id user_id, const std::string& text, const std::string& extra) {
+    const auto now = std::chrono::steady_clock::now();
+    std::string key = digital::random_token();
+    std::lock_guard lock(m_mutex);
+    if (m_entries.size() >= k_max_entries)
+        for (auto it = m_entries.begin(); it != m_entries.end();)
+            it = it->second.until <= now ? m_entries.erase(it) : std::next(it);
+    if (m_entries.size() >= k_max_entries) m_entries.erase(m_entries.begin());  // a random one: keys are random
+    m_entries[key] = Entry{user_id, text, extra, now + k_ttl};
+    return key;
+}
+
+std::optional<UserStash::Entry> UserStash::get(const std::string& key, store::Id user_id) const {
+    std::lock_guard lock(m_mutex);
+    auto it = m_entries.find(key);
+    if (it == m_entries.end() || it->second.user_id != user_id || it->second.until <= std::chrono::steady_clock::now())
+        return std::nullopt;
+    return it->second;
 }
 
 App::App(ServerOptions o, const core::Clock& c, const core::Rules& r, std::ostream* log, std::function<void()> mq)

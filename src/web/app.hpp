@@ -43,6 +43,32 @@ private:
     std::vector<std::unique_ptr<store::Connection>> m_idle;
 };
 
+// Short-lived values of one signed-in user kept on the server between a
+// POST and the GET it redirects to (Post/Redirect/Get, issue 17), under a
+// random key in the GET's address: the numbers of a client search (the
+// address never holds them: a personal identity number must not reach a
+// URL, a proxy log or the browser history), or an error message to show
+// after a refused activation or permission change. A key belongs to the
+// user who made it and lasts k_ttl.
+class UserStash {
+public:
+    struct Entry {
+        store::Id user_id = 0;
+        std::string text, extra;  // search: the query and the subscription; flash: the message and the linkage id
+        std::chrono::steady_clock::time_point until;
+    };
+    static constexpr std::chrono::minutes k_ttl{30};
+    static constexpr std::size_t k_max_entries = 20000;
+    // A new key (old entries are dropped when full).
+    std::string put(store::Id user_id, const std::string& text, const std::string& extra);
+    // The entry under `key` when it is the user's and not too old.
+    std::optional<Entry> get(const std::string& key, store::Id user_id) const;
+
+private:
+    mutable std::mutex m_mutex;
+    std::map<std::string, Entry> m_entries;
+};
+
 struct App {
     App(ServerOptions o, const core::Clock& c, const core::Rules& r, std::ostream* log, std::function<void()> mq);
     ServerOptions options;
@@ -52,6 +78,8 @@ struct App {
     Pages pages;
     ConnectionPool pool;
     RateLimiter token_limiter;  // per API token / approval link
+    UserStash searches;         // the bureau pages' client searches (PRG)
+    UserStash flashes;          // error messages shown after a redirect (PRG)
     std::ostream* access_log;
     std::function<void()> mail_queued;
     bool secure_cookies = false;

@@ -1,3 +1,5 @@
+#include "activation/activation.hpp"
+#include "digital/notify.hpp"
 #include "digital/secrets.hpp"
 #include "digital/wording.hpp"
 #include "mail/swedish_time.hpp"
@@ -28,6 +30,20 @@ void render_view(Exchange& x, const digital::ApprovalView& v, const std::string&
     if (v.decided_by_name) d.set("decided_by", *v.decided_by_name);
     if (v.decided_by_email) d.set("decided_by_email", *v.decided_by_email);
     d.set("by_you", v.decided_by_recipient);
+    // A colleague decided first, or the holder wants to take an approval
+    // back: while the link is valid its holder may revoke the linkage
+    // (issue 17 item 16), instead of being told there is nothing to do.
+    const bool live = core::is_live(v.linkage.state);
+    if (live && v.within_validity && (v.status == LinkStatus::approved || v.status == LinkStatus::approved_by_paper)) {
+        d.set("may_object", true);
+        d.set("csrf", anonymous_csrf(x));
+        d.set("action", "/approve/" + token);
+    }
+    if (!v.within_validity && live && v.status != LinkStatus::pending) d.set("contact_bureau", true);
+    auto said = x.query.find("svar");
+    if (said != x.query.end() && said->second == "avboj" && !v.decided_by_recipient &&
+        (v.status == LinkStatus::approved || v.status == LinkStatus::approved_by_paper))
+        d.set("late_decline", true);  // this holder clicked Avböj after the approval
     std::string title;
     int status = 200;
     switch (v.status) {
@@ -90,12 +106,33 @@ void handle_approve_post(Exchange& x, const std::string& token) {
                                  "Öppna länken i e-postmeddelandet igen och svara på nytt.");
     }
     const std::string decision = (*f)["decision"];
+    if ((*f)["objection"] == "revoke") {
+        // The holder objects to an approval (their own or a colleague's).
+        auto v = desk.open(token);
+        if (v.status == LinkStatus::unknown) return render_view(x, v, token);
+        if (!v.within_validity || !core::is_live(v.linkage.state))
+            return x.redirect("/approve/" + token);
+        std::string reason = (*f)["reason"];
+        reason = "Återkallad av klientens systemadministratör via sin personliga länk" +
+                 (reason.empty() ? std::string(".") : ": " + reason);
+        auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
+                     .revoke_by_client_admin(v.linkage.id, v.recipient_email, reason);
+        if (!r)
+            return send_message_page(x, r.error().refusal == activation::Refusal::not_administrator ? 403 : 409,
+                                     "Kopplingen kunde inte återkallas", r.error().message);
+        digital::notify_bureaus(x.db(), x.app.clock, x.app.mail_templates, x.app.options.base_url);
+        if (x.app.mail_queued) x.app.mail_queued();
+        return x.redirect("/approve/" + token);
+    }
     if (decision != "approve" && decision != "decline")
         return send_message_page(x, 400, "Okänt svar", "Välj Godkänn eller Avböj.");
     auto r = desk.decide(token, decision == "approve" ? digital::Decision::approve : digital::Decision::decline);
     if (r.status == digital::DecideResult::Status::unknown) return render_view(x, r.view, token);
-    // Post/Redirect/Get: the link's page now shows the outcome.
-    x.redirect("/approve/" + token);
+    if (r.status == digital::DecideResult::Status::done && x.app.mail_queued) x.app.mail_queued();  // the bureau is told
+    // Post/Redirect/Get: the link's page now shows the outcome (and, when a
+    // colleague approved first, that this Avböj changed nothing).
+    const bool late_decline = decision == "decline" && r.status == digital::DecideResult::Status::already_decided;
+    x.redirect("/approve/" + token + (late_decline ? "?svar=avboj" : ""));
 }
 
 }  // namespace web

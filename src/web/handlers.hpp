@@ -2,6 +2,7 @@
 //   auth.cpp      sign in/out, sessions, Bearer tokens, CSRF checks
 //   api.cpp       /api/v1/... (JSON)
 //   bureau_pages.cpp bureau pages: client list, Koppla klient (search, result, send)
+//   form_pages.cpp the pre-filled paper form (create, download, print again)
 //   approval.cpp  /approve/{token} (GET page, POST decision)
 //   activation_api.cpp, activation_pages.cpp  activation list, activate, client list, history
 //   review_pages.cpp  the staff review queue (sign-in, queue, document, crops, decision)
@@ -55,8 +56,17 @@ void handle_home(Exchange& x);
 void handle_clients(Exchange& x);
 void handle_link_page(Exchange& x);
 void handle_link_post(Exchange& x);
+void handle_link_search_post(Exchange& x);       // POST /clients/link/search → 303 /clients/link?s=KEY
+void handle_link_sent(Exchange& x, store::Id id);  // GET /clients/link/sent/{id}: a request's result page
+void handle_link_result(Exchange& x);             // GET /clients/link/result?fel=KEY: why a request was not sent
+void handle_notices_seen(Exchange& x);            // POST /notices/seen
 // A plain Swedish message page (errors carry the request id).
 void send_message_page(Exchange& x, int status, const std::string& title, const std::string& text);
+
+// --- form_pages.cpp (the pre-filled paper form over the web)
+void handle_form_page(Exchange& x);               // GET /clients/form
+void handle_form_post(Exchange& x);               // POST /clients/form
+void handle_form_pdf(Exchange& x, store::Id id);  // GET /linkages/{id}/blankett.pdf
 
 // --- approval.cpp
 void handle_approve_get(Exchange& x, const std::string& token);

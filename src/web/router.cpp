@@ -93,6 +93,18 @@ void dispatch(Exchange& x) {
     if (p == "/clients") return route("/clients"), get ? handle_clients(x) : method_not_allowed();
     if (p == "/clients/link")
         return route("/clients/link"), get ? handle_link_page(x) : post ? handle_link_post(x) : method_not_allowed();
+    if (p == "/clients/link/search")
+        return route("/clients/link/search"), post ? handle_link_search_post(x) : method_not_allowed();
+    if (p == "/clients/link/result")
+        return route("/clients/link/result"), get ? handle_link_result(x) : method_not_allowed();
+    if (starts_with(p, "/clients/link/sent/")) {
+        route("/clients/link/sent/{id}");
+        if (!get) return method_not_allowed();
+        if (auto id = parse_id(p.substr(19))) return handle_link_sent(x, *id);
+    }
+    if (p == "/clients/form")
+        return route("/clients/form"), get ? handle_form_page(x) : post ? handle_form_post(x) : method_not_allowed();
+    if (p == "/notices/seen") return route("/notices/seen"), post ? handle_notices_seen(x) : method_not_allowed();
     if (p == "/activation") return route("/activation"), get ? handle_activation_page(x) : method_not_allowed();
     if (starts_with(p, "/activation/")) {
         route("/activation/{id}");
@@ -105,6 +117,10 @@ void dispatch(Exchange& x) {
         if (id && seg.size() == 1) {
             route("/linkages/{id}");
             return get ? handle_history_page(x, *id) : method_not_allowed();
+        }
+        if (id && seg.size() == 2 && seg[1] == "blankett.pdf") {
+            route("/linkages/{id}/blankett.pdf");
+            return get ? handle_form_pdf(x, *id) : method_not_allowed();
         }
         if (id && seg.size() == 2 && (seg[1] == "permissions" || seg[1] == "revocation")) {
             x.route = "/linkages/{id}/" + seg[1];

@@ -1,5 +1,6 @@
 #include "web/server.hpp"
 
+#include "config/settings.hpp"
 #include "web/app.hpp"
 #include "web/http_front.hpp"
 #include "web/router.hpp"
@@ -44,11 +45,16 @@ void Server::start() {
             return front_refusal(app, status, reason, ip, head, listener);
         });
     m_impl->port = m_impl->front->listen(o.address, o.port, 0);
+    // No base URL given: links follow the listener as bound (issue 17), set
+    // before any request can read the options.
+    if (o.base_url.empty()) app.options.base_url = config::Settings::listener_url(o.address, m_impl->port);
     if (o.ops_port >= 0) m_impl->ops_port = m_impl->front->listen(o.ops_address, o.ops_port, 1);
     m_impl->front->start();
 }
 
 int Server::port() const { return m_impl->port; }
+
+const std::string& Server::base_url() const { return m_impl->app.options.base_url; }
 
 int Server::ops_port() const { return m_impl->ops_port; }
 

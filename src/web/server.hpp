@@ -49,7 +49,9 @@ struct ServerOptions {
     int body_timeout_seconds = 30;
     int max_connections_per_client = 64;
     int max_connections = 4096;
-    std::string base_url = "http://127.0.0.1:8080";  // links in mails; https → cookies get Secure
+    // Links in mails; https → cookies get Secure. Empty: the listener's
+    // address as bound (config::Settings::listener_url), see base_url().
+    std::string base_url;
     std::filesystem::path share_dir;                 // holds templates/web, templates/mail
     int valid_days = 7;                              // approval links
     int max_body_kb = 64;                            // request bodies beyond this get 413
@@ -102,6 +104,9 @@ public:
     void start();
     // The bound port (after start()).
     int port() const;
+    // The base of the links in mails (after start(): the listener's when
+    // ServerOptions::base_url was empty).
+    const std::string& base_url() const;
     // The ops listener's bound port (after start()), -1 when there is none.
     int ops_port() const;
     // Stops accepting, waits up to `grace` for requests in flight, returns.

@@ -9,6 +9,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <cstdlib>
+#include <regex>
 
 // The approval page and the bureau's Koppla klient pages driven in headless
 // Chromium (tests/support/cdp_drive.py speaks the DevTools protocol): real
@@ -172,6 +173,121 @@ BOOST_AUTO_TEST_CASE(koppla_klient_and_the_approval_pages_in_a_real_browser) {
     for (const char* png : {"web-clients.png", "web-koppla-klient.png", "web-request-sent.png", "web-clients-after-request.png",
                             "web-clients-excluded.png", "web-approval-pending.png", "web-approval-approved-self.png",
                             "web-approval-already-approved.png", "web-approval-expired.png"})
+        check_png(png);
+}
+
+// Issue 17: Post/Redirect/Get on Koppla klient in a real browser (the send
+// lands on its own result page; loading it again sends nothing), the
+// bureau's notice after the client's approval, a late Avböj's page with its
+// revocation path, and the pre-filled form for an excluded bureau.
+BOOST_AUTO_TEST_CASE(prg_notices_late_decline_and_prefilled_form_in_a_real_browser) {
+    WebFixture f;
+    TempDir work;
+    f.set_password("anna.norrsken", "lösenord-anna-1");
+    f.set_password("erik.kpmg", "lösenord-erik-1");
+    const std::string url = f.base_url;
+    Steps bureau;
+    bureau.go(url + "/login")
+        .fill("#username", "anna.norrsken")
+        .fill("#password", "lösenord-anna-1")
+        .click("#logga-in")
+        .click("#koppla-klient")
+        .fill("#q", "19811218-9876")  // a sole trader: the personal number is POSTed
+        .click("#sok")
+        .shot("bureau-search-personal.png")
+        .text(work.path() / "personal.txt")
+        .fill("#q", "559456-7892")
+        .fill("#subscription", "100234")
+        .click("#sok")
+        .shot("bureau-search-result.png")
+        .text(work.path() / "result.txt")
+        .click("#skicka")
+        .shot("bureau-request-sent.png")
+        .text(work.path() / "sent.txt");
+    {
+        auto e = drive(work, bureau);
+        BOOST_REQUIRE_MESSAGE(e.empty(), e);
+    }
+    const auto personal = read_file(work.path() / "personal.txt");
+    BOOST_TEST(personal.find("/clients/link\n") == 0u, personal);
+    BOOST_TEST(personal.find("9876") == std::string::npos);
+    const auto sent = read_file(work.path() / "sent.txt");
+    BOOST_TEST(std::regex_search(sent, std::regex("^/clients/link/sent/\\d+\n")), sent);
+    BOOST_TEST(sent.find("Förfrågan är skickad till Åkesson Bygg & Måleri AB") != std::string::npos);
+    const std::string sent_path = sent.substr(0, sent.find('\n'));
+    // F5: the same address again shows the result and sends nothing.
+    Steps reload;
+    reload.go(url + "/login")
+        .fill("#username", "anna.norrsken")
+        .fill("#password", "lösenord-anna-1")
+        .click("#logga-in")
+        .go(url + sent_path)
+        .text(work.path() / "reloaded.txt");
+    {
+        auto e = drive(work, reload);
+        BOOST_REQUIRE_MESSAGE(e.empty(), e);
+    }
+    BOOST_TEST(read_file(work.path() / "reloaded.txt").find("Förfrågan är skickad") != std::string::npos);
+    BOOST_TEST(store::LinkageRepo(*f.db, f.clock).count() == 1);
+    std::string karin, olof;
+    for (auto& m : f.deliver()) {
+        if (m.headers["To"].find("karin@") != std::string::npos) karin = approval_link_in(m.body);
+        if (m.headers["To"].find("olof@") != std::string::npos) olof = approval_link_in(m.body);
+    }
+    BOOST_REQUIRE(!karin.empty());
+    BOOST_REQUIRE(!olof.empty());
+    Steps admin;
+    admin.go(karin).click("#godkann").go(olof + "?svar=avboj").shot("approve-late-decline.png").text(work.path() / "late.txt");
+    {
+        auto e = drive(work, admin);
+        BOOST_REQUIRE_MESSAGE(e.empty(), e);
+    }
+    const auto late = read_file(work.path() / "late.txt");
+    BOOST_TEST(late.find("Ditt Avböj ändrade ingenting") != std::string::npos, late);
+    BOOST_TEST(late.find("Återkalla kopplingen") != std::string::npos);
+    // The bureau is told on its client list (and by mail).
+    Steps told;
+    told.go(url + "/login")
+        .fill("#username", "anna.norrsken")
+        .fill("#password", "lösenord-anna-1")
+        .click("#logga-in")
+        .shot("bureau-clients-notice.png")
+        .text(work.path() / "told.txt")
+        .click("#besked-last")
+        .text(work.path() / "read.txt");
+    {
+        auto e = drive(work, told);
+        BOOST_REQUIRE_MESSAGE(e.empty(), e);
+    }
+    const auto told_text = read_file(work.path() / "told.txt");
+    BOOST_TEST(told_text.find("Nytt om era förfrågningar") != std::string::npos, told_text);
+    BOOST_TEST(told_text.find("godkände kopplingen") != std::string::npos);
+    BOOST_TEST(read_file(work.path() / "read.txt").find("Nytt om era förfrågningar") == std::string::npos);
+    bool mailed = false;
+    for (auto& m : f.deliver()) mailed = mailed || m.headers["To"].find("anna@norrsken.example") != std::string::npos;
+    BOOST_TEST(mailed);
+    // An excluded bureau prints its pre-filled form from the web.
+    Steps kpmg;
+    kpmg.go(url + "/login")
+        .fill("#username", "erik.kpmg")
+        .fill("#password", "lösenord-erik-1")
+        .click("#logga-in")
+        .click("#blankett")
+        .fill("#q", "556612-3450")
+        .fill("#subscription", "100871")
+        .click("#skapa-blankett")
+        .shot("bureau-prefilled-form.png")
+        .text(work.path() / "form.txt");
+    {
+        auto e = drive(work, kpmg);
+        BOOST_REQUIRE_MESSAGE(e.empty(), e);
+    }
+    const auto form = read_file(work.path() / "form.txt");
+    BOOST_TEST(form.find("/clients/form\n") == 0u, form);
+    BOOST_TEST(form.find("är klar, referenskod") != std::string::npos, form);
+    BOOST_TEST(form.find("Ladda ner blanketten (PDF)") != std::string::npos);
+    for (const char* png : {"bureau-search-personal.png", "bureau-search-result.png", "bureau-request-sent.png",
+                            "approve-late-decline.png", "bureau-clients-notice.png", "bureau-prefilled-form.png"})
         check_png(png);
 }
 

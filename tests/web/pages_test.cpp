@@ -76,14 +76,21 @@ BOOST_AUTO_TEST_CASE(koppla_klient_search_and_send_request) {
     // A post from another signed-in user's page carries that user's token: refused too.
     auto per = f.signed_in("per.norrsken");
     BOOST_TEST(per.post_form("/clients/link", {{"q", "559456-7892"}, {"csrf", csrf}}).status == 403);
-    auto sent = c.post_form("/clients/link", {{"q", "559456-7892"}, {"csrf", csrf}});
+    auto posted = c.post_form("/clients/link", {{"q", "559456-7892"}, {"csrf", csrf}});
+    BOOST_TEST(posted.status == 303);  // Post/Redirect/Get (issue 17)
+    auto sent = c.get(posted.headers["Location"]);
     BOOST_TEST(sent.status == 200);
     BOOST_TEST(sent.has("Förfrågan är skickad"));
     BOOST_TEST(sent.has("2 systemadministratörer"));
     BOOST_TEST(f.deliver().size() == 2u);
-    auto again = c.post_form("/clients/link", {{"q", "559456-7892"}, {"csrf", csrf}});
-    BOOST_TEST(again.status == 409);
+    auto refused = c.post_form("/clients/link", {{"q", "559456-7892"}, {"csrf", csrf}});
+    BOOST_TEST(refused.status == 303);  // Post/Redirect/Get for a request not sent, too
+    BOOST_TEST(refused.headers["Location"].rfind("/clients/link/result?fel=", 0) == 0u);
+    auto again = c.get(refused.headers["Location"]);
+    BOOST_TEST(again.status == 200);
     BOOST_TEST(again.has("Det finns redan en koppling"));
+    BOOST_TEST(again.has("role=\"alert\" tabindex=\"-1\" autofocus"));
+    BOOST_TEST(per.get(refused.headers["Location"]).status == 303);  // the message is the sender's
     auto after = c.get("/clients");
     BOOST_TEST(after.has("väntar på godkännande"));
 }
@@ -112,7 +119,7 @@ BOOST_AUTO_TEST_CASE(a_bureau_page_shows_only_its_own_linkages) {
     auto jonas = f.signed_in("jonas.vast");
     auto form = anna.get("/clients/link?q=559456-7892");
     BOOST_TEST(anna.post_form("/clients/link", {{"q", "559456-7892"}, {"csrf", hidden_field(form.body, "csrf")}})
-                   .status == 200);
+                   .status == 303);
     BOOST_TEST(anna.get("/clients").has("Åkesson Bygg"));
     auto theirs = jonas.get("/clients");
     BOOST_TEST(!theirs.has("Åkesson Bygg"));
