@@ -82,7 +82,7 @@ std::string field_sv(const std::string& field) {
         {"bureau_orgnr", "byråns organisationsnummer"},
         {"client_name", "klientens namn"},
         {"client_orgnr", "klientens organisationsnummer"},
-        {"client_subscription", "klientens kundnummer"},
+        {"client_subscription", "klientens abonnemangsnummer"},
         {"signer_name", "undertecknarens namn"},
         {"signer_email", "undertecknarens e-postadress"},
         {"signer_place", "ort"},

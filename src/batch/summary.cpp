@@ -406,7 +406,19 @@ std::string render_report_html(const Summary& s, const std::filesystem::path& re
     std::string stamp = s.finished_at;
     std::replace(stamp.begin(), stamp.end(), ':', '-');
     const std::string own = s.kind + "-" + stamp;
-    std::erase_if(files, [&](const std::filesystem::path& f) { return f.stem().string().rfind(own, 0) == 0; });
+    // Two runs that end in the same second share the stamp (the second file gets "-2"):
+    // only a report of this very run (same start) is left out, not its neighbour.
+    std::erase_if(files, [&](const std::filesystem::path& f) {
+        if (f.stem().string().rfind(own, 0) != 0) return false;
+        try {
+            std::ifstream fin(f);
+            std::ostringstream js;
+            js << fin.rdbuf();
+            return Summary::from_json(js.str()).started_at == s.started_at;
+        } catch (const std::exception&) {
+            return true;
+        }
+    });
     data trend{data::type::list};
     auto add_row = [&](const std::string& fin, int fl, int acc, int rev, int rej, int dup, double rate) {
         data t;

@@ -4,6 +4,7 @@
 // bureau the linkage belongs to; --bureau, when given, must match it.
 #include "activation/activation.hpp"
 #include "activation/activation_json.hpp"
+#include "core/local_time.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -79,7 +80,7 @@ int refused(Context& ctx, const activation::Problem& p) {
 
 void print_entry(Context& ctx, const activation::ClientEntry& e) {
     ctx.out << "  #" << std::left << std::setw(5) << e.linkage.id << e.linkage.client_name << " ("
-            << e.linkage.client_orgnr << "), activated " << e.linkage.activated_at.value_or("-") << " by "
+            << e.linkage.client_orgnr << "), activated " << core::stockholm_time(e.linkage.activated_at.value_or("-")) << " by "
             << e.linkage.activated_by.value_or("-") << '\n';
     for (auto& a : e.consultants) {
         ctx.out << "         " << a.username << ": ";
@@ -102,7 +103,7 @@ int cmd_activation_list(Context& ctx, const std::vector<std::string>& argv) {
     for (auto& l : list)
         ctx.out << "  #" << std::left << std::setw(5) << l.id << std::setw(34) << l.client_name << " "
                 << l.client_orgnr << "  source " << core::to_string(l.source) << ", approved "
-                << l.decided_at.value_or("-") << " via " << l.approved_via.value_or("-") << " by "
+                << core::stockholm_time(l.decided_at.value_or("-")) << " via " << l.approved_via.value_or("-") << " by "
                 << l.decided_by.value_or("-") << '\n';
     return k_exit_ok;
 }

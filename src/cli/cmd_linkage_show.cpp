@@ -2,6 +2,7 @@
 // events, evidence, mails and paper-form documents (activation::linkage_history).
 #include "activation/activation_json.hpp"
 #include "activation/history.hpp"
+#include "core/local_time.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -42,8 +43,8 @@ int cmd_show(Context& ctx, const std::vector<std::string>& argv) {
         for (std::size_t i = 0; i < a.permissions.size(); ++i) ctx.out << (i ? "," : "") << a.permissions[i];
         ctx.out << '\n';
     }
-    ctx.out << "history:\n";
-    for (auto& line : h->lines) ctx.out << "  " << line.at << "  " << line.text << '\n';
+    ctx.out << "history (Swedish local time):\n";
+    for (auto& line : h->lines) ctx.out << "  " << core::stockholm_time(line.at) << "  " << line.text << '\n';
     return k_exit_ok;
 }
 

@@ -1,5 +1,6 @@
 // `linkage mail`: the mail queue from the command line — its state, and one
 // delivery pass (the same code the server's sender thread runs).
+#include "core/local_time.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -64,13 +65,13 @@ int cmd_mail(Context& ctx, const std::vector<std::string>& argv) {
             << "queued: " << st.queued << " (retrying " << st.retrying << ")\n"
             << "sent: " << st.sent << '\n'
             << "failed (not retried): " << st.failed << '\n';
-    if (st.oldest_queued_at) ctx.out << "oldest queued: " << *st.oldest_queued_at << '\n';
-    if (st.next_attempt_at) ctx.out << "next attempt: " << *st.next_attempt_at << '\n';
+    if (st.oldest_queued_at) ctx.out << "oldest queued: " << core::stockholm_time(*st.oldest_queued_at) << '\n';
+    if (st.next_attempt_at) ctx.out << "next attempt: " << core::stockholm_time(*st.next_attempt_at) << '\n';
     if (st.last_error) ctx.out << "last error: " << *st.last_error << '\n';
     for (auto& m : queue.list())
         if (m.state == "queued")
             ctx.out << "  #" << std::left << std::setw(5) << m.id << mail::printable(m.recipient) << "  attempts " << m.attempts
-                    << "  next " << m.next_attempt_at << '\n';
+                    << "  next " << core::stockholm_time(m.next_attempt_at) << '\n';
     for (auto& m : queue.list())
         if (m.state == "failed")
             ctx.out << "  #" << std::left << std::setw(5) << m.id << mail::printable(m.recipient) << "  failed: "

@@ -1,3 +1,4 @@
+#include "core/local_time.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -93,7 +94,7 @@ int cmd_review(Context& ctx, const std::vector<std::string>& argv) {
         }
         ctx.out << "document #" << v->document_id << "  " << v->file << (v->page ? " page " + std::to_string(*v->page) : "")
                 << "\noutcome " << v->outcome << (v->review_state ? ", review " + *v->review_state : "")
-                << (v->reviewed_by ? " by " + *v->reviewed_by + " at " + v->reviewed_at.value_or("") : "") << '\n';
+                << (v->reviewed_by ? " by " + *v->reviewed_by + " at " + core::stockholm_time(v->reviewed_at.value_or("")) : "") << '\n';
         for (auto& [code, detail] : v->failures) ctx.out << "  ! " << code << ": " << detail << '\n';
         for (auto& f : v->fields) {
             ctx.out << "  " << std::left << std::setw(20) << f.name << std::setw(40) << ("'" + f.value + "'")

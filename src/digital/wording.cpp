@@ -4,9 +4,9 @@ namespace digital {
 
 std::string invalid_number_message(std::string_view code) {
     std::string why;
-    if (code == "empty") why = "ange ett organisationsnummer eller ett kundnummer";
+    if (code == "empty") why = "ange ett organisationsnummer eller ett abonnemangsnummer";
     else if (code == "characters") why = "numret får bara innehålla siffror och ett bindestreck";
-    else if (code == "length") why = "ett organisationsnummer har 10 eller 12 siffror, ett kundnummer 4–10 siffror";
+    else if (code == "length") why = "ett organisationsnummer har 10 eller 12 siffror, ett abonnemangsnummer 4–10 siffror";
     else if (code == "century") why = "de två första siffrorna i det 12-siffriga numret stämmer inte";
     else if (code == "impossible_date") why = "datumet i personnumret finns inte";
     else if (code == "check_digit") why = "kontrollsiffran stämmer inte – kontrollera att numret är rätt skrivet";
@@ -17,11 +17,11 @@ std::string invalid_number_message(std::string_view code) {
 
 std::string not_found_message(std::string_view query) {
     return "Ingen klient med numret " + std::string(query) +
-           " finns i registret. Kontrollera numret, eller be klienten om organisationsnummer eller kundnummer.";
+           " finns i registret. Kontrollera numret, eller be klienten om organisationsnummer eller abonnemangsnummer.";
 }
 
 std::string not_found_pair_message(std::string_view orgnr, std::string_view subscription) {
-    return "Ingen klient med organisationsnummer " + std::string(orgnr) + " och kundnummer " +
+    return "Ingen klient med organisationsnummer " + std::string(orgnr) + " och abonnemangsnummer " +
            std::string(subscription) +
            " finns i registret. Kontrollera båda numren – de ska höra till samma klient.";
 }
@@ -33,7 +33,7 @@ std::string may_request_message(const store::Client& c, int administrators, bool
     if (!named)
         return "Klienten finns i registret och ni kan skicka en förfrågan om koppling. " + admins +
                " får ett e-postmeddelande med en personlig länk för att godkänna. Ange både organisationsnummer "
-               "och kundnummer för att se klientens namn.";
+               "och abonnemangsnummer för att se klientens namn.";
     return "Du kan skicka en förfrågan om koppling till " + c.name + ". " + admins +
            " får ett e-postmeddelande med en personlig länk för att godkänna.";
 }

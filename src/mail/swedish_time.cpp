@@ -1,31 +1,19 @@
 #include "mail/swedish_time.hpp"
 
+#include "core/local_time.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
 
 namespace mail {
 
-namespace {
-
 using namespace std::chrono;
-
-sys_seconds last_sunday_0100_utc(year y, month m) {
-    sys_days last{year_month_day_last{y, month_day_last{m}}};
-    weekday wd{last};
-    sys_days sunday = last - (wd - Sunday);
-    return sys_seconds{sunday} + hours{1};
-}
-
-}  // namespace
 
 std::string swedish_datetime(core::TimePoint t) {
     static constexpr const char* k_months[] = {"januari", "februari", "mars",      "april",   "maj",      "juni",
                                                "juli",    "augusti",  "september", "oktober", "november", "december"};
-    auto secs = floor<seconds>(t);
-    year y = year_month_day{floor<days>(secs)}.year();
-    bool summer = secs >= last_sunday_0100_utc(y, March) && secs < last_sunday_0100_utc(y, October);
-    auto local = secs + hours{summer ? 2 : 1};
+    auto local = floor<seconds>(core::stockholm_wall_clock(t));  // the EU rule: core/local_time.hpp
     auto day = floor<days>(local);
     year_month_day ymd{day};
     hh_mm_ss hms{local - day};

@@ -144,8 +144,8 @@ void handle_api_request(Exchange& x) {
     auto body = x.body();
     if (!body) return;
     std::string query, subscription;
-    const char* usage = "Skicka JSON {\"client\": \"ORGANISATIONSNUMMER eller KUNDNUMMER\"} eller "
-                        "{\"client\": \"ORGANISATIONSNUMMER\", \"subscription\": \"KUNDNUMMER\"}.";
+    const char* usage = "Skicka JSON {\"client\": \"ORGANISATIONSNUMMER eller ABONNEMANGSNUMMER\"} eller "
+                        "{\"client\": \"ORGANISATIONSNUMMER\", \"subscription\": \"ABONNEMANGSNUMMER\"}.";
     try {
         Poco::JSON::Parser parser;
         auto v = parser.parse(*body);

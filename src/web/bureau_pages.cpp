@@ -113,7 +113,7 @@ int set_result(Data& d, digital::SearchResult r, const std::string& query) {
         d.set("found", true);
         if (personal && !r.identified) {
             r.may_request = false;
-            r.message = "Klienten finns i registret. Ange även klientens kundnummer för att skicka en "
+            r.message = "Klienten finns i registret. Ange även klientens abonnemangsnummer för att skicka en "
                         "förfrågan om koppling.";
         }
         if (r.identified) d.set("client", client_data(*r.client));
@@ -241,7 +241,7 @@ void handle_link_search_post(Exchange& x) {
     std::string q = (*f)["q"];
     const std::string subscription = (*f)["subscription"];
     // The field shows a personal number masked; searching again (say with
-    // the kundnummer added) means the number of the search before.
+    // the abonnemangsnummer added) means the number of the search before.
     if (auto key = f->find("s"); key != f->end() && !key->second.empty())
         if (auto e = x.app.searches.get(key->second, s->session.user.user_id))
             if (q == core::mask_personal_numbers(e->text)) q = e->text;

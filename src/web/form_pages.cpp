@@ -1,7 +1,7 @@
 // The pre-filled paper form over the web (issue 17): `linkage form prefill`
 // for a signed-in bureau user, for its own bureau only.
 //   GET  /clients/form               the form: client's organisation (or
-//                                    personal) number and kundnummer, both
+//                                    personal) number and abonnemangsnummer, both
 //                                    (the same rule as the digital search:
 //                                    the name only for a client named by
 //                                    both numbers), and the bureau's pending
@@ -124,7 +124,7 @@ void handle_form_post(Exchange& x) {
     auto on = core::OrgNumber::parse(q);
     if (!on) return render_form_page(x, *s, 400, digital::invalid_number_message(core::to_code(on.error().error)), true, q, subscription);
     if (subscription.empty())
-        return render_form_page(x, *s, 400, "Ange även klientens kundnummer. Blanketten fylls i när båda numren hör "
+        return render_form_page(x, *s, 400, "Ange även klientens abonnemangsnummer. Blanketten fylls i när båda numren hör "
                                             "till samma klient.", false, q, subscription);
     store::RegistryRepo registry(x.db(), x.app.clock);
     auto client = registry.client_by_orgnr(on->canonical());

@@ -153,7 +153,7 @@ BOOST_AUTO_TEST_CASE(bureau_pages_activate_with_checkboxes_and_show_permissions_
     BOOST_TEST(done.status == 303);
     auto clients = anna.get("/clients");
     BOOST_TEST(clients.has("Bokföring, Fakturering"), clients.body);
-    BOOST_TEST(clients.has("Lön"));
+    BOOST_TEST(clients.has("Lönehantering"));
     BOOST_TEST(clients.has("/linkages/" + std::to_string(id)));
     BOOST_TEST(!anna.get("/activation").has("Åkesson"));
     auto history = anna.get("/linkages/" + std::to_string(id));

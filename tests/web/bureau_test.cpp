@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(search_and_send_are_post_redirect_get_and_the_personal_numb
     BOOST_TEST(personal.page.status == 200);
     BOOST_TEST(!personal.page.has("19811218-9876"));     // masked in the field
     BOOST_TEST(personal.page.has("personnummer"));        // labelled right
-    // The kundnummer added to the masked field: the same personal number, now identified.
+    // The abonnemangsnummer added to the masked field: the same personal number, now identified.
     auto both = anna.post_form("/clients/link/search", {{"q", "19811218-****"},
                                                         {"subscription", "103300"},
                                                         {"s", hidden_field(personal.page.body, "s")},
@@ -364,7 +364,7 @@ BOOST_AUTO_TEST_CASE(prefilled_form_over_http_own_bureau_only_and_reprinted_with
             auto c = f.signed_in(user);
             auto page = c.get("/clients/form");
             BOOST_TEST(page.status == 200);
-            BOOST_TEST(page.has("Klientens kundnummer"));
+            BOOST_TEST(page.has("Klientens abonnemangsnummer"));
             // One number or a wrong pair: refused, nothing recorded.
             auto wrong = c.post_form("/clients/form", {{"q", "559456-7892"}, {"subscription", "999999"},
                                                        {"csrf", hidden_field(page.body, "csrf")}});

@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(koppla_klient_search_and_send_request) {
     auto form = c.get("/clients/link");
     BOOST_TEST(form.status == 200);
     BOOST_TEST(form.has("Klientens organisationsnummer"));
-    BOOST_TEST(form.has("Klientens kundnummer"));
+    BOOST_TEST(form.has("Klientens abonnemangsnummer"));
     // One number: found, no name (issue 16); both: the name.
     auto one = c.get("/clients/link?q=100234");
     BOOST_TEST(one.status == 200);
