@@ -140,4 +140,15 @@ void handle_logout(Exchange& x) {
     x.redirect("/login");
 }
 
+std::optional<SignedBureau> require_bureau_session(Exchange& x) {
+    auto s = current_session(x);
+    if (!s) {
+        x.redirect("/login");
+        return std::nullopt;
+    }
+    auto b = store::RegistryRepo(x.db(), x.app.clock).bureau_by_id(s->user.bureau_id);
+    if (!b) throw store::StoreError("bureau of user " + s->user.username + " is missing");
+    return SignedBureau{*s, *b};
+}
+
 }  // namespace web

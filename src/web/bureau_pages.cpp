@@ -21,22 +21,8 @@ namespace web {
 
 namespace {
 
-struct Signed {
-    store::WebSession session;
-    store::Bureau bureau;
-};
-
-// The signed-in user and their bureau, or a redirect to the sign-in page.
-std::optional<Signed> require_session(Exchange& x) {
-    auto s = current_session(x);
-    if (!s) {
-        x.redirect("/login");
-        return std::nullopt;
-    }
-    auto b = store::RegistryRepo(x.db(), x.app.clock).bureau_by_id(s->user.bureau_id);
-    if (!b) throw store::StoreError("bureau of user " + s->user.username + " is missing");
-    return Signed{*s, *b};
-}
+using Signed = SignedBureau;
+std::optional<Signed> require_session(Exchange& x) { return require_bureau_session(x); }
 
 bool csrf_refused(Exchange& x, const Signed& s, std::map<std::string, std::string>& form) {
     if (session_csrf_ok(s.session, form["csrf"])) return false;

@@ -41,21 +41,8 @@ namespace {
 
 constexpr int k_form_version = 1;
 
-struct Signed {
-    store::WebSession session;
-    store::Bureau bureau;
-};
-
-std::optional<Signed> require_session(Exchange& x) {
-    auto s = current_session(x);
-    if (!s) {
-        x.redirect("/login");
-        return std::nullopt;
-    }
-    auto b = store::RegistryRepo(x.db(), x.app.clock).bureau_by_id(s->user.bureau_id);
-    if (!b) throw store::StoreError("bureau of user " + s->user.username + " is missing");
-    return Signed{*s, *b};
-}
+using Signed = SignedBureau;
+std::optional<Signed> require_session(Exchange& x) { return require_bureau_session(x); }
 
 core::FormTemplate load_template(const App& app) {
     return core::FormTemplate::load(core::template_path(app.options.share_dir / "templates", k_form_version));

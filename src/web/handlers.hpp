@@ -14,6 +14,8 @@
 
 #include "digital/desk.hpp"
 #include "store/auth_repo.hpp"
+#include "store/registry_repo.hpp"
+#include "store/staff_repo.hpp"
 #include "web/app.hpp"
 
 #include <optional>
@@ -40,6 +42,16 @@ void handle_login(Exchange& x);
 void handle_logout(Exchange& x);
 // Layout for a signed-in user's page.
 LayoutInfo layout_for(const store::WebSession& s, const std::string& bureau_name, const std::string& title);
+// A signed-in bureau user and their bureau, or nullopt with a redirect to /login sent.
+struct SignedBureau {
+    store::WebSession session;
+    store::Bureau bureau;
+};
+std::optional<SignedBureau> require_bureau_session(Exchange& x);
+
+// --- review_pages.cpp: the staff session (cookie staff_sid) shared by /review and /review/tasks.
+std::optional<store::StaffSession> require_staff(Exchange& x);  // nullopt: redirect to /review/login sent
+LayoutInfo staff_layout(const store::StaffSession& s, const std::string& title);
 
 // --- api.cpp
 // The Bearer principal, or 401 sent (with WWW-Authenticate), or 429 when

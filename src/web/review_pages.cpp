@@ -44,21 +44,6 @@ std::optional<store::StaffSession> staff_session(Exchange& x) {
     return s;
 }
 
-std::optional<store::StaffSession> require_staff(Exchange& x) {
-    auto s = staff_session(x);
-    if (!s) x.redirect("/review/login");
-    return s;
-}
-
-LayoutInfo staff_layout(const store::StaffSession& s, const std::string& title) {
-    LayoutInfo l;
-    l.title = title;
-    l.user_name = s.user.name;
-    l.bureau_name = "Granskning";
-    l.csrf = s.csrf_token;
-    l.logout_action = "/review/logout";
-    return l;
-}
 
 review::Reviewer reviewer_for(Exchange& x) {
     return review::Reviewer(x.db(), x.app.clock, x.app.rules, x.app.options.review_thresholds, x.app.options.home);
@@ -539,6 +524,22 @@ void handle_review_image(Exchange& x, store::Id id, const std::string& which) {
     std::ostringstream bytes;
     bytes << in.rdbuf();
     x.send(200, type, bytes.str());
+}
+
+std::optional<store::StaffSession> require_staff(Exchange& x) {
+    auto s = staff_session(x);
+    if (!s) x.redirect("/review/login");
+    return s;
+}
+
+LayoutInfo staff_layout(const store::StaffSession& s, const std::string& title) {
+    LayoutInfo l;
+    l.title = title;
+    l.user_name = s.user.name;
+    l.bureau_name = "Granskning";
+    l.csrf = s.csrf_token;
+    l.logout_action = "/review/logout";
+    return l;
 }
 
 }  // namespace web

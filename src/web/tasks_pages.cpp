@@ -38,33 +38,8 @@ constexpr std::size_t k_runs_shown = 8;
 constexpr int k_rows_shown = 500;
 
 // The same session as the review pages (cookie staff_sid, path /review).
-std::optional<store::StaffSession> tasks_staff(Exchange& x) {
-    const std::string sid = x.cookie("staff_sid");
-    if (!digital::is_well_formed_token(sid)) {
-        x.redirect("/review/login");
-        return std::nullopt;
-    }
-    store::StaffRepo staff(x.db());
-    const std::string now = core::format_utc(x.app.clock.now());
-    auto s = staff.session_by_hash(digital::sha256_hex(sid), now, session_idle_since(x));
-    if (!s) {
-        x.redirect("/review/login");
-        return s;
-    }
-    x.log_user = "staff:" + s->user.username;
-    if (session_touch_due(x, s->last_seen_at)) staff.touch_session(s->id, now);
-    return s;
-}
-
-LayoutInfo tasks_layout(const store::StaffSession& s, const std::string& title) {
-    LayoutInfo l;
-    l.title = title;
-    l.user_name = s.user.name;
-    l.bureau_name = "Granskning";
-    l.csrf = s.csrf_token;
-    l.logout_action = "/review/logout";
-    return l;
-}
+std::optional<store::StaffSession> tasks_staff(Exchange& x) { return require_staff(x); }
+LayoutInfo tasks_layout(const store::StaffSession& s, const std::string& title) { return staff_layout(s, title); }
 
 fs::path reports_dir(const App& app) {
     return app.options.reports.empty() ? app.options.home / "reports" : app.options.reports;
