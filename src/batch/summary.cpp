@@ -286,6 +286,11 @@ std::string join_reasons_sv(const std::vector<std::string>& codes) {
 
 }  // namespace
 
+std::string retry_text_sv(const SkippedItem& waiting) {
+    return waiting.retry_at.empty() ? std::string("när programmet som skriver den är klart")
+                                    : stockholm_time(waiting.retry_at);
+}
+
 std::string render_report_html(const Summary& s, const std::filesystem::path& reports_dir,
                                const std::filesystem::path& templates_dir, const ReportContext& ctx) {
     using kainjow::mustache::data;
@@ -387,8 +392,7 @@ std::string render_report_html(const Summary& s, const std::filesystem::path& re
         data x;
         x.set("file", k.file);
         x.set("note", k.note);
-        x.set("retry", k.retry_at.empty() ? std::string("när programmet som skriver den är klart")
-                                          : stockholm_time(k.retry_at));
+        x.set("retry", retry_text_sv(k));
         waiting_files.push_back(x);
     }
     d.set("inbox_waiting", waiting_files);

@@ -92,6 +92,10 @@ using core::stockholm_day_bounds;
 using core::stockholm_offset_minutes;
 using core::stockholm_time;
 
+// When a file waiting in the inbox (Summary::inbox_waiting) is taken, in Swedish local time
+// for people (report, task page).
+std::string retry_text_sv(const SkippedItem& waiting);
+
 // What the readable report shows beside the summary, from the store (see
 // report_journal.hpp report_context_from_store); empty: the summary alone.
 struct ReportRow {

@@ -41,6 +41,27 @@ std::string digits(const std::string& s) {
     return out;
 }
 
+// One row of k_select (columns 0-14; column 15, the fields, is read by the caller).
+HistoryRow row_of(const Statement& st) {
+    HistoryRow r;
+    r.document_id = st.get_int(0);
+    r.sha256 = st.get_text(1);
+    r.file_name = st.get_text(2);
+    r.stored_path = st.get_text(3);
+    r.at = st.get_text(4);
+    r.outcome = st.get_text(5);
+    r.reasons = strings(st.get_text(6));
+    if (!st.is_null(7)) r.page = static_cast<int>(st.get_int(7));
+    r.review_state = st.get_optional_text(8);
+    r.reviewed_by = st.get_optional_text(9);
+    r.reviewed_at = st.get_optional_text(10);
+    if (!st.is_null(11)) r.linkage_id = st.get_int(11);
+    r.linkage_state = st.get_optional_text(12);
+    if (!st.is_null(13)) r.client_name = st.get_text(13), r.client_from_registry = true;
+    if (!st.is_null(14)) r.bureau_name = st.get_text(14), r.bureau_from_registry = true;
+    return r;
+}
+
 }  // namespace
 
 void DocumentHistory::name_row(HistoryRow& r, const std::string& fields_json) const {
@@ -99,22 +120,7 @@ std::vector<HistoryRow> DocumentHistory::list(const HistoryFilter& filter) const
         s->bind(n++, limit);
         std::vector<std::string> fields;
         while (s->step()) {
-            HistoryRow r;
-            r.document_id = s->get_int(0);
-            r.sha256 = s->get_text(1);
-            r.file_name = s->get_text(2);
-            r.stored_path = s->get_text(3);
-            r.at = s->get_text(4);
-            r.outcome = s->get_text(5);
-            r.reasons = strings(s->get_text(6));
-            if (!s->is_null(7)) r.page = static_cast<int>(s->get_int(7));
-            r.review_state = s->get_optional_text(8);
-            r.reviewed_by = s->get_optional_text(9);
-            r.reviewed_at = s->get_optional_text(10);
-            if (!s->is_null(11)) r.linkage_id = s->get_int(11);
-            r.linkage_state = s->get_optional_text(12);
-            if (!s->is_null(13)) r.client_name = s->get_text(13), r.client_from_registry = true;
-            if (!s->is_null(14)) r.bureau_name = s->get_text(14), r.bureau_from_registry = true;
+            HistoryRow r = row_of(*s);
             fields.push_back(s->get_text(15));
             out.push_back(std::move(r));
         }
@@ -162,22 +168,7 @@ std::optional<HistoryRow> DocumentHistory::document(Id id) const {
     auto s = m_c.prepare(std::string(k_select) + "WHERE d.id = ?");
     s->bind(1, id);
     if (!s->step()) return std::nullopt;
-    HistoryRow r;
-    r.document_id = s->get_int(0);
-    r.sha256 = s->get_text(1);
-    r.file_name = s->get_text(2);
-    r.stored_path = s->get_text(3);
-    r.at = s->get_text(4);
-    r.outcome = s->get_text(5);
-    r.reasons = strings(s->get_text(6));
-    if (!s->is_null(7)) r.page = static_cast<int>(s->get_int(7));
-    r.review_state = s->get_optional_text(8);
-    r.reviewed_by = s->get_optional_text(9);
-    r.reviewed_at = s->get_optional_text(10);
-    if (!s->is_null(11)) r.linkage_id = s->get_int(11);
-    r.linkage_state = s->get_optional_text(12);
-    if (!s->is_null(13)) r.client_name = s->get_text(13), r.client_from_registry = true;
-    if (!s->is_null(14)) r.bureau_name = s->get_text(14), r.bureau_from_registry = true;
+    HistoryRow r = row_of(*s);
     const std::string f = s->get_text(15);
     s.reset();
     name_row(r, f);

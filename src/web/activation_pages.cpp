@@ -18,8 +18,6 @@ namespace web {
 
 namespace {
 
-using Signed = SignedBureau;
-std::optional<Signed> require_session(Exchange& x) { return require_bureau_session(x); }
 
 std::string via_sv(const std::optional<std::string>& via) {
     if (!via) return "";
@@ -101,31 +99,22 @@ std::vector<activation::Grant> grants_from_form(Exchange& x, store::Id bureau_id
     return grants;
 }
 
-bool csrf_refused(Exchange& x, const Signed& s, const std::map<std::string, std::string>& form) {
-    auto c = form.find("csrf");
-    if (c != form.end() && session_csrf_ok(s.session, c->second)) return false;
-    send_message_page(x, 403, "Säkerhetskontrollen misslyckades",
-                      "Formuläret kunde inte skickas eftersom säkerhetskoden saknades eller var fel. "
-                      "Gå tillbaka, ladda om sidan och försök igen.");
-    return true;
-}
-
-void render_history(Exchange& x, const Signed& s, store::Id id, int status, const std::string& error,
+void render_history(Exchange& x, const SignedBureau& s, store::Id id, int status, const std::string& error,
                     const std::string& notice);
 
 // A refusal's message kept for the page the POST redirects to.
-std::string flash(Exchange& x, const Signed& s, const std::string& message, store::Id id) {
+std::string flash(Exchange& x, const SignedBureau& s, const std::string& message, store::Id id) {
     return x.app.flashes.put(s.session.user.user_id, message, std::to_string(id));
 }
 
 // The message of ?fel=KEY, when it is this user's.
-std::optional<UserStash::Entry> flashed(Exchange& x, const Signed& s) {
+std::optional<UserStash::Entry> flashed(Exchange& x, const SignedBureau& s) {
     auto key = x.query.find("fel");
     if (key == x.query.end()) return std::nullopt;
     return x.app.flashes.get(key->second, s.session.user.user_id);
 }
 
-void render_activation(Exchange& x, const Signed& s, int status, const std::string& error, store::Id error_id) {
+void render_activation(Exchange& x, const SignedBureau& s, int status, const std::string& error, store::Id error_id) {
     activation::Activation act(x.db(), x.app.clock, x.app.rules);
     Data rows{Data::type::list};
     auto list = act.activation_list(s.bureau.id);
@@ -181,18 +170,18 @@ Data client_list_data(Exchange& x, store::Id bureau_id) {
 }
 
 void handle_activation_page(Exchange& x) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     if (auto e = flashed(x, *s)) return render_activation(x, *s, 200, e->text, parse_id(e->extra).value_or(0));
     render_activation(x, *s, 200, "", 0);
 }
 
 void handle_activation_post(Exchange& x, store::Id id) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     auto f = x.form();
     if (!f) return;
-    if (csrf_refused(x, *s, *f)) return;
+    if (bureau_csrf_refused(x, *s, *f)) return;
     const auto grants = grants_from_form(x, s->bureau.id, *f);
     auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
                  .activate(s->bureau.id, id, grants, "bureau_user:" + s->session.user.username);
@@ -205,7 +194,7 @@ void handle_activation_post(Exchange& x, store::Id id) {
 }
 
 void handle_history_page(Exchange& x, store::Id id) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     auto e = flashed(x, *s);
     render_history(x, *s, id, 200, e && e->extra == std::to_string(id) ? e->text : "",
@@ -214,7 +203,7 @@ void handle_history_page(Exchange& x, store::Id id) {
 
 namespace {
 
-void render_history(Exchange& x, const Signed& s, store::Id id, int status, const std::string& error,
+void render_history(Exchange& x, const SignedBureau& s, store::Id id, int status, const std::string& error,
                     const std::string& notice) {
     auto h = activation::linkage_history(x.db(), x.app.clock, x.app.rules, id, /*for_bureau=*/true);
     if (!h || h->linkage.bureau_id != s.bureau.id)
@@ -252,11 +241,11 @@ void render_history(Exchange& x, const Signed& s, store::Id id, int status, cons
 }  // namespace
 
 void handle_permissions_post(Exchange& x, store::Id id) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     auto f = x.form();
     if (!f) return;
-    if (csrf_refused(x, *s, *f)) return;
+    if (bureau_csrf_refused(x, *s, *f)) return;
     auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
                  .change_permissions(s->bureau.id, id, grants_from_form(x, s->bureau.id, *f),
                                      "bureau_user:" + s->session.user.username);
@@ -266,11 +255,11 @@ void handle_permissions_post(Exchange& x, store::Id id) {
 }
 
 void handle_revocation_post(Exchange& x, store::Id id) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     auto f = x.form();
     if (!f) return;
-    if (csrf_refused(x, *s, *f)) return;
+    if (bureau_csrf_refused(x, *s, *f)) return;
     auto r = activation::Activation(x.db(), x.app.clock, x.app.rules)
                  .revoke(s->bureau.id, id, "bureau_user:" + s->session.user.username, (*f)["reason"]);
     if (!r && r.error().refusal == activation::Refusal::not_found) return render_history(x, *s, id, 404, "", "");

@@ -151,4 +151,13 @@ std::optional<SignedBureau> require_bureau_session(Exchange& x) {
     return SignedBureau{*s, *b};
 }
 
+bool bureau_csrf_refused(Exchange& x, const SignedBureau& s, const std::map<std::string, std::string>& form) {
+    auto c = form.find("csrf");
+    if (c != form.end() && session_csrf_ok(s.session, c->second)) return false;
+    send_message_page(x, 403, "Säkerhetskontrollen misslyckades",
+                      "Formuläret kunde inte skickas eftersom säkerhetskoden saknades eller var fel. "
+                      "Gå tillbaka, ladda om sidan och försök igen.");
+    return true;
+}
+
 }  // namespace web

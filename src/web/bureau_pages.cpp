@@ -21,16 +21,6 @@ namespace web {
 
 namespace {
 
-using Signed = SignedBureau;
-std::optional<Signed> require_session(Exchange& x) { return require_bureau_session(x); }
-
-bool csrf_refused(Exchange& x, const Signed& s, std::map<std::string, std::string>& form) {
-    if (session_csrf_ok(s.session, form["csrf"])) return false;
-    send_message_page(x, 403, "Säkerhetskontrollen misslyckades",
-                      "Formuläret kunde inte skickas eftersom säkerhetskoden saknades eller var fel. "
-                      "Gå tillbaka, ladda om sidan och försök igen.");
-    return true;
-}
 
 // A canonical personal identity number (a sole trader) rather than an
 // organisation number: "YYYYMMDD-NNNN".
@@ -129,7 +119,7 @@ void send_message_page(Exchange& x, int status, const std::string& title, const 
 void handle_home(Exchange& x) { x.redirect(current_session(x) ? "/clients" : "/login"); }
 
 void handle_clients(Exchange& x) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     Data d;
     d.set("bureau", s->bureau.name);
@@ -170,16 +160,16 @@ void handle_clients(Exchange& x) {
 }
 
 void handle_notices_seen(Exchange& x) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     auto f = x.form();
-    if (!f || csrf_refused(x, *s, *f)) return;
+    if (!f || bureau_csrf_refused(x, *s, *f)) return;
     store::BureauNoticeRepo(x.db()).mark_seen(s->bureau.id, core::format_utc(x.app.clock.now()));
     x.redirect("/clients");
 }
 
 void handle_link_page(Exchange& x) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     Data d;
     d.set("csrf", s->session.csrf_token);
@@ -218,10 +208,10 @@ void handle_link_page(Exchange& x) {
 }
 
 void handle_link_search_post(Exchange& x) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     auto f = x.form();
-    if (!f || csrf_refused(x, *s, *f)) return;
+    if (!f || bureau_csrf_refused(x, *s, *f)) return;
     auto refusal = digital::bureau_refusal(s->bureau, x.app.rules);
     if (refusal != digital::Refusal::none) return handle_link_page(x);
     std::string q = (*f)["q"];
@@ -243,14 +233,11 @@ void handle_link_search_post(Exchange& x) {
 }
 
 void handle_link_post(Exchange& x) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     auto f = x.form();
     if (!f) return;
-    if (!session_csrf_ok(s->session, (*f)["csrf"]))
-        return send_message_page(x, 403, "Säkerhetskontrollen misslyckades",
-                                 "Formuläret kunde inte skickas eftersom säkerhetskoden saknades eller var fel. "
-                                 "Gå tillbaka, ladda om sidan och försök igen.");
+    if (bureau_csrf_refused(x, *s, *f)) return;
     std::string q = (*f)["q"], subscription = (*f)["subscription"];
     if (auto key = f->find("s"); key != f->end() && !key->second.empty()) {
         auto e = x.app.searches.get(key->second, s->session.user.user_id);
@@ -287,7 +274,7 @@ void handle_link_post(Exchange& x) {
 }
 
 void handle_link_result(Exchange& x) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     Data d;
     d.set("sent", false);
@@ -303,7 +290,7 @@ void handle_link_result(Exchange& x) {
 }
 
 void handle_link_sent(Exchange& x, store::Id id) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     store::LinkageRepo linkages(x.db(), x.app.clock);
     auto l = linkages.get(id);

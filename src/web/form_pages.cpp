@@ -41,8 +41,6 @@ namespace {
 
 constexpr int k_form_version = 1;
 
-using Signed = SignedBureau;
-std::optional<Signed> require_session(Exchange& x) { return require_bureau_session(x); }
 
 core::FormTemplate load_template(const App& app) {
     return core::FormTemplate::load(core::template_path(app.options.share_dir / "templates", k_form_version));
@@ -52,7 +50,7 @@ bool printable(const store::Linkage& l) {
     return l.source == core::LinkageSource::paper && l.state == core::LinkageState::requested && l.reference_code;
 }
 
-void render_form_page(Exchange& x, const Signed& s, int status, const std::string& error, bool error_q,
+void render_form_page(Exchange& x, const SignedBureau& s, int status, const std::string& error, bool error_q,
                       const std::string& q, const std::string& subscription) {
     Data d;
     d.set("csrf", s.session.csrf_token);
@@ -93,20 +91,17 @@ void render_form_page(Exchange& x, const Signed& s, int status, const std::strin
 }  // namespace
 
 void handle_form_page(Exchange& x) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     render_form_page(x, *s, 200, "", false, "", "");
 }
 
 void handle_form_post(Exchange& x) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     auto f = x.form();
     if (!f) return;
-    if (!session_csrf_ok(s->session, (*f)["csrf"]))
-        return send_message_page(x, 403, "Säkerhetskontrollen misslyckades",
-                                 "Formuläret kunde inte skickas eftersom säkerhetskoden saknades eller var fel. "
-                                 "Gå tillbaka, ladda om sidan och försök igen.");
+    if (bureau_csrf_refused(x, *s, *f)) return;
     const std::string q = (*f)["q"], subscription = (*f)["subscription"];
     auto on = core::OrgNumber::parse(q);
     if (!on) return render_form_page(x, *s, 400, digital::invalid_number_message(core::to_code(on.error().error)), true, q, subscription);
@@ -147,7 +142,7 @@ void handle_form_post(Exchange& x) {
 }
 
 void handle_form_pdf(Exchange& x, store::Id id) {
-    auto s = require_session(x);
+    auto s = require_bureau_session(x);
     if (!s) return;
     auto l = store::LinkageRepo(x.db(), x.app.clock).get(id);
     // Another bureau's linkage is answered exactly like a missing one.

@@ -18,6 +18,7 @@
 #include "store/staff_repo.hpp"
 #include "web/app.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -48,6 +49,8 @@ struct SignedBureau {
     store::Bureau bureau;
 };
 std::optional<SignedBureau> require_bureau_session(Exchange& x);
+// True when the form's csrf field does not match the session's: the 403 page has been sent.
+bool bureau_csrf_refused(Exchange& x, const SignedBureau& s, const std::map<std::string, std::string>& form);
 
 // --- review_pages.cpp: the staff session (cookie staff_sid) shared by /review and /review/tasks.
 std::optional<store::StaffSession> require_staff(Exchange& x);  // nullopt: redirect to /review/login sent

@@ -37,9 +37,7 @@ namespace fs = std::filesystem;
 constexpr std::size_t k_runs_shown = 8;
 constexpr int k_rows_shown = 500;
 
-// The same session as the review pages (cookie staff_sid, path /review).
-std::optional<store::StaffSession> tasks_staff(Exchange& x) { return require_staff(x); }
-LayoutInfo tasks_layout(const store::StaffSession& s, const std::string& title) { return staff_layout(s, title); }
+// Staff only: the session of the review pages (require_staff, cookie staff_sid).
 
 fs::path reports_dir(const App& app) {
     return app.options.reports.empty() ? app.options.home / "reports" : app.options.reports;
@@ -121,7 +119,7 @@ std::string safe_download_name(const std::string& name) {
 }  // namespace
 
 void handle_tasks_page(Exchange& x) {
-    auto s = tasks_staff(x);
+    auto s = require_staff(x);
     if (!s) return;
     Data d;
     // Filters: unknown values are ignored (shown as "all"), never an error.
@@ -266,18 +264,17 @@ void handle_tasks_page(Exchange& x) {
             Data r;
             r.set("file", k.file);
             r.set("note", k.note);
-            r.set("retry", k.retry_at.empty() ? std::string("när programmet som skriver den är klart")
-                                              : batch::stockholm_time(k.retry_at));
+            r.set("retry", batch::retry_text_sv(k));
             waiting.push_back(r);
         }
     d.set("inbox_waiting", waiting);
     d.set("has_inbox_waiting", !waiting.is_empty_list());
     if (latest) d.set("skipped_when", batch::stockholm_time(latest->finished_at));
-    x.send_html(200, x.app.pages.render("tasks", d, tasks_layout(*s, "Uppgifter")));
+    x.send_html(200, x.app.pages.render("tasks", d, staff_layout(*s, "Uppgifter")));
 }
 
 void handle_tasks_report(Exchange& x) {
-    auto s = tasks_staff(x);
+    auto s = require_staff(x);
     if (!s) return;
     const auto reports = reports_dir(x.app);
     std::optional<batch::Summary> summary;
@@ -310,7 +307,7 @@ void handle_tasks_report(Exchange& x) {
 }
 
 void handle_tasks_original(Exchange& x, const std::string& sha256) {
-    auto s = tasks_staff(x);
+    auto s = require_staff(x);
     if (!s) return;
     std::optional<std::string> stored;
     std::string name;
