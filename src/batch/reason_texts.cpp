@@ -33,7 +33,8 @@ std::string reason_text_sv(std::string_view code) {
         {"reference_unknown", "Referenskoden är okänd."},
         {"reference_mismatch", "Uppgifterna stämmer inte med den förifyllda blankettens referenskod."},
         {"rescan_differs", "En tidigare skanning av samma blankett har andra värden."},
-        {"signature_unverified", "Den digitala underskriften kan inte kontrolleras automatiskt."},
+        {"appearance_mismatch", "Det som syns på blanketten stämmer inte med värdet i PDF-fältet; kontrollera vad klienten har skrivit under."},
+        {"signature_unverified", "Blanketten är undertecknad med en digital underskrift, som inte kan kontrolleras automatiskt. En handläggare granskar den; klienten behöver inte göra något."},
         {"signature_unclear", "Underskriften är otydlig."},
         {"linkage_closed", "Kopplingen för referenskoden är redan avslutad."},
     };

@@ -46,6 +46,7 @@ inline constexpr std::string_view registration_failed = "registration_failed";
 inline constexpr std::string_view reference_unknown = "reference_unknown";
 inline constexpr std::string_view reference_mismatch = "reference_mismatch";
 inline constexpr std::string_view rescan_differs = "rescan_differs";
+inline constexpr std::string_view appearance_mismatch = "appearance_mismatch";  // a filled PDF shows another value than its field holds
 inline constexpr std::string_view signature_unverified = "signature_unverified";
 inline constexpr std::string_view signature_unclear = "signature_unclear";
 inline constexpr std::string_view unrecognised_page = "unrecognised_page";

@@ -96,6 +96,9 @@ std::string next_step_sv(std::string_view code, std::string_view field) {
         return "Kopplingen för referenskoden är avslutad: underkänn, eller godkänn med skäl om en ny koppling ska "
                "skapas.";
     if (code == rescan_differs) return "Jämför värdena med den tidigare skanningen och blanketten.";
+    if (code == appearance_mismatch)
+        return "PDF-fältet och det som syns på sidan säger olika. Godkänn bara det som syns på sidan (Alt+S), "
+               "annars underkänn.";
     if (code == signature_unclear) return "Titta på underskriften på hela sidan (Alt+S). Saknas den: underkänn.";
     if (code == signature_unverified)
         return "Den digitala underskriften kontrolleras inte här: godkänn med skäl om du vet vem som skrev under.";
