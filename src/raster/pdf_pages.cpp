@@ -295,13 +295,16 @@ bool simple_decode(PdfObject* obj, bool& inverted) {
 bool coding_we_decode(PdfMemDocument& doc, PdfObject* img) {
     for (const char* key : {"SMask", "Mask", "OC", "SMaskInData", "Alternates"})
         if (img->GetDictionary().HasKey(PdfName(key))) return false;
-    if (bool_key(img, "ImageMask", false)) return false;
+    // An image mask paints its 0 samples in the fill colour, black here (the
+    // page sets no colour): the same pixels as a 1-bit grey image.
+    const bool mask = bool_key(img, "ImageMask", false);
     bool inverted = false;
     if (!simple_decode(img, inverted)) return false;
     if (filter_count(img) > 1) return false;
     const std::string filter = filter_name(doc, img);
-    const int bpc = static_cast<int>(int_key(img, "BitsPerComponent", 0));
-    const int comps = components(doc, img);
+    const int bpc = static_cast<int>(int_key(img, "BitsPerComponent", mask ? 1 : 0));
+    if (mask && bpc != 1) return false;
+    const int comps = mask ? 1 : components(doc, img);  // a mask's /ColorSpace (if any) is ignored by viewers
     if (filter == "DCTDecode") return bpc == 8 && (comps == 1 || comps == 3);
     if (filter == "FlateDecode" || filter.empty()) return (bpc == 8 && (comps == 1 || comps == 3)) || (bpc == 1 && comps == 1);
     if (filter == "CCITTFaxDecode") {
@@ -343,8 +346,9 @@ struct DirectImage {
 //    image inside it;
 //  - its coding is one we decode ourselves exactly (coding_we_decode: DCT
 //    grey/RGB, Flate or none 8-bit grey/RGB or 1-bit, CCITT G4/G3 1-D/2-D),
-//    with no /SMask, /Mask, /ImageMask, /OC, and a /Decode that is the
-//    default or inverts all components alike.
+//    with no /SMask, /Mask, /OC, and a /Decode that is the default or
+//    inverts all components alike (a 1-bit /ImageMask is black where it
+//    paints: no colour operator can have changed the fill).
 // Anything else, and any parse error, goes to the renderer.
 DirectImage direct_image_of(PdfMemDocument& doc, PdfPage* page) {
     DirectImage out;
@@ -650,7 +654,7 @@ public:
                 auto g = decode_image_object(m_doc, direct.image, index + 1, m_limits);
                 if (g) {
                     const double xdpi = w / (direct.placed.a / 72.0), ydpi = h / (direct.placed.d / 72.0);
-                    return Page{square_pixels(std::move(*g), xdpi, ydpi, m_limits), false};
+                    return Page{square_pixels(std::move(*g), xdpi, ydpi, m_limits), false, {}};
                 }
                 if (g.error().reason != core::reason::unsupported_format) return std::unexpected(g.error());
                 // a detail of the coding we do not handle after all: the renderer draws it
@@ -667,7 +671,7 @@ public:
             }
             auto g = m_renderer->render(index, dpi, m_limits);
             if (!g) return std::unexpected(g.error());
-            return Page{std::move(*g), true};
+            return Page{std::move(*g), true, direct.image ? "image coding detail" : direct.why_not};
         } catch (const PdfError& e) {
             return problem(core::reason::unreadable, "the PDF cannot be read: " + podofo_message(e));
         } catch (const std::bad_alloc&) {

@@ -62,6 +62,7 @@ struct RasterProblem {
 struct Page {
     core::GrayImage image;
     bool rendered = false;
+    std::string render_reason;  // when rendered: which rule of the direct path the page fails (English)
 };
 
 // The pages of one file, decoded or rendered on demand. The bytes given to
