@@ -7,6 +7,7 @@
 #include "raster/resample.hpp"
 #include "raster/tiff_wrap.hpp"
 
+#include <openssl/provider.h>
 #include <podofo.h>
 
 #include <algorithm>
@@ -601,12 +602,27 @@ std::string podofo_message(const PdfError& e) {
     return msg ? std::string(msg) : "PoDoFo error " + std::to_string(static_cast<int>(e.GetError()));
 }
 
+// PoDoFo decrypts RC4 (and computes the keys of AES-128 files, which takes
+// RC4 too) with OpenSSL, whose RC4 lives in the "legacy" provider since
+// OpenSSL 3. Loaded once per process, only when an encrypted PDF arrives,
+// with the default provider kept (loading one provider explicitly would drop
+// it). This adds algorithms for the whole process; it changes no default.
+void allow_rc4() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        OSSL_PROVIDER_load(nullptr, "default");
+        OSSL_PROVIDER_load(nullptr, "legacy");
+    });
+}
+
 class PdfSource final : public PageSource {
 public:
     PdfSource(std::span<const std::uint8_t> bytes, const Limits& limits)
         : PageSource(Container::pdf), m_bytes(bytes), m_limits(limits) {}
 
     std::optional<RasterProblem> load() {
+        const bool encrypted = names_encryption(m_bytes);
+        if (encrypted) allow_rc4();
         try {
             m_doc.LoadFromBuffer(reinterpret_cast<const char*>(m_bytes.data()), static_cast<long>(m_bytes.size()));
             if (m_doc.GetObjects().GetSize() > m_limits.max_pdf_objects)
@@ -628,11 +644,14 @@ public:
             born_digital = !form_fields.empty();
             return std::nullopt;
         } catch (const PdfError& e) {
-            if (names_encryption(m_bytes))
+            if (encrypted)
                 return RasterProblem{core::reason::unreadable,
                                      "the PDF is encrypted and its form fields cannot be decrypted (" +
                                          podofo_message(e) + ")"};
-            return RasterProblem{core::reason::unreadable, "the PDF cannot be read: " + podofo_message(e)};
+            // A file PoDoFo cannot parse (a damaged cross-reference table, as
+            // tiff2pdf -j writes) that the renderer repairs as viewers do: every
+            // page rendered, no form values (read like a scan).
+            return render_only("the PDF cannot be read: " + podofo_message(e));
         } catch (const std::bad_alloc&) {
             return RasterProblem{core::reason::too_large, "the PDF needs more memory than allowed to read"};
         }
@@ -642,6 +661,11 @@ public:
 
     std::expected<Page, RasterProblem> page(int index) override {
         if (index < 0 || index >= m_count) return problem(core::reason::unreadable, "no such page");
+        if (m_render_only) {
+            auto g = m_renderer->render(index, choose_render_dpi(0), m_limits);
+            if (!g) return std::unexpected(g.error());
+            return Page{std::move(*g), true, "PDF structure repaired by the renderer"};
+        }
         try {
             PdfPage* pg = m_doc.GetPage(index);
             if (!pg) return problem(core::reason::unreadable, "page " + std::to_string(index + 1) + " cannot be found");
@@ -680,9 +704,25 @@ public:
     }
 
 private:
+    std::optional<RasterProblem> render_only(std::string podofo_problem) {
+        auto r = Renderer::open(m_bytes);
+        if (!r) return RasterProblem{core::reason::unreadable, podofo_problem + "; " + r.error().detail};
+        m_renderer = std::move(*r);
+        m_render_only = true;
+        m_count = m_renderer->page_count();
+        if (m_count <= 0) return RasterProblem{core::reason::unreadable, "the PDF has no pages"};
+        if (m_count > m_limits.max_pages)
+            return RasterProblem{core::reason::too_large, "PDF with " + std::to_string(m_count) +
+                                                              " pages exceeds the limit of " +
+                                                              std::to_string(m_limits.max_pages) +
+                                                              " pages (limits.max_pages)"};
+        return std::nullopt;
+    }
+
     std::span<const std::uint8_t> m_bytes;
     Limits m_limits;
     PdfMemDocument m_doc;
+    bool m_render_only = false;
     std::unique_ptr<Renderer> m_renderer;
     int m_count = 0;
 };
