@@ -500,29 +500,41 @@ void append_utf8(std::string& out, char32_t c) {
     }
 }
 
+std::string utf16be_to_utf8(const unsigned char* p, std::size_t n) {
+    std::string out;
+    for (std::size_t i = 0; i + 1 < n; i += 2) {
+        char32_t c = static_cast<char32_t>(p[i] << 8 | p[i + 1]);
+        if (c >= 0xD800 && c < 0xDC00 && i + 3 < n) {
+            const char32_t lo = static_cast<char32_t>(p[i + 2] << 8 | p[i + 3]);
+            if (lo >= 0xDC00 && lo < 0xE000) {
+                c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+                i += 2;
+            }
+        }
+        append_utf8(out, c);
+    }
+    return out;
+}
+
 }  // namespace
 
 // A text string of a PDF as UTF-8: UTF-16BE with its BOM (PoDoFo marks it
 // unicode and drops the BOM), UTF-8 with its BOM (PDF 2.0), else
-// PDFDocEncoding. Literal and hex strings alike.
-std::string pdf_text_to_utf8(const PoDoFo::PdfString& s) {
-    if (s.IsUnicode()) return s.GetStringUtf8();
+// PDFDocEncoding. Literal and hex strings alike. PoDoFo 0.9.8 leaves the
+// PKCS#7 padding on strings of AES-256 files (AESV3; AES-128 is right):
+// `strip_aes_padding` removes it.
+std::string pdf_text_to_utf8(const PoDoFo::PdfString& s, bool strip_aes_padding) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.GetString());
-    const std::size_t n = p ? static_cast<std::size_t>(s.GetLength()) : 0;
-    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) return std::string(reinterpret_cast<const char*>(p) + 3, n - 3);
-    if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) {  // a BOM PoDoFo did not take (defensive)
-        std::string out;
-        for (std::size_t i = 2; i + 1 < n; i += 2) {
-            char32_t c = static_cast<char32_t>(p[i] << 8 | p[i + 1]);
-            if (c >= 0xD800 && c < 0xDC00 && i + 3 < n) {
-                const char32_t lo = static_cast<char32_t>(p[i + 2] << 8 | p[i + 3]);
-                c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-                i += 2;
-            }
-            append_utf8(out, c);
-        }
-        return out;
+    std::size_t n = p ? static_cast<std::size_t>(s.GetLength()) : 0;
+    if (strip_aes_padding && n > 0) {
+        const std::size_t pad = p[n - 1];
+        bool padded = pad >= 1 && pad <= 16 && pad <= n;
+        for (std::size_t i = 0; padded && i < pad; ++i) padded = p[n - 1 - i] == pad;
+        if (padded) n -= pad;
     }
+    if (s.IsUnicode()) return utf16be_to_utf8(p, n);
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) return std::string(reinterpret_cast<const char*>(p) + 3, n - 3);
+    if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) return utf16be_to_utf8(p + 2, n - 2);  // a BOM PoDoFo did not take
     std::string out;
     for (std::size_t i = 0; i < n; ++i) {
         const unsigned char b = p[i];
@@ -541,11 +553,12 @@ struct FieldWalk {
     PdfContent& out;
     std::map<std::string, std::set<std::string>> by_terminal;  // terminal /T → values seen
     std::set<const PdfObject*> seen;
+    bool aes = false;
 
     void field(PdfObject* f, const std::string& parent, PdfObject* inherited_v, const std::string& inherited_ft, int depth) {
         if (!f || !f->IsDictionary() || depth > 32 || !seen.insert(f).second) return;
         PdfObject* t = f->GetIndirectKey(PdfName("T"));
-        const std::string partial = t && (t->IsString() || t->IsHexString()) ? pdf_text_to_utf8(t->GetString()) : "";
+        const std::string partial = t && (t->IsString() || t->IsHexString()) ? pdf_text_to_utf8(t->GetString(), aes) : "";
         const std::string name = parent.empty() ? partial : partial.empty() ? parent : parent + "." + partial;
         PdfObject* ft_obj = f->GetIndirectKey(PdfName("FT"));
         const std::string ft = ft_obj && ft_obj->IsName() ? ft_obj->GetName().GetName() : inherited_ft;
@@ -566,7 +579,7 @@ struct FieldWalk {
             return;
         }
         if (v && (v->IsString() || v->IsHexString())) {
-            const std::string value = pdf_text_to_utf8(v->GetString());
+            const std::string value = pdf_text_to_utf8(v->GetString(), aes);
             if (value.empty()) return;
             out.form_fields[name] = value;
             by_terminal[partial.empty() ? name : partial].insert(value);
@@ -584,7 +597,10 @@ void read_acroform(PdfMemDocument& doc, PdfContent& out) {
     if (!form || !form->IsDictionary()) return;
     PdfObject* fields = form->GetIndirectKey(PdfName("Fields"));
     if (!fields || !fields->IsArray()) return;
-    FieldWalk walk{doc, out, {}, {}};
+    FieldWalk walk{doc, out, {}, {}, false};
+    if (const PdfEncrypt* e = doc.GetEncrypt())
+        walk.aes = e->GetEncryptAlgorithm() == PdfEncrypt::ePdfEncryptAlgorithm_AESV3 ||
+                   e->GetEncryptAlgorithm() == PdfEncrypt::ePdfEncryptAlgorithm_AESV3R6;
     for (auto& f : fields->GetArray()) walk.field(resolve(doc, const_cast<PdfObject*>(&f)), "", nullptr, "", 0);
     for (auto& [terminal, values] : walk.by_terminal)
         if (values.size() == 1 && !out.form_fields.count(terminal)) out.form_fields[terminal] = *values.begin();

@@ -24,7 +24,8 @@ std::expected<std::unique_ptr<PageSource>, RasterProblem> open_pdf(std::span<con
                                                                    const Limits& limits);
 
 // A PDF text string (literal or hex) as UTF-8: UTF-16BE with BOM, UTF-8 with
-// BOM, else PDFDocEncoding.
-std::string pdf_text_to_utf8(const PoDoFo::PdfString& s);
+// BOM, else PDFDocEncoding; PKCS#7 padding removed when `strip_aes_padding`
+// (strings of AES-encrypted files, which PoDoFo 0.9.8 leaves padded).
+std::string pdf_text_to_utf8(const PoDoFo::PdfString& s, bool strip_aes_padding = false);
 
 }  // namespace raster
