@@ -51,7 +51,8 @@ FileAnalysis Analyser::analyse(std::string_view bytes) {
         r.born_digital = true;
         r.form_fields = src.form_fields;
         r.signature_value_present = src.signature_value_present;
-        for (int i = 0; i < src.page_count(); ++i) {
+        // The form is one page; a few more are kept for judging, never a whole stack in memory.
+        for (int i = 0; i < std::min(src.page_count(), 4); ++i) {
             auto td = std::chrono::steady_clock::now();
             auto p = src.page(i);
             file.times.decode_ms += ms_since(td);
