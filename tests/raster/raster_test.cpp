@@ -449,6 +449,25 @@ BOOST_AUTO_TEST_CASE(the_direct_path_is_taken_only_for_one_image_covering_the_pa
     BOOST_TEST(plain->pages[0].at(plain->pages[0].width / 4, plain->pages[0].height / 4) < 5);
 }
 
+BOOST_AUTO_TEST_CASE(a_tiff_whose_page_chain_loops_or_leaves_the_file_is_unreadable) {
+    auto p = lept_fixtures::gray_flat(8, 8, 10);
+    const auto tiff = lept_fixtures::encode(p.get(), IFF_TIFF);
+    BOOST_REQUIRE(tiff.size() > 8 && tiff[0] == 'I');
+    const std::uint32_t ifd = static_cast<std::uint32_t>(tiff[4]) | static_cast<std::uint32_t>(tiff[5]) << 8 |
+                              static_cast<std::uint32_t>(tiff[6]) << 16 | static_cast<std::uint32_t>(tiff[7]) << 24;
+    const std::uint32_t entries = static_cast<std::uint32_t>(tiff[ifd]) | static_cast<std::uint32_t>(tiff[ifd + 1]) << 8;
+    const size_t next_at = ifd + 2 + 12 * entries;
+    BOOST_REQUIRE(next_at + 4 <= tiff.size());
+    BOOST_TEST(reason_of(raster::rasterize(span_of(tiff), {})) == "ok");
+    auto with_next = [&](std::uint32_t next) {
+        auto t = tiff;
+        for (int i = 0; i < 4; ++i) t[next_at + static_cast<size_t>(i)] = static_cast<std::uint8_t>(next >> (8 * i));
+        return t;
+    };
+    BOOST_TEST(reason_of(raster::rasterize(span_of(with_next(ifd)), {})) == core::reason::unreadable);  // itself
+    BOOST_TEST(reason_of(raster::rasterize(span_of(with_next(0x7fffffff)), {})) == core::reason::unreadable);  // outside
+}
+
 BOOST_AUTO_TEST_CASE(a_pdf_with_neither_scan_nor_filled_fields_is_rendered_like_a_scan) {
     // The blank form: fields, but all empty; no scanned image (a print-to-PDF or a flattened fill is the same case).
     auto r = ok(raster::rasterize(span_of(test_support::form_pdf()), {}));
