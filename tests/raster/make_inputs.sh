@@ -76,8 +76,10 @@ run img2pdf $(for i in $(seq 500); do echo p150.jpg; done) -o stack500.pdf
 run img2pdf $(for i in $(seq 11); do echo p200.jpg; done) -o stack11.pdf
 # Born-digital fills with pypdf: values as hex strings (UTF-16BE with BOM,
 # PDFDocEncoding), fields nested under a parent, /V inherited from /Parent;
-# the same fill encrypted (AES-256, RC4-128).
+# an incremental update that changes one value (hex); the fill encrypted
+# (AES-256, AES-128, RC4-128).
 run "$py" "$src/tests/raster/fill_hex.py" "$blank" fill_hex.pdf
+run "$py" "$src/tests/raster/incremental.py" fill_hex.pdf fill_incremental.pdf 556000-1111
 run qpdf --encrypt '' owner 256 -- fill_hex.pdf fill_hex_aes256.pdf
 run qpdf --encrypt '' owner 128 --use-aes=y -- fill_hex.pdf fill_hex_aes128.pdf
 run qpdf --allow-weak-crypto --encrypt '' owner 128 --use-aes=n -- fill_hex.pdf fill_hex_rc4.pdf

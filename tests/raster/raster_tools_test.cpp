@@ -229,6 +229,13 @@ BOOST_AUTO_TEST_CASE(hex_utf16_pdfdoc_and_nested_values_are_read) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(the_latest_incremental_revision_wins) {
+    auto r = open("fill_incremental.pdf");
+    BOOST_TEST(r.born_digital);
+    BOOST_TEST(r.form_fields["bureau_orgnr"] == "556000-1111");  // was 556677-8899 in the first revision
+    BOOST_TEST(r.form_fields["bureau_name"] == "Byrå Öst & Co AB");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(feeder_stacks)
