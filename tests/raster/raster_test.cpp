@@ -478,6 +478,18 @@ BOOST_AUTO_TEST_CASE(a_pdf_with_neither_scan_nor_filled_fields_is_rendered_like_
     BOOST_TEST(r.pages[0].height == 3508);
 }
 
+BOOST_AUTO_TEST_CASE(a_rendered_page_stays_within_the_pixel_limit_by_a_lower_dpi) {
+    raster::Limits limits;
+    limits.max_megapixels = 2;
+    auto r = ok(raster::rasterize(span_of(test_support::form_pdf()), limits));
+    BOOST_REQUIRE(r.pages.size() == 1u);
+    const auto& g = r.pages[0];
+    BOOST_TEST(static_cast<double>(g.width) * g.height <= 2e6);
+    BOOST_TEST(g.dpi < 300);
+    BOOST_TEST(g.dpi > 100);
+    BOOST_TEST(std::abs(g.width - 8.2677 * g.dpi) <= 2);  // the dpi said is the dpi drawn
+}
+
 BOOST_AUTO_TEST_CASE(empty_garbage_and_truncated_files) {
     BOOST_TEST(reason_of(raster::rasterize({}, {})) == core::reason::unreadable);
 
