@@ -31,22 +31,45 @@ Analyser::Analyser(const core::FormTemplate& t, const core::Rules& rules, const 
 FileAnalysis Analyser::analyse(std::string_view bytes) {
     auto t0 = std::chrono::steady_clock::now();
     FileAnalysis file;
-    auto raster = raster::rasterize({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, m_settings.limits);
+    // Pages one at a time (a feeder stack of hundreds of pages never sits in memory whole).
+    auto source = raster::open_pages({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, m_settings.limits);
     file.times.decode_ms = ms_since(t0);
-    if (!raster) {
-        file.file_reason = std::string(raster.error().reason);
-        file.file_detail = raster.error().detail;
+    auto fail = [&](const raster::RasterProblem& p) {
+        file.forms.clear();
+        file.ignored.clear();
+        file.file_reason = std::string(p.reason);
+        file.file_detail = p.detail;
         file.times.total_ms = ms_since(t0);
         return file;
-    }
-    file.container = std::string(raster::to_string(raster->container));
-    if (raster->born_digital) {
+    };
+    if (!source) return fail(source.error());
+    raster::PageSource& src = **source;
+    file.container = std::string(raster::to_string(src.container()));
+    if (src.born_digital) {
+        raster::Raster r;  // the values, and the rendered page(s) for what the values do not say
+        r.container = src.container();
+        r.born_digital = true;
+        r.form_fields = src.form_fields;
+        r.signature_value_present = src.signature_value_present;
+        // The form is one page; a few more are kept for judging, never a whole stack in memory.
+        for (int i = 0; i < std::min(src.page_count(), 4); ++i) {
+            auto td = std::chrono::steady_clock::now();
+            auto p = src.page(i);
+            file.times.decode_ms += ms_since(td);
+            if (!p) return fail(p.error());
+            r.pages.push_back(std::move(p->image));
+            r.rendered.push_back(p->rendered);
+        }
         file.pages = 1;
-        file.forms.push_back(analyse_born_digital(*raster));
+        file.forms.push_back(analyse_born_digital(r));
     } else {
-        file.pages = static_cast<int>(raster->pages.size());
-        for (size_t i = 0; i < raster->pages.size(); ++i) {
-            auto form = analyse_page(raster->pages[i], static_cast<int>(i) + 1, file);
+        file.pages = src.page_count();
+        for (int i = 0; i < src.page_count(); ++i) {
+            auto td = std::chrono::steady_clock::now();
+            auto page = src.page(i);
+            file.times.decode_ms += ms_since(td);
+            if (!page) return fail(page.error());
+            auto form = analyse_page(page->image, i + 1, file);
             if (form.form_index > 0) {
                 form.form_index = static_cast<int>(file.forms.size()) + 1;
                 file.forms.push_back(std::move(form));

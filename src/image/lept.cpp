@@ -143,6 +143,20 @@ std::optional<std::vector<core::GrayImage>> decode_tiff_pages(std::span<const st
     return pages;  // more than max_pages: the caller refuses it by count
 }
 
+std::optional<TiffPage> decode_tiff_page_at(std::span<const std::uint8_t> bytes, std::size_t ifd_offset) {
+    quiet_leptonica();
+    if (bytes.empty() || ifd_offset >= bytes.size()) return std::nullopt;
+    std::size_t offset = ifd_offset;
+    PixPtr p(pixReadMemFromMultipageTiff(bytes.data(), bytes.size(), &offset));
+    if (!p) return std::nullopt;
+    TiffPage page;
+    page.image = to_gray(p.get());
+    if (page.image.empty()) return std::nullopt;
+    page.xres = pixGetXRes(p.get());
+    page.yres = pixGetYRes(p.get());
+    return page;
+}
+
 bool write_png(const core::GrayImage& img, const std::filesystem::path& file) {
     auto pix = to_pix(img);
     // zlib's fastest level: crops and page previews are written for every form,

@@ -48,6 +48,16 @@ std::optional<std::vector<core::GrayImage>> decode_tiff_pages(
     std::span<const std::uint8_t> bytes, int max_pages,
     const std::function<bool(int width, int height)>& accept = {}, std::optional<ImageHeader>* refused = nullptr);
 
+// One TIFF page, decoded from the directory (IFD) at `ifd_offset` (0: the
+// first page), with its own X and Y resolution in dpi (0 when the file does not
+// say; fax pages differ: 204×98). image.dpi is the X resolution. nullopt when
+// not decodable. The caller checks the page's size before (its IFD).
+struct TiffPage {
+    core::GrayImage image;
+    double xres = 0, yres = 0;
+};
+std::optional<TiffPage> decode_tiff_page_at(std::span<const std::uint8_t> bytes, std::size_t ifd_offset);
+
 // Any-depth PIX → 8-bit grey GrayImage (copies). Returns empty on failure.
 core::GrayImage to_gray(Pix* pix);
 // GrayImage → 8-bit PIX (copies).

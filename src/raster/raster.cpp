@@ -3,6 +3,8 @@
 #include "core/outcome.hpp"
 #include "image/lept.hpp"
 #include "raster/pdf_pages.hpp"
+#include "raster/resample.hpp"
+#include "raster/tiff_wrap.hpp"
 
 namespace raster {
 
@@ -47,21 +49,66 @@ std::optional<RasterProblem> check_pixels(int w, int h, const Limits& limits) {
     if (mp > limits.max_megapixels)
         return RasterProblem{core::reason::too_large,
                              "page of " + std::to_string(w) + "x" + std::to_string(h) + " pixels exceeds the limit of " +
-                                 std::to_string(static_cast<int>(limits.max_megapixels)) + " megapixels"};
+                                 std::to_string(static_cast<int>(limits.max_megapixels)) + " megapixels (limits.max_megapixels)"};
     return std::nullopt;
 }
 
 }  // namespace
 
-std::expected<Raster, RasterProblem> rasterize(std::span<const std::uint8_t> bytes, const Limits& limits) {
+namespace {
+
+// A PNG or JPEG: one page, decoded when asked for.
+class ImageSource final : public PageSource {
+public:
+    ImageSource(Container c, std::span<const std::uint8_t> bytes) : PageSource(c), m_bytes(bytes) {}
+    int page_count() const override { return 1; }
+    std::expected<Page, RasterProblem> page(int) override {
+        auto g = image::decode_gray(m_bytes);
+        if (!g) return problem(core::reason::unreadable, "the image cannot be decoded (corrupt or truncated)");
+        return Page{std::move(*g), false, {}};
+    }
+
+private:
+    std::span<const std::uint8_t> m_bytes;
+};
+
+// A TIFF: its page directories walked up front (sizes checked), each page
+// decoded when asked for, with its X and Y resolution made square (fax).
+class TiffSource final : public PageSource {
+public:
+    TiffSource(std::span<const std::uint8_t> bytes, std::vector<TiffDirectory> dirs, const Limits& limits)
+        : PageSource(Container::tiff), m_bytes(bytes), m_dirs(std::move(dirs)), m_limits(limits) {}
+    int page_count() const override { return static_cast<int>(m_dirs.size()); }
+    std::expected<Page, RasterProblem> page(int index) override {
+        if (index < 0 || index >= page_count()) return problem(core::reason::unreadable, "no such page");
+        const auto& d = m_dirs[static_cast<std::size_t>(index)];
+        if (auto p = check_pixels(d.width, d.height, m_limits)) {
+            p->detail = "TIFF page " + std::to_string(index + 1) + ": " + p->detail;
+            return std::unexpected(*p);
+        }
+        auto tp = image::decode_tiff_page_at(m_bytes, index == 0 ? 0 : d.offset);
+        if (!tp) return problem(core::reason::unreadable, "TIFF page " + std::to_string(index + 1) +
+                                                              " cannot be decoded (corrupt or truncated)");
+        return Page{square_pixels(std::move(tp->image), tp->xres, tp->yres, m_limits), false, {}};
+    }
+
+private:
+    std::span<const std::uint8_t> m_bytes;
+    std::vector<TiffDirectory> m_dirs;
+    Limits m_limits;
+};
+
+}  // namespace
+
+std::expected<std::unique_ptr<PageSource>, RasterProblem> open_pages(std::span<const std::uint8_t> bytes,
+                                                                      const Limits& limits) {
     if (bytes.empty()) return problem(core::reason::unreadable, "the file is empty");
     if (bytes.size() > limits.max_bytes)
         return problem(core::reason::too_large, "file of " + std::to_string(bytes.size() >> 20) +
                                                     " MiB exceeds the limit of " +
-                                                    std::to_string(limits.max_bytes >> 20) + " MiB");
-    Raster r;
-    r.container = sniff(bytes);
-    switch (r.container) {
+                                                    std::to_string(limits.max_bytes >> 20) + " MiB (limits.max_bytes)");
+    const Container c = sniff(bytes);
+    switch (c) {
         case Container::unknown:
             return problem(core::reason::unsupported_format,
                            "not a PDF, TIFF, PNG or JPEG file (judged by its first bytes, not its name)");
@@ -70,44 +117,41 @@ std::expected<Raster, RasterProblem> rasterize(std::span<const std::uint8_t> byt
             auto h = image::read_header(bytes);
             if (!h) return problem(core::reason::unreadable, "the image header cannot be read (corrupt or truncated)");
             if (auto p = check_pixels(h->width, h->height, limits)) return std::unexpected(*p);
-            auto g = image::decode_gray(bytes);
-            if (!g) return problem(core::reason::unreadable, "the image cannot be decoded (corrupt or truncated)");
-            r.pages.push_back(std::move(*g));
-            return r;
+            return std::unique_ptr<PageSource>(std::make_unique<ImageSource>(c, bytes));
         }
         case Container::tiff: {
-            auto h = image::read_header(bytes);
-            if (!h) return problem(core::reason::unreadable, "the TIFF header cannot be read (corrupt or truncated)");
-            if (auto p = check_pixels(h->width, h->height, limits)) return std::unexpected(*p);
-            std::optional<image::ImageHeader> refused;
-            auto pages = image::decode_tiff_pages(
-                bytes, limits.max_pages, [&](int pw, int ph) { return !check_pixels(pw, ph, limits); }, &refused);
-            if (!pages) return problem(core::reason::unreadable, "the TIFF cannot be decoded (corrupt or truncated)");
-            if (refused) {
-                auto p = check_pixels(refused->width, refused->height, limits);
-                p->detail = "TIFF page " + std::to_string(pages->size() + 1) + ": " + p->detail;
-                return std::unexpected(*p);
-            }
-            if (static_cast<int>(pages->size()) > limits.max_pages)
-                return problem(core::reason::too_large, "TIFF with " + std::to_string(pages->size()) +
+            auto dirs = tiff_directories(bytes, limits.max_pages);
+            if (!dirs) return problem(core::reason::unreadable, "the TIFF cannot be decoded (corrupt or truncated)");
+            if (static_cast<int>(dirs->size()) > limits.max_pages)
+                return problem(core::reason::too_large, "TIFF with more than " + std::to_string(limits.max_pages) +
                                                             " pages exceeds the limit of " +
-                                                            std::to_string(limits.max_pages));
-            for (auto& p : *pages)
-                if (auto pr = check_pixels(p.width, p.height, limits)) return std::unexpected(*pr);
-            r.pages = std::move(*pages);
-            return r;
+                                                            std::to_string(limits.max_pages) +
+                                                            " pages (limits.max_pages)");
+            if (auto p = check_pixels((*dirs)[0].width, (*dirs)[0].height, limits)) return std::unexpected(*p);
+            return std::unique_ptr<PageSource>(std::make_unique<TiffSource>(bytes, std::move(*dirs), limits));
         }
-        case Container::pdf: {
-            auto pdf = read_pdf(bytes, limits);
-            if (!pdf) return std::unexpected(pdf.error());
-            r.pages = std::move(pdf->pages);
-            r.born_digital = pdf->born_digital;
-            r.form_fields = std::move(pdf->form_fields);
-            r.signature_value_present = pdf->signature_value_present;
-            return r;
-        }
+        case Container::pdf:
+            return open_pdf(bytes, limits);
     }
     return problem(core::reason::unsupported_format, "unknown container");
+}
+
+std::expected<Raster, RasterProblem> rasterize(std::span<const std::uint8_t> bytes, const Limits& limits) {
+    auto src = open_pages(bytes, limits);
+    if (!src) return std::unexpected(src.error());
+    PageSource& s = **src;
+    Raster r;
+    r.container = s.container();
+    r.born_digital = s.born_digital;
+    r.form_fields = s.form_fields;
+    r.signature_value_present = s.signature_value_present;
+    for (int i = 0; i < s.page_count(); ++i) {
+        auto p = s.page(i);
+        if (!p) return std::unexpected(p.error());
+        r.pages.push_back(std::move(p->image));
+        r.rendered.push_back(p->rendered);
+    }
+    return r;
 }
 
 }  // namespace raster

@@ -1,5 +1,7 @@
 // raster::sniff / rasterize on PNG, JPEG, multi-page TIFF, scanner PDFs
-// (DCT, Flate, CCITT G4), born-digital AcroForm PDFs, and hostile sizes.
+// (DCT, Flate, CCITT G4), born-digital AcroForm PDFs, hostile sizes, and the
+// rule that decides between a PDF page's own image and the renderer.
+// (Inputs made by other tools: raster_tools_test.cpp.)
 #include "raster/raster.hpp"
 
 #include "core/outcome.hpp"
@@ -12,6 +14,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <random>
 #include <sys/resource.h>
@@ -80,6 +83,44 @@ std::string one_image_pdf(const std::string& image_keys, const std::string& data
         "<< /Type /XObject /Subtype /Image " + image_keys + " /Length " + std::to_string(data.size()) + " >>\nstream\n" +
             data + "\nendstream",
         "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream",
+    };
+    std::string pdf = "%PDF-1.4\n";
+    std::vector<size_t> offsets;
+    for (size_t i = 0; i < objects.size(); ++i) {
+        offsets.push_back(pdf.size());
+        pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+    }
+    const size_t xref = pdf.size();
+    pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+    char line[32];
+    for (size_t o : offsets) {
+        std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
+        pdf += line;
+    }
+    pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+           std::to_string(xref) + "\n%%EOF\n";
+    return pdf;
+}
+
+// A one-page PDF of 100×100 pt whose resources hold a 100×100 grey image /Im1
+// (black top-left quarter, white elsewhere) and a form XObject 6 0 R (an
+// appearance): `content` is the page's content stream, `page_keys` and
+// `catalog_keys` are added to those dictionaries. For the direct-path rule.
+std::string rule_pdf(const std::string& content, const std::string& page_keys = "", const std::string& catalog_keys = "") {
+    std::string px(100 * 100, '\xff');
+    for (int y = 0; y < 50; ++y)
+        for (int x = 0; x < 50; ++x) px[static_cast<size_t>(y * 100 + x)] = 0;
+    const std::string ap = "0 g 0 0 10 10 re f";
+    const std::vector<std::string> objects{
+        "<< /Type /Catalog /Pages 2 0 R " + catalog_keys + " >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /XObject << /Im1 4 0 R /Fm1 6 0 R >> >> "
+        "/Contents 5 0 R " + page_keys + " >>",
+        "<< /Type /XObject /Subtype /Image /Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length " +
+            std::to_string(px.size()) + " >>\nstream\n" + px + "\nendstream",
+        "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream",
+        "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length " + std::to_string(ap.size()) + " >>\nstream\n" + ap +
+            "\nendstream",
     };
     std::string pdf = "%PDF-1.4\n";
     std::vector<size_t> offsets;
@@ -323,13 +364,15 @@ BOOST_AUTO_TEST_CASE(pdf_image_flags_give_what_a_pdf_renderer_shows) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(born_digital_filled_form_gives_its_field_values_and_no_pages) {
+BOOST_AUTO_TEST_CASE(born_digital_filled_form_gives_its_field_values_and_its_rendered_page) {
     const auto values = test_support::sample_form_values();
     const auto pdf = test_support::form_pdf(values, std::string("K7QX-M4P2"));
     auto r = ok(raster::rasterize(span_of(pdf), {}));
     BOOST_TEST(r.container == raster::Container::pdf);
     BOOST_TEST(r.born_digital);
-    BOOST_TEST(r.pages.empty());
+    BOOST_REQUIRE(r.pages.size() == 1u);  // rendered, so the signature box can be judged like a scan
+    BOOST_TEST(r.rendered.at(0));
+    BOOST_TEST(r.pages[0].dpi == 300);
     BOOST_TEST(!r.signature_value_present);  // no digital signature in the signature field
     for (auto& [name, value] : values) {
         auto it = r.form_fields.find(name);
@@ -349,10 +392,102 @@ BOOST_AUTO_TEST_CASE(born_digital_form_keeps_non_ascii_values) {
     BOOST_TEST(r.form_fields["signer_name"] == "Märta Ågren");
 }
 
-BOOST_AUTO_TEST_CASE(a_pdf_with_neither_scan_nor_filled_fields_is_unsupported) {
-    // The blank form: fields, but all empty; no scanned image.
-    auto r = raster::rasterize(span_of(test_support::form_pdf()), {});
-    BOOST_TEST(reason_of(r) == core::reason::unsupported_format);
+BOOST_AUTO_TEST_CASE(the_direct_path_is_taken_only_for_one_image_covering_the_page_and_nothing_else) {
+    const std::string draw = "q 100 0 0 100 0 0 cm /Im1 Do Q";
+    struct Case {
+        std::string name, content, page_keys, catalog_keys;
+        bool rendered;
+    };
+    const std::vector<Case> cases{
+        {"one image over the page", draw, "", "", false},
+        {"the same in two q/Q levels and split cm", "q q 2 0 0 2 0 0 cm 50 0 0 50 0 0 cm /Im1 Do Q Q", "", "", false},
+        {"a link annotation without appearance", draw, "/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] >>]", "", false},
+        {"text drawn after the image", draw + " BT /F1 12 Tf 10 10 Td (x) Tj ET", "", "", true},
+        {"a white box drawn over it", draw + " 1 g 0 50 50 50 re f", "", "", true},
+        {"a path before the image", "0 0 m 100 100 l S " + draw, "", "", true},
+        {"a form XObject", draw + " /Fm1 Do", "", "", true},
+        {"the image twice", draw + " " + draw, "", "", true},
+        {"an image over half the page", "q 100 0 0 50 0 0 cm /Im1 Do Q", "", "", true},
+        {"a rotated image", "q 0 100 -100 0 100 0 cm /Im1 Do Q", "", "", true},
+        {"a flipped image", "q 100 0 0 -100 0 100 cm /Im1 Do Q", "", "", true},
+        {"/Rotate 90", draw, "/Rotate 90", "", true},
+        {"a CropBox inside the MediaBox", draw, "/CropBox [0 0 50 50]", "", true},
+        {"an annotation with an appearance", draw,
+         "/Annots [<< /Type /Annot /Subtype /Stamp /Rect [0 0 10 10] /AP << /N 6 0 R >> >>]", "", true},
+        {"a widget", draw, "/Annots [<< /Type /Annot /Subtype /Widget /FT /Tx /T (x) /V (y) /Rect [0 0 10 10] >>]", "", true},
+        {"a markup annotation without appearance", draw,
+         "/Annots [<< /Type /Annot /Subtype /Square /Rect [0 0 10 10] >>]", "", true},
+        {"optional content in the catalog", draw, "", "/OCProperties << /OCGs [] /D << /Order [] >> >>", true},
+    };
+    for (auto& c : cases) {
+        BOOST_TEST_CONTEXT(c.name) {
+            const auto pdf = rule_pdf(c.content, c.page_keys, c.catalog_keys);
+            auto src = raster::open_pages(span_of(pdf), {});
+            BOOST_REQUIRE_MESSAGE(src.has_value(), (src ? "" : src.error().detail));
+            auto page = (*src)->page(0);
+            BOOST_REQUIRE_MESSAGE(page.has_value(), (page ? "" : page.error().detail));
+            BOOST_TEST(page->rendered == c.rendered, "render reason: " << page->render_reason);
+            const auto& g = page->image;
+            BOOST_REQUIRE(!g.empty());
+            if (!page->rendered) {
+                BOOST_TEST(g.width == 100);
+                BOOST_TEST(std::abs(g.dpi - 72) < 0.01);
+                BOOST_TEST(g.at(25, 25) == 0);  // the black quarter at the top left
+                BOOST_TEST(g.at(75, 75) == 255);
+            }
+        }
+    }
+    // What the renderer adds is in the picture: the white box hides the black quarter.
+    auto boxed = raster::rasterize(span_of(rule_pdf(draw + " 1 g 0 50 50 50 re f")), {});
+    BOOST_REQUIRE(boxed.has_value());
+    const auto& g = boxed->pages.at(0);
+    BOOST_TEST(g.at(g.width / 4, g.height / 4) > 250);
+    BOOST_TEST(g.at(g.width / 4, g.height * 3 / 4) > 250);
+    auto plain = raster::rasterize(span_of(rule_pdf("q 100 0 0 100 0 0 cm /Im1 Do Q 0 0 m S")), {});  // rendered, no box
+    BOOST_REQUIRE(plain.has_value());
+    BOOST_TEST(plain->rendered.at(0));
+    BOOST_TEST(plain->pages[0].at(plain->pages[0].width / 4, plain->pages[0].height / 4) < 5);
+}
+
+BOOST_AUTO_TEST_CASE(a_tiff_whose_page_chain_loops_or_leaves_the_file_is_unreadable) {
+    auto p = lept_fixtures::gray_flat(8, 8, 10);
+    const auto tiff = lept_fixtures::encode(p.get(), IFF_TIFF);
+    BOOST_REQUIRE(tiff.size() > 8 && tiff[0] == 'I');
+    const std::uint32_t ifd = static_cast<std::uint32_t>(tiff[4]) | static_cast<std::uint32_t>(tiff[5]) << 8 |
+                              static_cast<std::uint32_t>(tiff[6]) << 16 | static_cast<std::uint32_t>(tiff[7]) << 24;
+    const std::uint32_t entries = static_cast<std::uint32_t>(tiff[ifd]) | static_cast<std::uint32_t>(tiff[ifd + 1]) << 8;
+    const size_t next_at = ifd + 2 + 12 * entries;
+    BOOST_REQUIRE(next_at + 4 <= tiff.size());
+    BOOST_TEST(reason_of(raster::rasterize(span_of(tiff), {})) == "ok");
+    auto with_next = [&](std::uint32_t next) {
+        auto t = tiff;
+        for (int i = 0; i < 4; ++i) t[next_at + static_cast<size_t>(i)] = static_cast<std::uint8_t>(next >> (8 * i));
+        return t;
+    };
+    BOOST_TEST(reason_of(raster::rasterize(span_of(with_next(ifd)), {})) == core::reason::unreadable);  // itself
+    BOOST_TEST(reason_of(raster::rasterize(span_of(with_next(0x7fffffff)), {})) == core::reason::unreadable);  // outside
+}
+
+BOOST_AUTO_TEST_CASE(a_pdf_with_neither_scan_nor_filled_fields_is_rendered_like_a_scan) {
+    // The blank form: fields, but all empty; no scanned image (a print-to-PDF or a flattened fill is the same case).
+    auto r = ok(raster::rasterize(span_of(test_support::form_pdf()), {}));
+    BOOST_TEST(!r.born_digital);
+    BOOST_REQUIRE(r.pages.size() == 1u);
+    BOOST_TEST(r.rendered.at(0));
+    BOOST_TEST(r.pages[0].width == 2480);  // A4 at 300 dpi
+    BOOST_TEST(r.pages[0].height == 3508);
+}
+
+BOOST_AUTO_TEST_CASE(a_rendered_page_stays_within_the_pixel_limit_by_a_lower_dpi) {
+    raster::Limits limits;
+    limits.max_megapixels = 2;
+    auto r = ok(raster::rasterize(span_of(test_support::form_pdf()), limits));
+    BOOST_REQUIRE(r.pages.size() == 1u);
+    const auto& g = r.pages[0];
+    BOOST_TEST(static_cast<double>(g.width) * g.height <= 2e6);
+    BOOST_TEST(g.dpi < 300);
+    BOOST_TEST(g.dpi > 100);
+    BOOST_TEST(std::abs(g.width - 8.2677 * g.dpi) <= 2);  // the dpi said is the dpi drawn
 }
 
 BOOST_AUTO_TEST_CASE(empty_garbage_and_truncated_files) {
@@ -545,9 +680,10 @@ BOOST_AUTO_TEST_CASE(corrupt_or_short_flate_image_data_is_unreadable) {
     // Fewer rows than the image says, whole and valid.
     BOOST_TEST(reason_of(raster::rasterize(span_of(one_image_pdf(keys, zlib_pack(rows.substr(0, 5000)), 100, 100)), {})) ==
                core::reason::unreadable);
-    // A predictor nobody defined.
-    BOOST_TEST(reason_of(raster::rasterize(span_of(one_image_pdf(keys + " /DecodeParms << /Predictor 7 >>", packed, 100, 100)), {})) ==
-               core::reason::unsupported_format);
+    // A predictor nobody defined: not ours to decode, so the renderer draws what it can.
+    auto odd = raster::rasterize(span_of(one_image_pdf(keys + " /DecodeParms << /Predictor 7 >>", packed, 100, 100)), {});
+    BOOST_REQUIRE(odd.has_value());
+    BOOST_TEST(odd->rendered.at(0));
 }
 
 BOOST_AUTO_TEST_CASE(pdf_object_limit) {
