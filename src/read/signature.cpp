@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
@@ -247,7 +249,7 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
             c.kind = Kind::blob;
             continue;
         }
-        if (c.w() >= mm(8) && c.h() >= mm(8) && c.l2 >= 0.6 * c.l1) {
+        if (c.w() >= mm(8) && c.h() >= mm(8) && std::min(c.w(), c.h()) >= 8 * c.pen && c.l2 >= 0.6 * c.l1) {
             double sr = 0, srr = 0;
             for (auto& p : c.px) {
                 const double r = std::hypot(p.x - c.cx, p.y - c.cy);
@@ -259,7 +261,7 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
                 continue;
             }
         }
-        if (c.w() >= mm(6) && c.h() >= mm(6) && c.n() <= 0.5 * c.w() * c.h()) {
+        if (c.w() >= mm(10) && c.h() >= mm(5) && std::min(c.w(), c.h()) >= 8 * c.pen && c.n() <= 0.5 * c.w() * c.h()) {
             // A rectangular frame, upright or turned a little: its ink hugs the
             // four sides of its own bounding box, and covers each of them.
             const double band = std::max(3.0, 1.5 * c.pen + 2);
@@ -376,14 +378,22 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
         for (int i : glyphs) groups[static_cast<std::size_t>(find(i))].push_back(i);
         for (auto& gr : groups) {
             if (gr.size() < 3) continue;
-            std::vector<int> bottoms, heights;
-            for (int i : gr) bottoms.push_back(at(i).y1), heights.push_back(at(i).h());
-            std::nth_element(bottoms.begin(), bottoms.begin() + static_cast<long>(bottoms.size() / 2), bottoms.end());
+            std::vector<int> heights;
+            for (int i : gr) heights.push_back(at(i).h());
             std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2), heights.end());
-            const int base = bottoms[bottoms.size() / 2], hm = heights[heights.size() / 2];
+            const int hm = heights[heights.size() / 2];
+            // The baseline: a straight line through the bottoms (a stamp may be turned a little).
+            double sx = 0, sy = 0, sxx = 0, sxy = 0;
+            for (int i : gr) {
+                const double x = at(i).cx, y = at(i).y1;
+                sx += x, sy += y, sxx += x * x, sxy += x * y;
+            }
+            const double k = static_cast<double>(gr.size()), den = k * sxx - sx * sx;
+            const double slope = std::abs(den) > 1e-9 ? std::clamp((k * sxy - sx * sy) / den, -0.2, 0.2) : 0.0;
+            const double icept = (sy - slope * sx) / k;
             int on_base = 0, same = 0;
             for (int i : gr) {
-                const bool b = std::abs(at(i).y1 - base) <= 0.2 * hm;
+                const bool b = std::abs(at(i).y1 - (icept + slope * at(i).cx)) <= 0.2 * hm;
                 on_base += b;
                 same += b && at(i).h() <= 1.3 * hm && at(i).h() >= hm / 1.3;
             }
@@ -408,7 +418,7 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
     // Tesseract on the candidate regions only: confident printed characters are a stamp.
     core::FieldSpec spec;
     spec.name = "signature";
-    spec.whitelist = "ABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖabcdefghijklmnopqrstuvwxyzåäö0123456789-./:";
+    spec.whitelist = "ABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖabcdefghijklmnopqrstuvwxyzåäö0123456789 -./:";
     spec.ocr_lang = "swe";
     spec.ocr_squeeze = 1.0;
     int reads = 0;
@@ -426,13 +436,13 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
         for (int y = 0; y < sub.height; ++y)
             for (int x = 0; x < sub.width; ++x) sub.at(x, y) = g.at(x0 + x, y0 + y);
         auto text = engine->read_line(sub, spec);
+        if (!ev.ocr_text.empty()) ev.ocr_text += " | ";
+        ev.ocr_text += text.text + " (" + std::to_string(static_cast<int>(text.confidence)) + ")";
         std::string upper;
         SignatureOptions strict = o;
         if (r.loose) strict.stamp_chars = o.stamp_chars + 2;
         if (!has_stamp_text(text, strict, upper)) return false;
         ev.stamp_text = true;
-        if (!ev.ocr_text.empty()) ev.ocr_text += " | ";
-        ev.ocr_text += text.text;
         const int reach = (y1 - y0) * 3 / 2;
         for (auto& c : comps)
             if (c.kind != Kind::speck && c.x1 >= x0 && c.x0 <= x1 && c.y1 >= y0 - reach && c.y0 <= y1 + reach &&
@@ -441,7 +451,31 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
         return true;
     };
     for (auto& r : regions) read_region(r);
+    // A stamp's or a printed line's glyphs that the rows and reads did not
+    // cover (a word beside the one read, a letter the row split off):
+    // glyph-sized ink next to such ink, of its height, is the same.
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (auto& c : comps) {
+            if (c.kind != Kind::candidate && c.kind != Kind::row && c.kind != Kind::frame && c.kind != Kind::ring) continue;
+            for (auto& s : comps) {
+                if ((s.kind != Kind::stamp && s.kind != Kind::row) || s.kind == c.kind || s.h() > mm(25) ||
+                    c.h() > 1.5 * s.h() || s.h() > 1.5 * c.h() || c.w() > 3 * c.h())
+                    continue;
+                const int gap = std::max({s.x0 - c.x1, c.x0 - s.x1, s.y0 - c.y1, c.y0 - s.y1});
+                if (gap <= 0.6 * s.h() && (s.kind == Kind::stamp || c.kind != Kind::row)) {
+                    c.kind = s.kind;
+                    grew = true;
+                    break;
+                }
+            }
+        }
+    }
 
+    if (std::getenv("SIGDEBUG"))
+        for (auto& c : comps)
+            if (c.kind != Kind::speck)
+                std::fprintf(stderr, "comp kind %d at %d,%d %dx%d n %zu pen %.1f stroke %.0f\n", static_cast<int>(c.kind), c.x0, c.y0, c.w(), c.h(), c.px.size(), c.pen, c.stroke);
     // 2. What remains, judged together.
     bool blob = false;
     int small_marks = 0, unexplained = 0;
@@ -479,7 +513,7 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
     const double pen = stroke > 0 ? pen_weighted / stroke : 0;
     int max_bin = 0;
     for (std::size_t k = 0; k < 8; ++k) {
-        if (outline > 0 && orient[k] >= 0.04 * outline) ++ev.orientations;
+        if (outline > 0 && orient[k] >= 0.03 * outline) ++ev.orientations;
         max_bin = std::max(max_bin, orient[k]);
     }
     ev.stroke_mm = stroke / px_per_mm;
@@ -487,8 +521,13 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
     ev.pen_mm = pen / px_per_mm;
     const double height_mm = uy1 >= uy0 ? (uy1 - uy0 + 1) / px_per_mm : 0;
 
+    double longest = 0;  // the longest single pen trace
+    for (auto& c : comps)
+        if (c.kind == Kind::candidate) longest = std::max(longest, c.stroke);
     std::string failed;
     if (ev.signature_components == 0) failed = "no stroke that could be handwriting";
+    else if (ev.stamp_like > 0 && longest < mm(40))
+        failed = "beside a stamp or printed text, no pen trace of 40 mm";
     else if (ev.extent_mm < o.min_extent_mm || height_mm < o.min_height_mm) failed = "the writing is too small";
     else if (ev.stroke_mm < o.min_stroke_mm) failed = "too little stroke";
     else if (ev.pen_mm < o.min_pen_mm || ev.pen_mm > o.max_pen_mm) failed = "not a pen-width stroke";
@@ -525,6 +564,7 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
         else if (ev.signature_components == 0 && small_marks) ev.why = "only small marks";
         else if (ev.signature_components == 0) ev.why = "a short straight line";
         else ev.why = failed;
+        if (ev.signature_components > 0 && ev.why != failed) ev.why += "; the rest: " + failed;
     }
     return out;
 }

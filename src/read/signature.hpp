@@ -18,8 +18,8 @@
 //      date) mark everything in that region as stamp.
 //   2. What remains is judged together: it must look like handwriting — a
 //      pen-width stroke (0.1–3 mm), enough stroke length (≥ 25 mm), an extent
-//      of at least 12 × 3 mm, and strokes in many directions (≥ 4 of 8
-//      orientation bins hold ≥ 4 % of the outline, none more than 60 %).
+//      of at least 12 × 3 mm, and strokes in several directions (≥ 4 of 8
+//      orientation bins hold ≥ 3 % of the outline, none more than 75 %).
 //      A stamp, crease or text beside it does not hide it: it is judged
 //      without them.
 //   3. Verdict:
@@ -58,8 +58,8 @@ struct SignatureOptions {
     double min_height_mm = 3;       //   and height
     double min_stroke_mm = 25;      //   and stroke length
     double min_pen_mm = 0.1, max_pen_mm = 3.0;
-    int min_orientations = 4;       //   orientation bins (of 8) holding ≥ 4 % of the outline
-    double max_orientation_share = 0.6;
+    int min_orientations = 4;       //   orientation bins (of 8) holding ≥ 3 % of the outline
+    double max_orientation_share = 0.75;
     double stamp_confidence = 80;   // OCR: printed characters this confident are evidence of a stamp
     int stamp_chars = 4;
 };

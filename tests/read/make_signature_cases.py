@@ -95,7 +95,7 @@ def cursive(b, rng, x0, x1, yb, height):
         y = yb - r * (1 + math.sin(t * 6.2)) * (1.6 if loop else 1.0) + height * 0.1 * math.sin(t * 1.3)
         x += b.mm * rng.uniform(0.35, 0.9) + r * 0.3 * math.cos(t * 6.2)
         cur.append((x, y))
-        if len(cur) > 12 and rng.random() < 0.04:
+        if len(cur) > 25 and len(parts) < 3 and rng.random() < 0.03:
             parts.append(cur)
             x += b.mm * rng.uniform(1, 4)
             cur = []
