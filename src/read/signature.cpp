@@ -479,6 +479,7 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
     // 2. What remains, judged together.
     bool blob = false;
     int small_marks = 0, unexplained = 0;
+    double small_stroke = 0;
     std::array<int, 8> orient{};
     int outline = 0;
     double stroke = 0, pen_weighted = 0;
@@ -500,6 +501,7 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
             case Kind::candidate: break;
         }
         if (c.stroke < mm(4) && std::max(c.w(), c.h()) < mm(3)) {
+            small_stroke += c.stroke;
             ++small_marks;
             continue;
         }
@@ -552,7 +554,8 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
     } else if (failed.empty()) {
         out.verdict = V::unclear;
         ev.why = "handwriting beside a filled area";
-    } else if (ev.signature_components == 0 && unexplained == 0 && small_marks == 0) {
+    } else if (ev.signature_components == 0 && unexplained == 0 && small_stroke < mm(5)) {
+        // Nothing, or a few specks of dust a little over the speck size: no signature.
         out.verdict = V::empty;
         ev.why = ev.lines_crossing ? "only straight lines across the box (a crease or a streak)" : "no ink";
     } else {
