@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstdio>
-#include <cstdlib>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
@@ -472,10 +470,6 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
         }
     }
 
-    if (std::getenv("SIGDEBUG"))
-        for (auto& c : comps)
-            if (c.kind != Kind::speck)
-                std::fprintf(stderr, "comp kind %d at %d,%d %dx%d n %zu pen %.1f stroke %.0f\n", static_cast<int>(c.kind), c.x0, c.y0, c.w(), c.h(), c.px.size(), c.pen, c.stroke);
     // 2. What remains, judged together.
     bool blob = false;
     int small_marks = 0, unexplained = 0;

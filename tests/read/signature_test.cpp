@@ -145,6 +145,7 @@ BOOST_AUTO_TEST_CASE(random_signatures_and_marks) {
     }
     BOOST_REQUIRE(cases.size() == static_cast<std::size_t>(9 * n));
     std::map<std::string, std::map<std::string, int>> tally;  // kind → verdict → count
+    std::map<std::string, double> kind_ms;
     double total_ms = 0, max_ms = 0;
     for (auto& c : cases) {
         const auto bytes = test_support::read_file(dir.path() / c.file);
@@ -154,7 +155,7 @@ BOOST_AUTO_TEST_CASE(random_signatures_and_marks) {
         const auto t0 = std::chrono::steady_clock::now();
         auto j = ocr::judge_signature(*g, px_per_pt, &engine());
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        total_ms += ms, max_ms = std::max(max_ms, ms);
+        total_ms += ms, max_ms = std::max(max_ms, ms), kind_ms[c.kind] += ms;
         const std::string verdict = core::to_string(j.verdict);
         ++tally[c.kind][verdict];
         const bool signature = c.kind == "signature" || c.kind == "stamp_beside_signature" || c.kind == "stamp_over_signature";
@@ -177,6 +178,7 @@ BOOST_AUTO_TEST_CASE(random_signatures_and_marks) {
     for (auto& [kind, verdicts] : tally) {
         std::cout << "  " << kind << ":";
         for (auto& [v, count] : verdicts) std::cout << " " << v << " " << count;
+        std::cout << "  (" << kind_ms[kind] / n << " ms per box)";
         std::cout << std::endl;
     }
     std::cout << "  judge time per box: mean " << total_ms / static_cast<double>(cases.size()) << " ms, max " << max_ms << " ms" << std::endl;
