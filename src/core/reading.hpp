@@ -32,6 +32,14 @@ inline const char* to_string(SignatureVerdict v) {
     return "not_judged";
 }
 
+// The inverse of to_string; not_judged for anything else (evidence stored before the judge).
+inline SignatureVerdict parse_signature_verdict(const std::string& s) {
+    if (s == "empty") return SignatureVerdict::empty;
+    if (s == "unclear") return SignatureVerdict::unclear;
+    if (s == "handwriting") return SignatureVerdict::handwriting;
+    return SignatureVerdict::not_judged;
+}
+
 // What the judge saw in the box, for the log and the review page.
 struct SignatureEvidence {
     int components = 0;            // ink components larger than specks
