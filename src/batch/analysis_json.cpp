@@ -63,6 +63,8 @@ std::string analysis_to_json(const FileAnalysis& a) {
         x.set("fields", fields);
         x.set("ink_percent", f.reading.signature.ink_percent);
         x.set("signature_present", f.reading.signature.present);
+        x.set("signature_verdict", std::string(core::to_string(f.reading.signature.verdict)));
+        x.set("signature_why", f.reading.signature.evidence.why);
         x.set("born_digital", f.reading.born_digital);
         x.set("digital_signature", f.reading.digital_signature_value);
         Array failures;
@@ -129,6 +131,9 @@ std::optional<FileAnalysis> analysis_from_json(const std::string& line) {
             }
             f.reading.signature.ink_percent = x->getValue<double>("ink_percent");
             f.reading.signature.present = x->getValue<bool>("signature_present");
+            if (x->has("signature_verdict"))
+                f.reading.signature.verdict = core::parse_signature_verdict(x->getValue<std::string>("signature_verdict"));
+            if (x->has("signature_why")) f.reading.signature.evidence.why = x->getValue<std::string>("signature_why");
             f.reading.born_digital = x->getValue<bool>("born_digital");
             f.reading.digital_signature_value = x->getValue<bool>("digital_signature");
             auto failures = x->getArray("failures");

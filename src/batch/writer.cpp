@@ -47,6 +47,8 @@ Poco::JSON::Object evidence_json(const FormResult& f, const FileAnalysis& a) {
     }
     ev.set("failures", failures);
     ev.set("ink_percent", f.reading.signature.ink_percent);
+    ev.set("signature_verdict", std::string(core::to_string(f.reading.signature.verdict)));
+    ev.set("signature_why", f.reading.signature.evidence.why);
     ev.set("residual_mm", f.residual_mm);
     ev.set("marks_found", f.marks_found);
     ev.set("rotation_deg", f.rotation_deg);

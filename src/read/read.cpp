@@ -1,6 +1,7 @@
 #include "read/read.hpp"
 
 #include "image/lept.hpp"
+#include "read/signature.hpp"
 
 #include <leptonica/allheaders.h>
 
@@ -96,6 +97,15 @@ double finer_sampling(const align::Similarity& transform, double px_per_pt) {
     return transform.scale() > px_per_pt * 1.15 ? transform.scale() : px_per_pt * 1.4;
 }
 
+// A box's zone: taken `margin_pt` outside the printed box, the box lines then
+// removed, so writing that touches the border is read whole.
+core::GrayImage box_zone(const core::GrayImage& page, const align::Similarity& transform, const core::Rect& box,
+                         double px_per_pt, double margin_pt) {
+    auto crop = align::extract_zone(page, transform, box, px_per_pt, -margin_pt);
+    remove_box_lines(crop, 0.6, (margin_pt + 3.0) * px_per_pt);
+    return crop;
+}
+
 }  // namespace
 
 ReadResult read_form(const core::GrayImage& page, const align::Similarity& transform, const core::FormTemplate& t,
@@ -103,7 +113,7 @@ ReadResult read_form(const core::GrayImage& page, const align::Similarity& trans
     ReadResult r;
     const double px_per_pt = std::min(options.crop_px_per_pt, transform.scale());
     for (auto& f : t.fields) {
-        auto crop = align::extract_zone(page, transform, f.box, px_per_pt, options.inset_pt);
+        auto crop = box_zone(page, transform, f.box, px_per_pt, options.zone_margin_pt);
         auto writing = remove_specks(crop, px_per_pt, t.value_size);
         core::FieldReading fr;
         fr.name = f.name;
@@ -121,7 +131,7 @@ ReadResult read_form(const core::GrayImage& page, const align::Similarity& trans
                                       options.vouched_for(f, text.text));
             if (text.confidence < options.retry_below || read_twice) {
                 const double other = finer_sampling(transform, px_per_pt);
-                auto second = align::extract_zone(page, transform, f.box, other, options.inset_pt);
+                auto second = box_zone(page, transform, f.box, other, options.zone_margin_pt);
                 auto again = engine.read_line(remove_specks(second, other, t.value_size), f);
                 // Two reads of different samplings that agree letter for letter are
                 // evidence in their own right (Tesseract's LSTM confidences are poorly
@@ -139,9 +149,16 @@ ReadResult read_form(const core::GrayImage& page, const align::Similarity& trans
         r.reading.fields.push_back(std::move(fr));
         r.crops.emplace(f.name, std::move(crop));
     }
-    auto sig = align::extract_zone(page, transform, t.signature, std::min(2.0, transform.scale()), options.inset_pt + 1.5);
-    r.reading.signature.ink_percent = stroke_ink_percent(sig);
-    r.reading.signature.present = r.reading.signature.ink_percent >= options.min_ink_percent;
+    // The signature box, judged as handwriting (the judge removes the box lines itself;
+    // the crop kept for review shows them).
+    const double sig_px_per_pt = std::min(options.signature_px_per_pt, transform.scale());
+    auto sig = align::extract_zone(page, transform, t.signature, sig_px_per_pt, -options.zone_margin_pt);
+    auto judged = judge_signature(sig, sig_px_per_pt, &engine);
+    auto& s = r.reading.signature;
+    s.ink_percent = judged.ink_percent;
+    s.verdict = judged.verdict;
+    s.evidence = std::move(judged.evidence);
+    s.present = s.verdict == core::SignatureVerdict::handwriting;
     r.crops.emplace(t.signature_name, std::move(sig));
     return r;
 }
@@ -189,19 +206,17 @@ std::vector<OcrText> reread_field(const core::GrayImage& page, const align::Simi
     const double base = std::min(options.crop_px_per_pt, transform.scale());
     const double finer = finer_sampling(transform, base);
     struct Variant {
-        double px_per_pt, inset;
+        double px_per_pt, margin;
         bool dust;
     };
     // Dust on a letter is the commonest slip on a scan that is otherwise fine;
-    // then other samplings.
-    const Variant variants[] = {{base, options.inset_pt, true},
-                                {finer, options.inset_pt, true},
-                                {base * 0.75, options.inset_pt, false},
-                                {base, options.inset_pt + 1.5, false}};
+    // then other samplings, and a zone that ends at the box itself.
+    const double m = options.zone_margin_pt;
+    const Variant variants[] = {{base, m, true}, {finer, m, true}, {base * 0.75, m, false}, {base, m * 0.5, false}};
     std::vector<OcrText> out;
     for (auto& v : variants) {
         if (static_cast<int>(out.size()) >= max_reads) break;
-        auto crop = align::extract_zone(page, transform, field.box, v.px_per_pt, v.inset);
+        auto crop = box_zone(page, transform, field.box, v.px_per_pt, v.margin);
         if (stroke_ink_percent(crop) < options.empty_ink_percent) break;
         auto writing = remove_specks(crop, v.px_per_pt, t.value_size);
         out.push_back(engine.read_line(v.dust ? remove_dust(std::move(writing)) : writing, field));

@@ -1,6 +1,7 @@
 // read: a registered page → one FormReading: each template field read by the
-// OCR engine from its own zone (taken inside the printed box so the lines
-// stay out), and the signature judged by ink, not OCR. Also returns each
+// OCR engine from its own zone (taken just outside the printed box, the box
+// lines then removed, so text typed 1 pt from the border reads whole), and
+// the signature judged as handwriting (read/signature.hpp). Also returns each
 // field's crop for the review queue.
 //
 // Thread-safety: reentrant; the engine passed in must belong to the calling thread.
@@ -23,8 +24,10 @@ namespace ocr {
 struct ReadOptions {
     double crop_px_per_pt = 2.5;     // crops are resampled to at most this (180 dpi): 300-dpi forms read
                                      // as well as at 216 dpi (60/60, 540/540 values) and ~5 % faster
-    double inset_pt = 3.5;           // how far inside the printed box the zone starts
-    double min_ink_percent = 0.4;    // signature present at or above this ink
+    double zone_margin_pt = 1.0;     // how far outside the printed box a zone reaches (its lines are
+                                     // removed from the crop): registration error stays inside the crop
+    double min_ink_percent = 0.4;    // no longer decides (the signature judge does); kept for the config key
+    double signature_px_per_pt = 2.5;  // the signature box is judged at most at this sampling (180 dpi)
     double empty_ink_percent = 0.05; // a field zone below this is empty
     double retry_below = 80;         // a field read with less confidence is read again at another scale:
                                      // two reads that agree keep the better confidence, two that differ the worse
@@ -49,7 +52,8 @@ ReadResult read_form(const core::GrayImage& page, const align::Similarity& trans
 
 // More reads of one field, for a first read that failed a check (a check
 // digit, a registry match): the same zone sampled differently — finer and
-// coarser, and taken a little further inside the box — each read afresh.
+// coarser, and with a narrower margin around the box — each read afresh,
+// each with the box lines removed like the first read.
 // At most `max_reads`; empty when the zone holds no ink.
 std::vector<OcrText> reread_field(const core::GrayImage& page, const align::Similarity& transform,
                                   const core::FormTemplate& t, const core::FieldSpec& field, OcrEngine& engine,
@@ -65,6 +69,16 @@ core::GrayImage remove_specks(core::GrayImage& crop, double px_per_pt, double te
 // also where they touch a letter (a dot at the foot of a 5 makes it a 9).
 // Thins nothing else; a read of the result is a second opinion, not the first.
 core::GrayImage remove_dust(core::GrayImage crop);
+
+// Whitens the printed box lines in `crop` (a zone taken at or just outside
+// its box, upright): every run of ink (grey fringe included, one-pixel gaps
+// bridged) along a row at least `min_fraction` of the crop's width, and along
+// a column at least `min_fraction` of its height, where such runs form a thin
+// band (at most ~2 pt: a filled area is not a line). `edge_band_px` > 0: only
+// rows and columns that near the crop's edges are looked at (where the box
+// lines are). Letters survive, also where they touch a line (only the line's
+// own pixels go). Returns the pixels whitened.
+int remove_box_lines(core::GrayImage& crop, double min_fraction = 0.6, double edge_band_px = 0);
 
 // Ink (0–100) of a crop: dark pixels in strokes, ignoring specks smaller than ~1 mm.
 double stroke_ink_percent(const core::GrayImage& crop);

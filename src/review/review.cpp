@@ -242,6 +242,12 @@ std::optional<Reviewer::Revalidated> Reviewer::revalidate(std::int64_t id,
     reading.born_digital = r.ev->has("born_digital") && r.ev->getValue<bool>("born_digital");
     reading.signature.ink_percent = r.ev->has("ink_percent") ? r.ev->getValue<double>("ink_percent") : 0;
     reading.signature.present = reading.signature.ink_percent >= 0.4;
+    // The signature judge's verdict, where the evidence has one (read/signature.hpp).
+    if (r.ev->has("signature_verdict")) {
+        reading.signature.verdict = core::parse_signature_verdict(r.ev->getValue<std::string>("signature_verdict"));
+        reading.signature.present = reading.signature.verdict == core::SignatureVerdict::handwriting;
+        if (r.ev->has("signature_why")) reading.signature.evidence.why = r.ev->getValue<std::string>("signature_why");
+    }
     for (auto& [name, label] : field_labels()) {
         (void)label;
         core::FieldReading f;

@@ -72,17 +72,34 @@ Validation validate_form(const core::FormReading& reading, const std::optional<s
     }
 
     // Signature first: an unsigned form cannot become a linkage whatever it says.
-    if (reading.born_digital) {
-        if (reading.digital_signature_value)
-            fail(v, core::reason::signature_unverified, "signature",
-                 "the filled PDF carries a digital signature that this system does not verify");
-        else
+    // The judge's verdict decides (read/signature.hpp): only handwriting passes;
+    // a box with nothing but specks, creases or streaks is unsigned; anything
+    // else in it (a stamp, printed text, a blot, a small mark) goes to a person.
+    // A born-digital form's rendered box is judged like a scan, unless it
+    // carries a digital signature value (which this system does not verify).
+    const auto& sig = reading.signature;
+    using Verdict = core::SignatureVerdict;
+    if (reading.born_digital && reading.digital_signature_value) {
+        fail(v, core::reason::signature_unverified, "signature",
+             "the filled PDF carries a digital signature that this system does not verify");
+    } else if (sig.verdict == Verdict::not_judged) {
+        // A born-digital form whose page was not rendered and read: nothing drawn
+        // was seen. A reading restored from evidence older than the judge: the ink rule.
+        if (reading.born_digital)
             fail(v, core::reason::unsigned_form, "signature", "the filled PDF is not signed", Severity::reject);
-    } else if (reading.signature.ink_percent < th.unsigned_below_ink) {
-        fail(v, core::reason::unsigned_form, "signature", "the signature box is empty", Severity::reject);
-    } else if (!reading.signature.present) {
+        else if (sig.ink_percent < th.unsigned_below_ink)
+            fail(v, core::reason::unsigned_form, "signature", "the signature box is empty", Severity::reject);
+        else if (!sig.present)
+            fail(v, core::reason::signature_unclear, "signature",
+                 "very little ink in the signature box (" + std::to_string(sig.ink_percent) + " %)");
+    } else if (sig.verdict == Verdict::empty) {
+        fail(v, core::reason::unsigned_form, "signature",
+             std::string(reading.born_digital ? "the filled PDF is not signed: " : "the signature box is empty: ") +
+                 sig.evidence.why,
+             Severity::reject);
+    } else if (sig.verdict == Verdict::unclear) {
         fail(v, core::reason::signature_unclear, "signature",
-             "very little ink in the signature box (" + std::to_string(reading.signature.ink_percent) + " %)");
+             "the signature box holds ink that is not clearly a handwritten signature: " + sig.evidence.why);
     }
 
     // Fields read with too little confidence. A name or e-mail address that

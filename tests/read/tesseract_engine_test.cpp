@@ -30,7 +30,8 @@ struct Filled {
     // The field's zone as read_form cuts it; `clean`: with specks removed and cut to the writing.
     core::GrayImage zone(const std::string& name, bool clean = true) const {
         ocr::ReadOptions o;
-        auto crop = align::extract_zone(page, al.transform, tmpl.field(name)->box, o.crop_px_per_pt, o.inset_pt);
+        auto crop = align::extract_zone(page, al.transform, tmpl.field(name)->box, o.crop_px_per_pt, -o.zone_margin_pt);
+        ocr::remove_box_lines(crop);
         return clean ? ocr::remove_specks(crop, o.crop_px_per_pt, tmpl.value_size) : crop;
     }
 };

@@ -36,6 +36,23 @@ public:
     }
 };
 
+core::SignatureReading signature(core::SignatureVerdict verdict, double ink, std::string why = {}) {
+    core::SignatureReading s;
+    s.ink_percent = ink;
+    s.verdict = verdict;
+    s.present = verdict == core::SignatureVerdict::handwriting;
+    s.evidence.why = std::move(why);
+    return s;
+}
+
+// A reading restored from evidence older than the signature judge: ink only.
+core::SignatureReading by_ink(double ink) {
+    core::SignatureReading s;
+    s.ink_percent = ink;
+    s.present = ink >= 0.4;
+    return s;
+}
+
 core::FormReading good_form() {
     core::FormReading r;
     auto add = [&](const char* n, const char* v) { r.fields.push_back({n, v, 95, false}); };
@@ -48,7 +65,7 @@ core::FormReading good_form() {
     add("signer_email", "karin@akessonbygg.example");
     add("place", "Göteborg");
     add("date", "2026-11-20");
-    r.signature = {3.0, true};
+    r.signature = signature(core::SignatureVerdict::handwriting, 3.0);
     return r;
 }
 
@@ -210,14 +227,42 @@ BOOST_AUTO_TEST_CASE(a_place_a_letter_or_two_from_a_known_place_goes_to_review) 
     BOOST_TEST(w.values["place"] == "Växjö");
 }
 
-BOOST_AUTO_TEST_CASE(unsigned_is_rejected_faint_goes_to_review) {
+BOOST_AUTO_TEST_CASE(the_signature_verdict_decides_not_the_ink) {
+    using V = core::SignatureVerdict;
     auto r = good_form();
-    r.signature = {0.0, false};
+    BOOST_TEST(!run(r).has("signature_unclear"));
+    BOOST_TEST(!run(r).has("unsigned"));
+    // An empty box, or one with only a crease across it: unsigned, rejected.
+    r.signature = signature(V::empty, 0.9, "only straight lines across the box (a crease or a streak)");
+    auto v = run(r);
+    BOOST_TEST(v.has("unsigned"));
+    BOOST_TEST((decision_of(v).outcome == core::Outcome::rejected));
+    BOOST_TEST(v.failures.front().detail.find("crease") != std::string::npos);
+    // Plenty of ink that is not handwriting (a received-stamp): never accepted, a person looks.
+    r.signature = signature(V::unclear, 6.0, "a stamp or printed text (INKOM 2026-11-30)");
+    v = run(r);
+    BOOST_TEST(v.has("signature_unclear"));
+    BOOST_TEST(!v.has("unsigned"));
+    BOOST_TEST((decision_of(v).outcome == core::Outcome::review));
+    BOOST_TEST(v.failures.front().detail.find("INKOM") != std::string::npos);
+    // Even when a caller also says "present": the verdict decides.
+    r.signature.present = true;
+    BOOST_TEST((decision_of(run(r)).outcome == core::Outcome::review));
+    // Faint handwriting with little ink is still handwriting.
+    r.signature = signature(V::handwriting, 0.2);
+    BOOST_TEST((decision_of(run(r)).outcome == core::Outcome::accepted));
+}
+
+BOOST_AUTO_TEST_CASE(a_reading_restored_without_a_verdict_keeps_the_ink_rule) {
+    auto r = good_form();
+    r.signature = by_ink(0.0);
     BOOST_TEST((decision_of(run(r)).outcome == core::Outcome::rejected));
-    r.signature = {0.2, false};
+    r.signature = by_ink(0.2);
     auto v = run(r);
     BOOST_TEST(v.has("signature_unclear"));
     BOOST_TEST((decision_of(v).outcome == core::Outcome::review));
+    r.signature = by_ink(3.0);
+    BOOST_TEST(!run(r).has("signature_unclear"));
 }
 
 BOOST_AUTO_TEST_CASE(born_digital_without_signature_is_rejected_with_one_to_review) {
@@ -229,6 +274,26 @@ BOOST_AUTO_TEST_CASE(born_digital_without_signature_is_rejected_with_one_to_revi
     auto v = run(r);
     BOOST_TEST(v.has("signature_unverified"));
     BOOST_TEST((decision_of(v).outcome == core::Outcome::review));
+}
+
+BOOST_AUTO_TEST_CASE(born_digital_the_rendered_box_is_judged_like_a_scan) {
+    using V = core::SignatureVerdict;
+    auto r = good_form();
+    r.born_digital = true;
+    // An Ink annotation or a signature image in the rendered box.
+    r.signature = signature(V::handwriting, 1.5);
+    BOOST_TEST(run(r).failures.empty());
+    BOOST_TEST((decision_of(run(r)).outcome == core::Outcome::accepted));
+    r.signature = signature(V::unclear, 4.0, "printed text or a stamp frame");
+    BOOST_TEST((decision_of(run(r)).outcome == core::Outcome::review));
+    BOOST_TEST(run(r).has("signature_unclear"));
+    r.signature = signature(V::empty, 0);
+    BOOST_TEST((decision_of(run(r)).outcome == core::Outcome::rejected));
+    // A digital signature value: not verified here, whatever the box shows.
+    r.signature = signature(V::handwriting, 1.5);
+    r.digital_signature_value = true;
+    BOOST_TEST(run(r).has("signature_unverified"));
+    BOOST_TEST((decision_of(run(r)).outcome == core::Outcome::review));
 }
 
 BOOST_AUTO_TEST_CASE(reference_code_must_match_the_printed_pair) {
