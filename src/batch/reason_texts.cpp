@@ -35,6 +35,9 @@ std::string reason_text_sv(std::string_view code) {
         {"rescan_differs", "En tidigare skanning av samma blankett har andra värden."},
         {"signature_unverified", "Den digitala underskriften kan inte kontrolleras automatiskt."},
         {"signature_unclear", "Underskriften är otydlig."},
+        {"unexplained_marks",
+         "Blanketten har markeringar som varken hör till blanketten eller de ifyllda uppgifterna (till exempel en "
+         "stämpel, en överstrykning, text över sidan eller en övertäckt ruta)."},
         {"linkage_closed", "Kopplingen för referenskoden är redan avslutad."},
     };
     auto it = k_texts.find(code);
