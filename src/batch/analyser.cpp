@@ -1,6 +1,7 @@
 #include "batch/analyser.hpp"
 
 #include "align/align.hpp"
+#include "marks/marks.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -123,6 +124,7 @@ FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, File
         // resolution): a ninth of the pixels to sample, each a block mean.
         form.page_preview = align::extract_zone(al.reduced.empty() ? page : al.reduced, al.reduced_transform(), whole,
                                                 m_settings.preview_px_per_pt);
+        if (!al.from_qr_only) find_unexplained_marks(form);
     }
     auto t2 = std::chrono::steady_clock::now();
     validate_and_decide(form, al.registered, al.from_qr_only);
@@ -133,6 +135,20 @@ FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, File
         file.times.read_ms += ms_since(t3);
     }
     return form;
+}
+
+// Ink on the registered page that the template and the read values do not
+// explain (issue 14): regions kept as evidence; the form goes to review.
+void Analyser::find_unexplained_marks(FormResult& form) const {
+    auto has_value = [&form](std::string_view name) {
+        for (auto& f : form.reading.fields)
+            if (f.name == name) return !f.empty && !f.text.empty();
+        return false;
+    };
+    auto ev = marks::find_unexplained(form.page_preview, m_settings.preview_px_per_pt, m_template, has_value);
+    form.page_width_pt = m_template.page_width;
+    form.page_height_pt = m_template.page_height;
+    for (auto& r : ev.regions) form.unexplained.push_back({r.box.x, r.box.y, r.box.w, r.box.h, r.kind, r.near});
 }
 
 FormResult Analyser::analyse_born_digital(const raster::Raster& r) {
@@ -163,6 +179,7 @@ void Analyser::validate_and_decide(FormResult& form, bool registered, bool from_
     ev.registered = registered;
     ev.from_qr_only = from_qr_only;
     ev.residual_mm = form.residual_mm;
+    ev.unexplained_marks = !form.unexplained.empty();
     if (registered) {
         auto v = validate::validate_form(form.reading, form.reference_code, *m_registry, m_rules, m_settings.thresholds, m_clock);
         for (auto& f : v.failures)

@@ -42,6 +42,7 @@ public:
 private:
     FormResult analyse_page(const core::GrayImage& page, int page_no, FileAnalysis& file);
     FormResult analyse_born_digital(const raster::Raster& r);
+    void find_unexplained_marks(FormResult& form) const;
     void validate_and_decide(FormResult& form, bool registered, bool from_qr_only);
     void reread_doubtful_fields(FormResult& form, const core::GrayImage& page, const align::Similarity& transform,
                                 bool from_qr_only);

@@ -19,6 +19,14 @@ struct StageTimes {
     double decode_ms = 0, align_ms = 0, read_ms = 0, validate_ms = 0, total_ms = 0;
 };
 
+// A mark on the page that neither the blank nor the read values explain
+// (marks::find_unexplained), in template points: outlined on the review page.
+struct MarkRegion {
+    double x = 0, y = 0, w = 0, h = 0;
+    std::string kind;  // marks::kind_*: ink, strike, cover, ink_in_empty_field, whiteout
+    std::string near;  // the field it concerns, or empty
+};
+
 struct FormResult {
     int form_index = 1;              // 1-based within the file
     std::optional<int> page;         // 1-based page of the file
@@ -33,6 +41,8 @@ struct FormResult {
     int marks_found = 0;
     double rotation_deg = 0;
     std::optional<std::string> qr_text;
+    std::vector<MarkRegion> unexplained;           // empty: nothing unexplained (or not looked at)
+    double page_width_pt = 0, page_height_pt = 0;  // the template page the regions lie on
     std::map<std::string, core::GrayImage> crops;  // field → crop, until written to disk
     core::GrayImage page_preview;                  // reduced page image for review, likewise
     std::string crops_dir;                         // where they were written, relative to home

@@ -88,6 +88,20 @@ std::string analysis_to_json(const FileAnalysis& a) {
         x.set("rotation_deg", f.rotation_deg);
         x.set("qr_text", opt(f.qr_text));
         x.set("crops_dir", f.crops_dir);
+        Array marks;
+        for (auto& m : f.unexplained) {
+            Object y;
+            y.set("x", m.x);
+            y.set("y", m.y);
+            y.set("w", m.w);
+            y.set("h", m.h);
+            y.set("kind", m.kind);
+            y.set("near", m.near);
+            marks.add(y);
+        }
+        x.set("unexplained", marks);
+        x.set("page_width_pt", f.page_width_pt);
+        x.set("page_height_pt", f.page_height_pt);
         forms.add(x);
     }
     o.set("forms", forms);
@@ -152,6 +166,15 @@ std::optional<FileAnalysis> analysis_from_json(const std::string& line) {
             f.rotation_deg = x->getValue<double>("rotation_deg");
             if (!x->isNull("qr_text")) f.qr_text = x->getValue<std::string>("qr_text");
             f.crops_dir = x->getValue<std::string>("crops_dir");
+            if (auto marks = x->getArray("unexplained"))
+                for (unsigned k = 0; k < marks->size(); ++k) {
+                    auto y = marks->getObject(k);
+                    f.unexplained.push_back({y->getValue<double>("x"), y->getValue<double>("y"), y->getValue<double>("w"),
+                                             y->getValue<double>("h"), y->getValue<std::string>("kind"),
+                                             y->getValue<std::string>("near")});
+                }
+            if (x->has("page_width_pt")) f.page_width_pt = x->getValue<double>("page_width_pt");
+            if (x->has("page_height_pt")) f.page_height_pt = x->getValue<double>("page_height_pt");
             a.forms.push_back(std::move(f));
         }
         return a;

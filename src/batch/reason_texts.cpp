@@ -36,6 +36,9 @@ std::string reason_text_sv(std::string_view code) {
         {"appearance_mismatch", "Det som syns på blanketten stämmer inte med värdet i PDF-fältet; kontrollera vad klienten har skrivit under."},
         {"signature_unverified", "Blanketten är undertecknad med en digital underskrift, som inte kan kontrolleras automatiskt. En handläggare granskar den; klienten behöver inte göra något."},
         {"signature_unclear", "Underskriften är otydlig."},
+        {"unexplained_marks",
+         "Blanketten har markeringar som varken hör till blanketten eller de ifyllda uppgifterna (till exempel en "
+         "stämpel, en överstrykning, text över sidan eller en övertäckt ruta)."},
         {"linkage_closed", "Kopplingen för referenskoden är redan avslutad."},
     };
     auto it = k_texts.find(code);

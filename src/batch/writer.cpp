@@ -59,6 +59,25 @@ Poco::JSON::Object evidence_json(const FormResult& f, const FileAnalysis& a) {
     for (auto& fr : f.reading.fields) raw.set(fr.name, fr.text);
     ev.set("raw_text", raw);
     ev.set("container", a.container);
+    if (!f.unexplained.empty()) {
+        // Regions in template points and the page they lie on (the review page outlines them).
+        Poco::JSON::Object marks(Poco::JSON_PRESERVE_KEY_ORDER);
+        marks.set("page_width_pt", f.page_width_pt);
+        marks.set("page_height_pt", f.page_height_pt);
+        Poco::JSON::Array regions;
+        for (auto& m : f.unexplained) {
+            Poco::JSON::Object r(Poco::JSON_PRESERVE_KEY_ORDER);
+            r.set("x", m.x);
+            r.set("y", m.y);
+            r.set("w", m.w);
+            r.set("h", m.h);
+            r.set("kind", m.kind);
+            r.set("near", m.near);
+            regions.add(r);
+        }
+        marks.set("regions", regions);
+        ev.set("unexplained_marks", marks);
+    }
     return ev;
 }
 

@@ -49,6 +49,7 @@ inline constexpr std::string_view rescan_differs = "rescan_differs";
 inline constexpr std::string_view appearance_mismatch = "appearance_mismatch";  // a filled PDF shows another value than its field holds
 inline constexpr std::string_view signature_unverified = "signature_unverified";
 inline constexpr std::string_view signature_unclear = "signature_unclear";
+inline constexpr std::string_view unexplained_marks = "unexplained_marks";  // ink the template and values do not explain
 inline constexpr std::string_view unrecognised_page = "unrecognised_page";
 inline constexpr std::string_view bureau_excluded_digital = "bureau_excluded_digital";
 inline constexpr std::string_view linkage_closed = "linkage_closed";

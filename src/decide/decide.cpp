@@ -22,6 +22,7 @@ Decision decide(const Evidence& e, const Limits& limits) {
     else if (e.residual_mm < 0 || e.residual_mm > limits.max_residual_mm)
         add(d.reasons, std::string(core::reason::registration_residual));
     for (auto& r : e.review_reasons) add(d.reasons, r);
+    if (e.unexplained_marks) add(d.reasons, std::string(core::reason::unexplained_marks));
     d.outcome = d.reasons.empty() ? core::Outcome::accepted : core::Outcome::review;
     return d;
 }

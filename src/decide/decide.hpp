@@ -18,6 +18,9 @@ struct Evidence {
     bool registered = false;        // a transform was found
     bool from_qr_only = false;      // fewer than three marks
     double residual_mm = -1;
+    // Marks on the page that neither the blank form nor the read values
+    // explain (marks::find_unexplained): a person looks, never accepted.
+    bool unexplained_marks = false;
     std::vector<std::string> reject_reasons;  // failures of severity reject
     std::vector<std::string> review_reasons;  // failures of severity review
 };

@@ -100,6 +100,9 @@ std::string next_step_sv(std::string_view code, std::string_view field) {
         return "PDF-fältet och det som syns på sidan säger olika. Godkänn bara det som syns på sidan (Alt+S), "
                "annars underkänn.";
     if (code == signature_unclear) return "Titta på underskriften på hela sidan (Alt+S). Saknas den: underkänn.";
+    if (code == unexplained_marks)
+        return "Titta på de inramade områdena på hela sidan (Alt+S). Är blanketten makulerad, ändrad eller övertäckt: "
+               "underkänn. Är markeringen ofarlig: godkänn med skäl under Undantag.";
     if (code == signature_unverified)
         return "Den digitala underskriften kontrolleras inte här: godkänn med skäl om du vet vem som skrev under.";
     if (code == low_confidence) return "Jämför värdet med utklippet och rätta det vid behov.";
@@ -191,6 +194,16 @@ std::optional<DocumentView> Reviewer::show(std::int64_t id) const {
     auto ev = parse_object(d->evidence);
     if (ev->has("ink_percent")) v.ink_percent = ev->getValue<double>("ink_percent");
     if (ev->has("residual_mm")) v.residual_mm = ev->getValue<double>("residual_mm");
+    if (auto marks = ev->getObject("unexplained_marks")) {
+        const double pw = marks->getValue<double>("page_width_pt"), ph = marks->getValue<double>("page_height_pt");
+        if (auto regions = marks->getArray("regions"); regions && pw > 0 && ph > 0)
+            for (unsigned i = 0; i < regions->size(); ++i) {
+                auto r = regions->getObject(i);
+                v.unexplained.push_back({100 * r->getValue<double>("x") / pw, 100 * r->getValue<double>("y") / ph,
+                                         100 * r->getValue<double>("w") / pw, 100 * r->getValue<double>("h") / ph,
+                                         r->getValue<std::string>("kind"), r->getValue<std::string>("near")});
+            }
+    }
     std::map<std::string, std::vector<std::string>> per_field;
     if (auto failures = ev->getArray("failures"))
         for (size_t i = 0; i < failures->size(); ++i) {
@@ -293,6 +306,11 @@ std::vector<Check> Reviewer::check(std::int64_t id, const std::map<std::string, 
                                     "the client cannot be identified", true, false});
         }
     }
+    // Marks on the page that nothing explains: no correction settles them, a
+    // person approves them only with an override reason (SPEC §7).
+    for (auto& reason : parse_strings(r->d.reasons))
+        if (reason == core::reason::unexplained_marks)
+            out.push_back(Check{reason, "", "marks on the page that neither the form nor its values explain", false, false});
     // The scan's doubts about fields nobody has changed since.
     if (auto failures = r->ev->getArray("failures"))
         for (size_t i = 0; i < failures->size(); ++i) {

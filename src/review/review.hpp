@@ -47,6 +47,13 @@ struct FieldView {
     std::vector<std::string> failures;          // reason codes concerning this field
 };
 
+// A mark nothing explains (evidence `unexplained_marks`), as a share of the
+// page image (0–100 %), to be outlined over it.
+struct MarkBox {
+    double left = 0, top = 0, width = 0, height = 0;  // percent of the page's width and height
+    std::string kind, near;
+};
+
 struct DocumentView {
     std::int64_t document_id = 0;
     std::string file, sha256, outcome;
@@ -57,6 +64,7 @@ struct DocumentView {
     std::vector<FieldView> fields;
     std::optional<std::filesystem::path> signature_crop, page_image, original;
     double ink_percent = 0, residual_mm = -1;
+    std::vector<MarkBox> unexplained;
     std::optional<std::int64_t> linkage_id;
     std::optional<std::string> reference_code;
 };

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -289,6 +290,31 @@ void render_document(Exchange& x, const store::StaffSession& s, review::Reviewer
     for (auto* c : per_field["signature"])
         if (!c->from_pipeline) d.set("signature_failed", batch::reason_text_sv(c->code));
     if (v.page_image) d.set("page_image", "/review/" + std::to_string(v.document_id) + "/image/page");
+    // Marks nothing explains, outlined over the page image (positions in % of the page).
+    if (!v.unexplained.empty()) {
+        Data boxes{Data::type::list};
+        auto pct = [](double p) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.2f%%", std::clamp(p, 0.0, 100.0));
+            return std::string(buf);
+        };
+        for (std::size_t i = 0; i < v.unexplained.size(); ++i) {
+            const auto& m = v.unexplained[i];
+            Data b;
+            b.set("n", std::to_string(i + 1));
+            b.set("style", "left:" + pct(m.left) + ";top:" + pct(m.top) + ";width:" + pct(m.width) + ";height:" +
+                               pct(m.height));
+            b.set("what", m.kind == "strike"               ? "överstrykning"
+                          : m.kind == "cover"              ? "övertäckt fält"
+                          : m.kind == "whiteout"           ? "utsuddad eller övertäckt ruta"
+                          : m.kind == "ink_in_empty_field" ? "skrift i tomt fält"
+                                                           : "okänd markering");
+            if (!m.near.empty()) b.set("near", m.near == "reference" ? std::string("Referenskod") : review::field_label_sv(m.near));
+            boxes.push_back(b);
+        }
+        d.set("marks", boxes);
+        d.set("marks_count", std::to_string(v.unexplained.size()));
+    }
     if (v.residual_mm >= 0) d.set("residual", decimal_sv(v.residual_mm) + " mm");
     // Behind "Visa blanketten": the original, its checksum and where it is kept.
     d.set("sha256", v.sha256);
