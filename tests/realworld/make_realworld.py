@@ -613,8 +613,8 @@ class Realworld:
         (im.convert("L").point(lambda v: 255 if v > 150 else 0).convert("1") if comp == "g4" else im.convert("L")) \
             .save(raw, "TIFF", dpi=(dpi, dpi))
         t = self.tmp("tif")
-        run(["tiffcp", "-c", {"g4": "g4", "lzw": "lzw", "jpeg": "jpeg:85", "zip": "zip"}[comp], raw, t])
-        run(["tiff2pdf", "-o", out, t])
+        run(["tiffcp", "-c", {"g4": "g4", "lzw": "lzw", "jpeg": "jpeg:85", "zip": "zip"}[comp], "-r", "16", raw, t])
+        run(["tiff2pdf"] + (["-z"] if comp == "zip" else []) + ["-o", out, t])
 
     def prints(self):
         cls = "print"
@@ -720,7 +720,7 @@ class Realworld:
     def faxes(self):
         cls = "fax"
         for ydpi, comp in [(98, "g3"), (98, "g3:2d"), (196, "g3"), (196, "g3:2d"), (196, "pdf")]:
-            label = "fax-204x%d-%s" % (ydpi, comp.replace(":", "-"))
+            label = "204x%d-%s" % (ydpi, comp.replace(":", "-"))
             v = self.values(label)
             rng = self.rng(label)
             rec_box = {}
@@ -919,17 +919,40 @@ class Realworld:
                   wrap=pdf_edit(makulerad, "pypdf"))
 
         def freetext(im, p, dpi, v, rng):
+            """A FreeText annotation (a viewer's "add text" tool) with its appearance: red MAKULERAD, no fill."""
             a = self.tmp("pdf")
             self.img2pdf([im.convert("RGB")], a, dpi, "JPEG", 88)
             from pypdf import PdfReader, PdfWriter
-            from pypdf.generic import AnnotationBuilder
+            from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject,
+                                       StreamObject, TextStringObject)
             r = PdfReader(a)
             w = PdfWriter()
             w.add_page(r.pages[0])
-            ann = AnnotationBuilder.free_text("MAKULERAD", rect=(70, 380, 540, 470), font="Helvetica", bold=True,
-                                              font_size="60pt", font_color="cc0000", border_color="cc0000",
-                                              background_color="ffffff")
-            w.add_annotation(page_number=0, annotation=ann)
+            rect = [70.0, 385.0, 70.0 + rng.uniform(440, 470), 455.0]
+            font_ref = w._add_object(DictionaryObject({
+                NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica-Bold"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+            size = 58
+            ap = StreamObject()
+            ap._data = (b"q 0.8 0 0 RG 2 w 2 2 %.2f %.2f re S BT 0.8 0 0 rg /HeBo %d Tf 10 14 Td (MAKULERAD) Tj ET Q"
+                        % (rect[2] - rect[0] - 4, rect[3] - rect[1] - 4, size))
+            ap.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                       NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0),
+                                                         FloatObject(rect[2] - rect[0]), FloatObject(rect[3] - rect[1])]),
+                       NameObject("/Resources"): DictionaryObject({NameObject("/Font"): DictionaryObject(
+                           {NameObject("/HeBo"): font_ref})})})
+            annot = DictionaryObject({
+                NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/FreeText"),
+                NameObject("/Rect"): ArrayObject([FloatObject(x) for x in rect]),
+                NameObject("/Contents"): TextStringObject("MAKULERAD"),
+                NameObject("/DA"): TextStringObject("/HeBo %d Tf 0.8 0 0 rg" % size),
+                NameObject("/F"): NumberObject(4),
+                NameObject("/AP"): DictionaryObject({NameObject("/N"): w._add_object(ap)})})
+            page = w.pages[0]
+            if "/Annots" not in page:
+                page[NameObject("/Annots")] = ArrayObject()
+            page["/Annots"].append(w._add_object(annot))
             with open(p, "wb") as f:
                 w.write(f)
         scan_case("makulerad-freetext-annotation", True, lambda *a: None, attack("unexplained_marks"),
