@@ -583,9 +583,13 @@ class Realworld:
             self.fill_pdflib(v, src)
         elif fill == "pdftk-flatten":
             self.fill_pdftk(v, src, "flatten")
+        elif fill == "magick":
+            src = BLANK
         im = self.render(src, dpi, tool, colour=colour or sig_colour == "blue")
         im.load()
         rec = {"render": tool, "fill": fill}
+        if fill == "magick":
+            im, rec["typed"] = self.magick_typed(im, v, dpi, rng)
         if signed:
             rec["signature"] = draw_signature(im, dpi, self.tpl, rng, sig_colour or rng.choice(["black", "blue"])
                                               if im.mode == "RGB" else "black")
@@ -596,6 +600,26 @@ class Realworld:
             im = im.rotate(rot, resample=Image.Resampling.BICUBIC, fillcolor=255 if im.mode == "L" else (255,) * 3)
         rec.update({"noise": amp, "rotation_deg": rot})
         return im, rec
+
+    def magick_typed(self, im, v, dpi, rng):
+        """The values typed onto the printed blank by ImageMagick (convert -annotate), 4-8 pt inside each box,
+        the way a typewriter-style form program or a careful hand puts them."""
+        k = dpi / 72.0
+        face = rng.choice(["DejaVuSans.ttf", "DejaVuSerif.ttf", "DejaVuSansMono.ttf", "DejaVuSansCondensed.ttf"])
+        size = self.tpl.value_size * rng.uniform(0.9, 1.05)
+        a, b = self.tmp("png"), self.tmp("png")
+        im.save(a)
+        cmd = ["convert", a, "-font", os.path.join(FONT_DIR, face), "-pointsize", "%.1f" % (size * k),
+               "-fill", "rgb(20,20,30)"]
+        for name, value in v.items():
+            box = self.tpl.fields[name]
+            x = (box["x"] + rng.uniform(4, 8)) * k
+            y = (box["y"] + box["h"] / 2 + size * 0.36 + rng.uniform(-1, 1)) * k
+            cmd += ["-annotate", "+%d+%d" % (x, y), value.replace("\\", "\\\\").replace("%", "%%")]
+        run(cmd + [b])
+        out = Image.open(b)
+        out.load()
+        return out.convert(im.mode), face
 
     def img2pdf(self, images, out, dpi, fmt="JPEG", quality=85, extra=()):
         paths = []
@@ -683,6 +707,8 @@ class Realworld:
                  "--tesseract-timeout", "60", a, p], env=env)
 
         strict_accept = lambda: S(accepted_only=True)
+        case("magick-typed-png-300", 300, "magick", png, strict_accept(),
+             "pdftoppm 300 of the blank | convert -annotate values | signature | img2pdf PNG")
         case("img2pdf-png-300", 300, "pdftk", png, strict_accept(), "pdftk fill | pdftoppm 300 | signature | img2pdf PNG")
         case("img2pdf-jpeg-300", 300, "pdftk", jpeg, strict_accept(), "pdftk fill | pdftoppm 300 | img2pdf JPEG")
         case("tiff2pdf-g4-300", 300, "pdftk", lambda im, p, d: self.tiff2pdf(im, p, d, "g4"), strict_accept(),
@@ -694,7 +720,7 @@ class Realworld:
         case("pdflib-print-300", 300, "pdflib", png, S(), "pdf-lib fill (text 1 pt from the border) | pdftoppm 300")
         case("flattened-print-300", 300, "pdftk-flatten", jpeg, S(), "pdftk flatten | pdftocairo 300 | img2pdf JPEG",
              render="pdftocairo")
-        case("img2pdf-cmyk-jpeg", 300, "pdftk", cmyk, S(), "pdftk fill | pdftoppm 300 colour | convert -colorspace CMYK"
+        case("img2pdf-cmyk-jpeg", 300, "magick", cmyk, S(), "pdftoppm 300 of the blank | convert -annotate values | convert -colorspace CMYK"
              " | img2pdf (Decode [1 0 1 0 1 0 1 0])", colour=True)
         case("tiff2pdf-lzw-200", 200, "pdftk", lambda im, p, d: self.tiff2pdf(im, p, d, "lzw"), S(),
              "pdftk fill | pdftoppm 200 | tiffcp -c lzw | tiff2pdf")
@@ -703,9 +729,9 @@ class Realworld:
         case("tiff2pdf-zip-200", 200, "pdftk", lambda im, p, d: self.tiff2pdf(im, p, d, "zip"), S(),
              "pdftk fill | pdftoppm 200 | tiffcp -c zip | tiff2pdf")
         case("jpeg2000-300", 300, "pdftk", jp2, S(), "pdftk fill | pdftoppm 300 | convert JP2 | img2pdf (JPXDecode)")
-        case("palette-png-300", 300, "pdftk", palette, S(), "pdftk fill | pdftoppm 300 | 16-colour palette PNG | img2pdf",
+        case("palette-png-300", 300, "magick", palette, S(), "pdftoppm 300 of the blank | convert -annotate values | 16-colour palette PNG | img2pdf",
              colour=True)
-        case("png16-300", 300, "pdftk", png16, S(), "pdftk fill | pdftoppm 300 | convert -depth 16 | img2pdf")
+        case("png16-300", 300, "magick", png16, S(), "pdftoppm 300 of the blank | convert -annotate values | convert -depth 16 | img2pdf")
         case("gs-pdfwrite-300", 300, "pdftk", via(lambda p: ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER",
                                                              "-sDEVICE=pdfwrite", "-sOutputFile=" + p, "IN"]), S(),
              "scan PDF (img2pdf) | gs -sDEVICE=pdfwrite")
@@ -713,7 +739,7 @@ class Realworld:
              "scan PDF (img2pdf) | mutool convert")
         case("rotate90-sideways-300", 300, "pdftk", rotate90, S(),
              "pdftk fill | pdftoppm 300 | pixels turned 90° | img2pdf | qpdf --rotate=+90 (shows upright)")
-        case("ocrmypdf-300", 300, "pdftk", ocrmypdf, S(), "scan PDF (img2pdf) | ocrmypdf (invisible text layer)")
+        case("ocrmypdf-300", 300, "magick", ocrmypdf, S(), "convert -annotate values on the blank | scan PDF (img2pdf) | ocrmypdf (invisible text layer)")
 
     # ------------------------------------------------------------ faxes
 
@@ -726,7 +752,7 @@ class Realworld:
             rec_box = {}
 
             def make(p, ydpi=ydpi, comp=comp, v=v, rng=rng):
-                im, rec = self.printed(v, 204, rng, fill=rng.choice(["pdftk", "pypdf"]), rotate=0, noise_amp=4)
+                im, rec = self.printed(v, 204, rng, fill=rng.choice(["pdftk", "pypdf", "magick"]), rotate=0, noise_amp=4)
                 rec_box.update(rec)
                 d = ImageDraw.Draw(im)
                 head = "%s 08:%02d   FRÅN: +46 8 %03d %02d %02d   %s   S. 01/01" % (
@@ -763,7 +789,7 @@ class Realworld:
             rec_box = {}
 
             def make(p):
-                im, rec = self.printed(v, dpi, rng, fill="pdftk", signed=signed, colour=True,
+                im, rec = self.printed(v, dpi, rng, fill="magick", signed=signed, colour=True,
                                        sig_colour=rng.choice(["black", "blue"]))
                 rec_box.update(rec)
                 im = edit(im, rng, dpi, v) or im
@@ -784,7 +810,7 @@ class Realworld:
                              (centre[0] + r.uniform(-120, 120), centre[1] + r.uniform(-15, 15)))
             scan_case("unsigned-stamp-%s-%d" % (colour, size), False, ed,
                       attack("unsigned", "signature_unclear", "unexplained_marks"),
-                      "pdftk fill | pdftoppm 300 | %s received-stamp %d pt in the signature box | img2pdf" % (colour, size))
+                      "pdftoppm 300 of the blank | convert -annotate values | %s received-stamp %d pt in the signature box | img2pdf" % (colour, size))
 
         def crease(im, r, dpi, v):
             k = dpi / 72.0
@@ -796,7 +822,7 @@ class Realworld:
             d.line(pts, fill=(g, g, g), width=r.choice([2, 3]))
             d.line([(x, y + 3) for x, y in pts], fill=(215, 215, 215), width=2)
         scan_case("unsigned-fold-crease", False, crease, attack("unsigned", "signature_unclear", "unexplained_marks"),
-                  "pdftk fill | pdftoppm 300 | grey fold crease across the signature box | img2pdf")
+                  "pdftoppm 300 of the blank | convert -annotate values | grey fold crease across the signature box | img2pdf")
 
         def streak(im, r, dpi, v):
             k = dpi / 72.0
@@ -806,7 +832,7 @@ class Realworld:
             d.rectangle([x, 0, x + r.randint(2, 4), im.size[1]], fill=(g, g, g))
         scan_case("unsigned-scanner-streak", False, streak,
                   attack("unsigned", "signature_unclear", "unexplained_marks"),
-                  "pdftk fill | pdftoppm 300 | vertical scanner-glass streak | img2pdf")
+                  "pdftoppm 300 of the blank | convert -annotate values | vertical scanner-glass streak | img2pdf")
 
         def beside(im, r, dpi, v):
             return stamp(im, dpi, r, ["INKOM", date(r).isoformat()], "red", 12,
@@ -817,13 +843,13 @@ class Realworld:
         rec_box = {}
 
         def make_beside(p):
-            im, rec = self.printed(v, 300, rng, fill="pdftk", signed=False, colour=True)
+            im, rec = self.printed(v, 300, rng, fill="magick", signed=False, colour=True)
             rec["signature"] = draw_signature(im, 300, self.tpl, rng, "blue", width_frac=0.6)
             rec_box.update(rec)
             im = beside(im, rng, 300, v)
             self.img2pdf([im.convert("RGB")], p, 300, "JPEG", 88)
         self.one(cls, "signed-stamp-beside", "pdf", make_beside, v, signed_ok(strict=False),
-                 "pdftk fill | pdftoppm 300 | signature + red INKOM stamp beside it | img2pdf", True, fmt="pdf",
+                 "pdftoppm 300 of the blank | convert -annotate values | signature + red INKOM stamp beside it | img2pdf", True, fmt="pdf",
                  encoding="stamp-beside", dpi=300, page_rec=rec_box)
 
         # Pixel edits on the scan itself.
@@ -834,7 +860,7 @@ class Realworld:
                  "-pointsize", str(int(70 * dpi / 72)), "-gravity", "center", "-annotate", "-35x-35+0+0", "OGILTIG", b])
             return Image.open(b).convert("RGB")
         scan_case("signed-ogiltig-across", True, ogiltig, attack("unexplained_marks"),
-                  "pdftk fill | pdftoppm 300 | signature | convert -annotate OGILTIG across the page | img2pdf")
+                  "pdftoppm 300 of the blank | convert -annotate values | signature | convert -annotate OGILTIG across the page | img2pdf")
 
         def strike(im, r, dpi, v):
             k = dpi / 72.0
@@ -846,7 +872,7 @@ class Realworld:
             d.line([((f["x"] + 2) * k, y - 3 * k), ((f["x"] + f["w"] * 0.6) * k, y + 2 * k)], fill=(20, 30, 120),
                    width=max(2, int(1.2 * k)))
         scan_case("signed-strike-through-orgnr", True, strike, attack("unexplained_marks", "low_confidence"),
-                  "pdftk fill | pdftoppm 300 | signature | a pen cross over the client's org. number | img2pdf")
+                  "pdftoppm 300 of the blank | convert -annotate values | signature | a pen cross over the client's org. number | img2pdf")
 
         # PDF edits over a correct signed scan: white-out + another value, white box over the signature, MAKULERAD.
         ph = self.tpl.page_h
@@ -970,7 +996,7 @@ class Realworld:
             v = self.values("stack%d" % i)
             rng = self.rng("stack%d" % i)
             signed = i not in unsigned_at
-            im, rec = self.printed(v, dpi, rng, fill=rng.choice(["pdftk", "pypdf", "pdftk-flatten"]), signed=signed,
+            im, rec = self.printed(v, dpi, rng, fill=rng.choice(["pdftk", "pypdf", "pdftk-flatten", "magick"]), signed=signed,
                                    rotate=round(rng.uniform(-1.5, 1.5), 2))
             doc = dict(signed_ok() if signed else unsigned_form())
             doc.update({"index": len(docs), "pages": [len(images) + 1], "values": v, "signed": signed})
