@@ -537,6 +537,21 @@ class Realworld:
             self.one(cls, label, "pdf", mk(v, self.rng("sig-" + label)), v, S(), tool, True, fmt="pdf",
                      encoding="born-digital")
 
+        # A signed fill edited later and saved as an incremental update (a new revision appended, as viewers
+        # save): the field's new /V is a UTF-16BE hex string, its old appearance dropped, NeedAppearances set.
+        v = self.values("incremental")
+        old_place = v["place"]
+        v["place"] = self.rng("incremental-place").choice([x for x in ms.PLACES if x != old_place])
+
+        def incremental(p, v=v, old_place=old_place):
+            first = self.tmp("pdf")
+            self.fill_pypdf({}, first, ink=self.rng("sig-incremental"), need_appearances=False,
+                            base=self.pdftk_tmp(dict(v, place=old_place)))
+            self.incremental_update(first, p, "place", v["place"])
+        self.one(cls, "incremental-update-hex", "pdf", incremental, v, S(),
+                 "pdftk fill + Ink | incremental update: place /V <FEFF...> (hex UTF-16BE), NeedAppearances", True,
+                 fmt="pdf", encoding="born-digital", note="the first revision says place %s" % old_place)
+
         # Appearance says one thing, /V another (a signed fill edited afterwards): never accepted.
         v = self.values("appearance-mismatch")
         other = self.values("appearance-mismatch-other")
@@ -553,6 +568,60 @@ class Realworld:
                  note="the page shows the values in `values`; /V holds %s" % json.dumps(
                      {k: other[k] for k in ("client_name", "client_orgnr", "client_subscription")},
                      ensure_ascii=False))
+
+    def incremental_update(self, base, out, field, value):
+        """Appends a revision to `base`: the field `field` with /V as a hex UTF-16BE string and no /AP, the
+        AcroForm with /NeedAppearances true; classic xref section with /Prev."""
+        from pypdf import PdfReader
+        from pypdf.generic import IndirectObject
+        with open(base, "rb") as f:
+            data = f.read()
+        r = PdfReader(base)
+        root_ref = r.trailer.raw_get("/Root")
+        target = next(ref for ref in r.trailer["/Root"]["/AcroForm"]["/Fields"] if ref.get_object()["/T"] == field)
+
+        def dict_bytes(d, override):
+            b = io.BytesIO()
+            b.write(b"<<")
+            for k, val in d.items():
+                if k in override:
+                    continue
+                b.write(b" " + k.encode() + b" ")
+                val.write_to_stream(b, None)
+            for k, raw in override.items():
+                if raw is not None:
+                    b.write(b" " + k.encode() + b" " + raw)
+            b.write(b" >>")
+            return b.getvalue()
+
+        objs = [(target.idnum, target.generation, dict_bytes(target.get_object(), {
+            "/V": b"<" + ("\ufeff" + value).encode("utf-16-be").hex().upper().encode() + b">", "/AP": None}))]
+        af = r.trailer["/Root"].raw_get("/AcroForm")
+        if isinstance(af, IndirectObject):
+            objs.append((af.idnum, af.generation, dict_bytes(af.get_object(), {"/NeedAppearances": b"true"})))
+        else:
+            af_bytes = dict_bytes(af, {"/NeedAppearances": b"true"})
+            root = r.trailer["/Root"]
+            objs.append((root_ref.idnum, root_ref.generation, dict_bytes(root, {"/AcroForm": af_bytes})))
+        prev = int(data[data.rindex(b"startxref") + 9:].split()[0])
+        out_b = io.BytesIO()
+        out_b.write(data if data.endswith(b"\n") else data + b"\n")
+        offsets = []
+        for num, gen, body in objs:
+            offsets.append((num, gen, out_b.tell()))
+            out_b.write(b"%d %d obj\n" % (num, gen) + body + b"\nendobj\n")
+        xref = out_b.tell()
+        out_b.write(b"xref\n0 1\n0000000000 65535 f \n")
+        for num, gen, off in sorted(offsets):
+            out_b.write(b"%d 1\n%010d %05d n \n" % (num, off, gen))
+        trailer = b"/Size %d /Root %d %d R /Prev %d" % (r.trailer["/Size"], root_ref.idnum, root_ref.generation, prev)
+        if "/ID" in r.trailer:
+            idb = io.BytesIO()
+            r.trailer.raw_get("/ID").write_to_stream(idb, None)
+            trailer += b" /ID " + idb.getvalue()
+        out_b.write(b"trailer\n<< " + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+        with open(out, "wb") as f:
+            f.write(out_b.getvalue())
 
     def pdftk_tmp(self, v):
         p = self.tmp("pdf")
@@ -572,7 +641,7 @@ class Realworld:
         return Image.open(stem + ".png")
 
     def printed(self, v, dpi, rng, fill="pdftk", signed=True, tool="pdftoppm", colour=False, rotate=None,
-                noise_amp=None, sig_colour=None):
+                noise_amp=None, sig_colour=None, inset=(4, 8)):
         """A fill printed and scanned: render, draw the signature, light noise and rotation."""
         src = self.tmp("pdf")
         if fill == "pdftk":
@@ -589,7 +658,8 @@ class Realworld:
         im.load()
         rec = {"render": tool, "fill": fill}
         if fill == "magick":
-            im, rec["typed"] = self.magick_typed(im, v, dpi, rng)
+            im, rec["typed"] = self.magick_typed(im, v, dpi, rng, inset)
+            rec["inset_pt"] = list(inset)
         if signed:
             rec["signature"] = draw_signature(im, dpi, self.tpl, rng, sig_colour or rng.choice(["black", "blue"])
                                               if im.mode == "RGB" else "black")
@@ -601,7 +671,7 @@ class Realworld:
         rec.update({"noise": amp, "rotation_deg": rot})
         return im, rec
 
-    def magick_typed(self, im, v, dpi, rng):
+    def magick_typed(self, im, v, dpi, rng, inset=(4, 8)):
         """The values typed onto the printed blank by ImageMagick (convert -annotate), 4-8 pt inside each box,
         the way a typewriter-style form program or a careful hand puts them."""
         k = dpi / 72.0
@@ -613,7 +683,7 @@ class Realworld:
                "-fill", "rgb(20,20,30)"]
         for name, value in v.items():
             box = self.tpl.fields[name]
-            x = (box["x"] + rng.uniform(4, 8)) * k
+            x = (box["x"] + rng.uniform(*inset)) * k
             y = (box["y"] + box["h"] / 2 + size * 0.36 + rng.uniform(-1, 1)) * k
             cmd += ["-annotate", "+%d+%d" % (x, y), value.replace("\\", "\\\\").replace("%", "%%")]
         run(cmd + [b])
@@ -651,7 +721,8 @@ class Realworld:
 
             def make(p):
                 im, rec = self.printed(v, dpi, rng, fill=fill, tool=kw.get("render", "pdftoppm"),
-                                       colour=kw.get("colour", False), rotate=kw.get("rotate"))
+                                       colour=kw.get("colour", False), rotate=kw.get("rotate"),
+                                       inset=kw.get("inset", (4, 8)))
                 rec_box.update(rec)
                 return wrap(im, p, dpi)
             self.one(cls, label, "pdf", make, v, expect, tool, True, fmt="pdf", encoding=label, dpi=dpi,
@@ -709,6 +780,13 @@ class Realworld:
         strict_accept = lambda: S(accepted_only=True)
         case("magick-typed-png-300", 300, "magick", png, strict_accept(),
              "pdftoppm 300 of the blank | convert -annotate values | signature | img2pdf PNG")
+        # Issue 14 item 5: text close to the box's left border must be read whole.
+        case("magick-inset-0.5-1pt-300", 300, "magick", png, S(strict=False, accepted_only=True),
+             "pdftoppm 300 of the blank | convert -annotate values 0.5-1 pt from the left border | img2pdf PNG",
+             inset=(0.5, 1.0))
+        case("magick-inset-2pt-300", 300, "magick", jpeg, S(strict=False, accepted_only=True),
+             "pdftoppm 300 of the blank | convert -annotate values 2 pt from the left border | img2pdf JPEG",
+             inset=(2.0, 2.2))
         case("img2pdf-png-300", 300, "pdftk", png, strict_accept(), "pdftk fill | pdftoppm 300 | signature | img2pdf PNG")
         case("img2pdf-jpeg-300", 300, "pdftk", jpeg, strict_accept(), "pdftk fill | pdftoppm 300 | img2pdf JPEG")
         case("tiff2pdf-g4-300", 300, "pdftk", lambda im, p, d: self.tiff2pdf(im, p, d, "g4"), strict_accept(),
