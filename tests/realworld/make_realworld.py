@@ -326,6 +326,7 @@ class Realworld:
         """Makes one single-form file: make(path) writes it (and may return a note)."""
         name = self.name(cls, label, ext)
         path = os.path.join(self.out, name)
+        t0 = time.time()
         try:
             got = make(path)
         except ToolMissing as e:
@@ -334,6 +335,8 @@ class Realworld:
             if os.path.exists(path):
                 os.remove(path)
             return None
+        if self.args.verbose:
+            print("make_realworld: %5.1f s %s" % (time.time() - t0, name), file=sys.stderr)
         if got:
             note = (note + "; " if note else "") + got
         doc = dict(expect)
@@ -1118,6 +1121,7 @@ def main(argv):
     p.add_argument("--seed", default=None, help="default: a fresh random seed (printed)")
     p.add_argument("--today", default=None, help="YYYY-MM-DD (default: today, UTC)")
     p.add_argument("--only", default=None, help="comma-separated classes: fill,print,fax,attack,stack")
+    p.add_argument("--verbose", action="store_true", help="the time each file took")
     a = p.parse_args(argv)
     a.seed = a.seed or secrets.token_hex(4)
     a.today = (datetime.date.fromisoformat(a.today) if a.today
