@@ -555,6 +555,14 @@ class Realworld:
                  "pdftk fill + Ink | incremental update: place /V <FEFF...> (hex UTF-16BE), NeedAppearances", True,
                  fmt="pdf", encoding="born-digital", note="the first revision says place %s" % old_place)
 
+        # Digitally signed (a CMS signature made by openssl, self-signed certificate): a person checks it.
+        v = self.values("digital-signature")
+        self.one(cls, "digitally-signed-openssl", "pdf", lambda p, v=v: self.sign_digitally(self.pdftk_tmp(v), p),
+                 v, {"expected_outcome": "review", "allowed_outcomes": ["review"], "expected_reasons": [],
+                     "must_not": ["accepted"], "strict": True, "reasons_any": ["signature_unverified"]},
+                 "pdftk fill | incremental update: /Sig adbe.pkcs7.detached by openssl cms (self-signed)", True,
+                 fmt="pdf", encoding="born-digital")
+
         # Appearance says one thing, /V another (a signed fill edited afterwards): never accepted.
         v = self.values("appearance-mismatch")
         other = self.values("appearance-mismatch-other")
@@ -625,6 +633,81 @@ class Realworld:
         out_b.write(b"trailer\n<< " + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref)
         with open(out, "wb") as f:
             f.write(out_b.getvalue())
+
+    def sign_digitally(self, base, out):
+        """Signs `base` in an incremental update: a /Sig dictionary (adbe.pkcs7.detached, a CMS signature by
+        `openssl cms` over the ByteRange, self-signed certificate) as /V of the signature field."""
+        if not have("openssl"):
+            raise ToolMissing("openssl not installed")
+        from pypdf import PdfReader
+        key, cert = self.tmp("pem"), self.tmp("pem")
+        run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "30",
+             "-subj", "/CN=Karin Testsson/O=Exempel AB/C=SE"])
+        with open(base, "rb") as f:
+            data = f.read()
+        r = PdfReader(base)
+        root_ref = r.trailer.raw_get("/Root")
+        acro = r.trailer["/Root"]["/AcroForm"]
+        sig_field = next(ref for ref in acro["/Fields"] if ref.get_object().get("/FT") == "/Sig")
+        size = int(r.trailer["/Size"])
+        sig_num = size
+
+        def ser(obj):
+            b = io.BytesIO()
+            obj.write_to_stream(b, None)
+            return b.getvalue()
+
+        def dict_with(d, extra):
+            return b"<<" + b"".join(b" " + k.encode() + b" " + ser(val) for k, val in d.items() if k not in extra) + \
+                b"".join(b" " + k.encode() + b" " + raw for k, raw in extra.items()) + b" >>"
+
+        placeholder_len = 8192
+        br_placeholder = b"/ByteRange [0 0000000000 0000000000 0000000000]"
+        sig_obj = (b"<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached " + br_placeholder +
+                   b" /Contents <" + b"0" * placeholder_len + b"> /M (D:%s) /Name (Karin Testsson) /Reason "
+                   b"(Godk\\344nner kopplingen) >>" % self.today.strftime("%Y%m%d120000Z").encode())
+        objs = [(sig_field.idnum, sig_field.generation, dict_with(sig_field.get_object(), {"/V": b"%d 0 R" % sig_num}))]
+        af = r.trailer["/Root"].raw_get("/AcroForm")
+        from pypdf.generic import IndirectObject
+        if isinstance(af, IndirectObject):
+            objs.append((af.idnum, af.generation, dict_with(af.get_object(), {"/SigFlags": b"3"})))
+        else:
+            objs.append((root_ref.idnum, root_ref.generation,
+                         dict_with(r.trailer["/Root"], {"/AcroForm": dict_with(af, {"/SigFlags": b"3"})})))
+        objs.append((sig_num, 0, sig_obj))
+        prev = int(data[data.rindex(b"startxref") + 9:].split()[0])
+        buf = io.BytesIO()
+        buf.write(data if data.endswith(b"\n") else data + b"\n")
+        offsets = []
+        for num, gen, body in objs:
+            offsets.append((num, gen, buf.tell()))
+            buf.write(b"%d %d obj\n" % (num, gen) + body + b"\nendobj\n")
+        xref = buf.tell()
+        buf.write(b"xref\n0 1\n0000000000 65535 f \n")
+        for num, gen, off in sorted(offsets):
+            buf.write(b"%d 1\n%010d %05d n \n" % (num, off, gen))
+        trailer = b"/Size %d /Root %d %d R /Prev %d" % (size + 1, root_ref.idnum, root_ref.generation, prev)
+        if "/ID" in r.trailer:
+            trailer += b" /ID " + ser(r.trailer.raw_get("/ID"))
+        buf.write(b"trailer\n<< " + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+        pdf = bytearray(buf.getvalue())
+        c0 = pdf.rindex(b"/Contents <") + len(b"/Contents ")
+        c1 = c0 + placeholder_len + 2
+        br = b"/ByteRange [0 %010d %010d %010d]" % (c0, c1, len(pdf) - c1)
+        i = pdf.rindex(br_placeholder)
+        pdf[i:i + len(br)] = br
+        signed_part = self.tmp("bin")
+        with open(signed_part, "wb") as f:
+            f.write(bytes(pdf[:c0]) + bytes(pdf[c1:]))
+        der = self.tmp("der")
+        run(["openssl", "cms", "-sign", "-binary", "-in", signed_part, "-signer", cert, "-inkey", key, "-outform",
+             "DER", "-out", der, "-md", "sha256", "-nosmimecap"])
+        with open(der, "rb") as f:
+            h = f.read().hex().encode()
+        assert len(h) <= placeholder_len, "CMS signature larger than its placeholder"
+        pdf[c0 + 1:c0 + 1 + len(h)] = h
+        with open(out, "wb") as f:
+            f.write(bytes(pdf))
 
     def pdftk_tmp(self, v):
         p = self.tmp("pdf")
