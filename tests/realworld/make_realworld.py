@@ -489,6 +489,8 @@ class Realworld:
                  "pdftk fill | qpdf --encrypt '' owner 40"),
                 ("qpdf-rc4-128", ["--allow-weak-crypto", "--encrypt", "", "owner", "128", "--use-aes=n"],
                  "pdftk fill | qpdf --encrypt '' owner 128 (RC4)"),
+                ("qpdf-aes-128", ["--encrypt", "", "owner", "128", "--use-aes=y"],
+                 "pdftk fill | qpdf --encrypt '' owner 128 --use-aes=y"),
                 ("qpdf-aes-256", ["--encrypt", "", "owner", "256"], "pdftk fill | qpdf --encrypt '' owner 256")]:
             v = self.values(label)
             self.one(cls, label, "pdf", qpdf_of(v, args), v, U(), tool, False, fmt="pdf", encoding="born-digital")
