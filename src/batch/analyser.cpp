@@ -2,6 +2,7 @@
 
 #include "align/align.hpp"
 #include "marks/marks.hpp"
+#include "validate/appearance.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -62,7 +63,8 @@ FileAnalysis Analyser::analyse(std::string_view bytes) {
             r.rendered.push_back(p->rendered);
         }
         file.pages = 1;
-        file.forms.push_back(analyse_born_digital(r));
+        auto form = analyse_born_digital(r, file);
+        if (form.form_index > 0) file.forms.push_back(std::move(form));
     } else {
         file.pages = src.page_count();
         for (int i = 0; i < src.page_count(); ++i) {
@@ -89,7 +91,8 @@ FileAnalysis Analyser::analyse(std::string_view bytes) {
 
 // One page: a form (returned with form_index 1), or an ignored page
 // (recorded in `file`, returned with form_index 0).
-FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, FileAnalysis& file) {
+FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, FileAnalysis& file,
+                                  const raster::Raster* digital) {
     FormResult form;
     form.page = page_no;
     auto t0 = std::chrono::steady_clock::now();
@@ -125,11 +128,19 @@ FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, File
         form.page_preview = align::extract_zone(al.reduced.empty() ? page : al.reduced, al.reduced_transform(), whole,
                                                 m_settings.preview_px_per_pt);
         if (!al.from_qr_only) find_unexplained_marks(form);
+        if (digital) {  // a filled PDF: the values it holds against what its page shows
+            auto rec = validate::reconcile_appearance(form.reading, digital->form_fields);
+            form.reading = std::move(rec.reading);
+            form.reading.digital_signature_value = digital->signature_value_present;
+            form.page_failures = std::move(rec.failures);
+            if (auto it = digital->form_fields.find("reference_code"); it != digital->form_fields.end() && !form.reference_code)
+                form.reference_code = it->second;
+        }
     }
     auto t2 = std::chrono::steady_clock::now();
     validate_and_decide(form, al.registered, al.from_qr_only);
     file.times.validate_ms += ms_since(t2);
-    if (al.registered && form.outcome == core::Outcome::review) {
+    if (al.registered && !digital && form.outcome == core::Outcome::review) {
         auto t3 = std::chrono::steady_clock::now();
         reread_doubtful_fields(form, page, al.transform, al.from_qr_only);
         file.times.read_ms += ms_since(t3);
@@ -151,8 +162,19 @@ void Analyser::find_unexplained_marks(FormResult& form) const {
     for (auto& r : ev.regions) form.unexplained.push_back({r.box.x, r.box.y, r.box.w, r.box.h, r.kind, r.near});
 }
 
-FormResult Analyser::analyse_born_digital(const raster::Raster& r) {
+// A filled PDF: its rendered page is read like a scan (the signature box is
+// judged on what the page shows, the marks found, the values read as printed),
+// then the field values are reconciled with what the page shows
+// (validate/appearance.hpp): a value is taken as typed only when the page
+// shows it too. No rereads: the values are typed, not read.
+FormResult Analyser::analyse_born_digital(const raster::Raster& r, FileAnalysis& file) {
+    if (!r.pages.empty()) {
+        FormResult form = analyse_page(r.pages.front(), 1, file, &r);
+        if (form.form_index > 0) return form;
+        file.ignored.pop_back();  // not a page of the form as rendered: judged from the values alone below
+    }
     FormResult form;
+    form.page = 1;
     form.reading.born_digital = true;
     form.reading.digital_signature_value = r.signature_value_present;
     for (auto& f : m_template.fields) {
@@ -167,10 +189,16 @@ FormResult Analyser::analyse_born_digital(const raster::Raster& r) {
         form.reading.fields.push_back(std::move(fr));
     }
     if (auto it = r.form_fields.find("reference_code"); it != r.form_fields.end()) form.reference_code = it->second;
-    // Read from the file itself: there is no registration to doubt.
-    form.residual_mm = 0;
-    form.marks_found = 4;
+    // The page did not show the form (no marks where a viewer draws them):
+    // the values are checked, but nothing drawn was seen — the signature is
+    // not judged (validate: unsigned unless a digital signature value), and a
+    // person looks at it (registration_failed) whatever the values say.
+    form.marks_found = 0;
     validate_and_decide(form, true, false);
+    if (form.outcome == core::Outcome::accepted) {
+        form.outcome = core::Outcome::review;
+        form.reasons.push_back(std::string(core::reason::registration_failed));
+    }
     return form;
 }
 
@@ -182,6 +210,7 @@ void Analyser::validate_and_decide(FormResult& form, bool registered, bool from_
     ev.unexplained_marks = !form.unexplained.empty();
     if (registered) {
         auto v = validate::validate_form(form.reading, form.reference_code, *m_registry, m_rules, m_settings.thresholds, m_clock);
+        v.failures.insert(v.failures.end(), form.page_failures.begin(), form.page_failures.end());
         for (auto& f : v.failures)
             (f.severity == validate::Severity::reject ? ev.reject_reasons : ev.review_reasons).push_back(f.code);
         form.failures = std::move(v.failures);

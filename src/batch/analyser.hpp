@@ -40,8 +40,10 @@ public:
     FileAnalysis analyse(std::string_view bytes);
 
 private:
-    FormResult analyse_page(const core::GrayImage& page, int page_no, FileAnalysis& file);
-    FormResult analyse_born_digital(const raster::Raster& r);
+    // `digital`: the file's AcroForm values when the page is a filled PDF's rendered page.
+    FormResult analyse_page(const core::GrayImage& page, int page_no, FileAnalysis& file,
+                            const raster::Raster* digital = nullptr);
+    FormResult analyse_born_digital(const raster::Raster& r, FileAnalysis& file);
     void find_unexplained_marks(FormResult& form) const;
     void validate_and_decide(FormResult& form, bool registered, bool from_qr_only);
     void reread_doubtful_fields(FormResult& form, const core::GrayImage& page, const align::Similarity& transform,

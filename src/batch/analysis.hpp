@@ -34,6 +34,9 @@ struct FormResult {
     std::vector<std::string> reasons;
     core::FormReading reading;
     std::vector<validate::Failure> failures;
+    // Found on the page itself before validation (a filled PDF whose values
+    // differ from what its page shows); added to `failures` by every validation.
+    std::vector<validate::Failure> page_failures;
     std::map<std::string, std::string> values;  // normalised where valid
     std::optional<std::string> reference_code;
     std::optional<std::int64_t> bureau_id, client_id;

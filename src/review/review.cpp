@@ -28,7 +28,8 @@ using Poco::JSON::Object;
 
 bool settled_by_review(std::string_view code) {
     return code == core::reason::low_confidence || code == core::reason::registration_residual ||
-           code == core::reason::registration_failed || code == core::reason::rescan_differs;
+           code == core::reason::registration_failed || code == core::reason::rescan_differs ||
+           code == core::reason::appearance_mismatch;
 }
 
 bool blocks_approval(std::string_view code, std::string_view field) {
