@@ -97,6 +97,11 @@ def attack(*reasons_any):
 
 # ---------------------------------------------------------------- drawing
 
+def pnm_ext(im):
+    """The uncompressed format for an intermediate file handed to another tool (fast to write and read)."""
+    return "pgm" if im.mode == "L" else "ppm"
+
+
 def font(name, px):
     return ImageFont.truetype(os.path.join(FONT_DIR, name), max(6, int(px)))
 
@@ -765,7 +770,7 @@ class Realworld:
         k = dpi / 72.0
         face = rng.choice(["DejaVuSans.ttf", "DejaVuSerif.ttf", "DejaVuSansMono.ttf", "DejaVuSansCondensed.ttf"])
         size = self.tpl.value_size * rng.uniform(0.9, 1.05)
-        a, b = self.tmp("png"), self.tmp("png")
+        a, b = self.tmp(pnm_ext(im)), self.tmp(pnm_ext(im))
         im.save(a)
         cmd = ["convert", a, "-font", os.path.join(FONT_DIR, face), "-pointsize", "%.1f" % (size * k),
                "-fill", "rgb(20,20,30)"]
@@ -786,7 +791,7 @@ class Realworld:
             if fmt == "JPEG":
                 im.save(p, "JPEG", quality=quality, dpi=(dpi, dpi))
             else:
-                im.save(p, "PNG", dpi=(dpi, dpi))
+                im.save(p, "PNG", dpi=(dpi, dpi), compress_level=1)
             paths.append(p)
         run(["img2pdf", *extra, "-o", out] + paths)
 
@@ -820,15 +825,15 @@ class Realworld:
         png = lambda im, p, dpi: self.img2pdf([im], p, dpi, "PNG")
 
         def cmyk(im, p, dpi):
-            a, b = self.tmp("png"), self.tmp("jpg")
-            im.convert("RGB").save(a, dpi=(dpi, dpi))
+            a, b = self.tmp("ppm"), self.tmp("jpg")
+            im.convert("RGB").save(a)
             run(["convert", a, "-colorspace", "CMYK", "-quality", "88", "-density", str(dpi), "-units",
                  "PixelsPerInch", b])
             run(["img2pdf", "-o", p, b])
 
         def jp2(im, p, dpi):
-            a, b = self.tmp("png"), self.tmp("jp2")
-            im.save(a, dpi=(dpi, dpi))
+            a, b = self.tmp(pnm_ext(im)), self.tmp("jp2")
+            im.save(a)
             run(["convert", a, "-quality", "40", b])
             run(["img2pdf", "--pagesize", "A4", "-o", p, b])
 
@@ -838,8 +843,8 @@ class Realworld:
             run(["img2pdf", "-o", p, a])
 
         def png16(im, p, dpi):
-            a, b = self.tmp("png"), self.tmp("png")
-            im.save(a, dpi=(dpi, dpi))
+            a, b = self.tmp(pnm_ext(im)), self.tmp("png")
+            im.save(a)
             run(["convert", a, "-depth", "16", "-define", "png:bit-depth=16", "-density", str(dpi), "-units",
                  "PixelsPerInch", "PNG48:" + b if im.mode == "RGB" else b])
             run(["img2pdf", "-o", p, b])
@@ -1020,7 +1025,7 @@ class Realworld:
 
         # Pixel edits on the scan itself.
         def ogiltig(im, r, dpi, v):
-            a, b = self.tmp("png"), self.tmp("png")
+            a, b = self.tmp(pnm_ext(im)), self.tmp(pnm_ext(im))
             im.save(a)
             run(["convert", a, "-fill", "rgba(200,20,20,0.8)", "-font", os.path.join(FONT_DIR, "DejaVuSans-Bold.ttf"),
                  "-pointsize", str(int(70 * dpi / 72)), "-gravity", "center", "-annotate", "-35x-35+0+0", "OGILTIG", b])
