@@ -32,47 +32,33 @@ usage: make_realworld.py --out DIR [--seed S] [--today YYYY-MM-DD] [--registry F
 
 import argparse
 import datetime
-import io
 import json
 import math
 import os
 import random
 import secrets
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
 import make_scans as ms  # noqa: E402  (Registry, Template, noise, sha256: the same draws and truth format)
+sys.path.insert(0, HERE)
+import rw_pdf  # noqa: E402
+from rw_draw import (FONT_DIR, draw_signature, font, pnm_ext, signature_png, signature_strokes,  # noqa: E402
+                     stamp)
+from rw_pdf import overlay_pdf, pdf_string, win_ansi  # noqa: E402
+from rw_tools import ToolMissing, have, run  # noqa: E402
 
 BLANK = os.path.join(ROOT, "forms", "linkage-form-v1.pdf")
 PDFLIB_FILL = os.path.join(HERE, "pdflib_fill.js")
-FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 FIELDS = ["bureau_name", "bureau_orgnr", "client_name", "client_orgnr", "client_subscription",
           "signer_name", "signer_email", "place", "date"]
 ACCEPT_INFO = ms.ACCEPT_INFO + ["low_confidence"]
-
-
-class ToolMissing(Exception):
-    pass
-
-
-def run(cmd, **kw):
-    r = subprocess.run(cmd, capture_output=True, **kw)
-    if r.returncode != 0:
-        raise RuntimeError("%s failed (%d): %s" % (" ".join(map(str, cmd)), r.returncode,
-                                                   (r.stderr or b"").decode(errors="replace")[-800:]))
-    return r
-
-
-def have(tool):
-    return shutil.which(tool) is not None
 
 
 # ---------------------------------------------------------------- expectations
@@ -93,182 +79,6 @@ def unsigned_form():
 def attack(*reasons_any):
     return {"expected_outcome": "review", "allowed_outcomes": ["review", "rejected"], "expected_reasons": [],
             "must_not": ["accepted"], "strict": True, "reasons_any": list(reasons_any)}
-
-
-# ---------------------------------------------------------------- drawing
-
-def font(name, px):
-    return ImageFont.truetype(os.path.join(FONT_DIR, name), max(6, int(px)))
-
-
-def bezier(p0, p1, p2, p3, n=24):
-    pts = []
-    for i in range(n + 1):
-        t = i / n
-        a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t ** 3
-        pts.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0], a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
-    return pts
-
-
-def signature_strokes(rng, box_w, box_h):
-    """Handwriting-like strokes in points inside a box (origin top-left): chains of
-    cubic Bézier segments with loops and direction changes, a capital, maybe an underline."""
-    strokes = []
-    x = rng.uniform(0.06, 0.3) * box_w
-    base = box_h * rng.uniform(0.55, 0.7)
-    xh = box_h * rng.uniform(0.15, 0.26)     # x-height
-    slant = rng.uniform(0.1, 0.45)
-    for word in range(rng.randint(1, 2)):
-        # The capital: a tall stroke up and a loop back.
-        top = base - xh * rng.uniform(2.0, 2.8)
-        cap = bezier((x, base), (x + xh * slant * 2, top - xh * 0.3), (x + xh * 1.8, top + xh * 0.2),
-                     (x + xh * 0.6, base - xh * 0.9))
-        cap += bezier(cap[-1], (x - xh * 0.2, base - xh * 0.4), (x + xh * 0.6, base + xh * 0.3),
-                      (x + xh * 1.2, base - xh * 0.2))[1:]
-        pts = cap
-        cx = x + xh * 1.2
-        for _ in range(rng.randint(4, 8)):
-            w = xh * rng.uniform(0.7, 1.4)
-            hgt = xh * rng.choice([1.0, 1.0, 1.0, 1.9, -1.1])  # ascender / descender now and then
-            p0 = pts[-1]
-            if rng.random() < 0.5:      # a loop: the path goes back on itself
-                seg = bezier(p0, (cx + w * 0.9 + hgt * slant, base - hgt * 1.1), (cx - w * 0.3, base - hgt),
-                             (cx + w * 0.7, base))
-            else:                        # an arch
-                seg = bezier(p0, (cx + w * 0.2 + hgt * slant, base - hgt * 1.2),
-                             (cx + w * 0.8 + hgt * slant, base - hgt * 1.2), (cx + w, base + rng.uniform(-1, 1)))
-            pts += seg[1:]
-            cx += w
-        strokes.append(pts)
-        x = cx + xh * rng.uniform(0.8, 1.6)
-        if x > box_w * 0.8:
-            break
-    if rng.random() < 0.6:                # a flourish under the name
-        y = base + xh * rng.uniform(0.5, 0.9)
-        x0, x1 = strokes[0][0][0] - xh * 0.3, max(p[0] for s in strokes for p in s)
-        strokes.append(bezier((x0, y + 2), (x0 + (x1 - x0) * 0.3, y - 3), (x0 + (x1 - x0) * 0.7, y + 4), (x1, y - 1)))
-    # Keep inside the box.
-    clipped = []
-    for s in strokes:
-        clipped.append([(min(max(px, 2), box_w - 2), min(max(py, 2), box_h - 2)) for px, py in s])
-    return clipped
-
-
-def ink_colour(rng, colour):
-    if colour == "blue":
-        return (rng.randint(15, 40), rng.randint(25, 55), rng.randint(110, 170))
-    g = rng.randint(10, 90)
-    return (g, g, g)
-
-
-def draw_signature(im, dpi, tpl, rng, colour="black", offset=(0.0, 0.0), width_frac=1.0):
-    """Draws a signature into the signature box of a page image at dpi."""
-    k = dpi / 72.0
-    s = tpl.signature
-    strokes = signature_strokes(rng, s["w"] * width_frac, s["h"])
-    pen = max(1, int(round(rng.uniform(0.6, 1.6) * k)))
-    ink = ink_colour(rng, colour)
-    fill = ink if im.mode == "RGB" else int(sum(ink) / 3)
-    d = ImageDraw.Draw(im)
-    for st in strokes:
-        pts = [((s["x"] + offset[0] + x) * k, (s["y"] + offset[1] + y) * k) for x, y in st]
-        d.line(pts, fill=fill, width=pen, joint="curve")
-    return {"pen_px": pen, "ink": list(ink), "strokes": len(strokes)}
-
-
-def signature_png(path, tpl, rng, dpi=200):
-    """A transparent PNG of the signature box holding a drawn signature (for pdf-lib drawImage)."""
-    s = tpl.signature
-    k = dpi / 72.0
-    im = Image.new("RGBA", (int(s["w"] * k), int(s["h"] * k)), (255, 255, 255, 0))
-    strokes = signature_strokes(rng, s["w"], s["h"])
-    ink = ink_colour(rng, rng.choice(["black", "blue"])) + (255,)
-    pen = max(1, int(round(rng.uniform(0.7, 1.5) * k)))
-    d = ImageDraw.Draw(im)
-    for st in strokes:
-        d.line([(x * k, y * k) for x, y in st], fill=ink, width=pen, joint="curve")
-    im.save(path)
-    return [s["x"], tpl.page_h - s["y"] - s["h"], s["w"], s["h"]]
-
-
-def stamp(im, dpi, rng, text_lines, colour, size_pt, centre_pt, angle=None):
-    """A rubber stamp: double frame, bold capitals, uneven ink, slightly turned."""
-    k = dpi / 72.0
-    f = font("DejaVuSans-Bold.ttf", size_pt * k)
-    pad = size_pt * 0.45 * k
-    widths = [f.getlength(t) for t in text_lines]
-    w = int(max(widths) + 2 * pad)
-    line_h = size_pt * 1.2 * k
-    h = int(len(text_lines) * line_h + 2 * pad)
-    layer = Image.new("L", (w + 8, h + 8), 0)
-    d = ImageDraw.Draw(layer)
-    lw = max(1, int(size_pt * 0.12 * k))
-    d.rectangle([2, 2, w + 4, h + 4], outline=255, width=lw)
-    d.rectangle([2 + 2 * lw, 2 + 2 * lw, w + 4 - 2 * lw, h + 4 - 2 * lw], outline=255, width=max(1, lw // 2))
-    for i, t in enumerate(text_lines):
-        d.text(((w + 8 - widths[i]) / 2, pad + 4 + i * line_h), t, font=f, fill=255)
-    # Uneven ink: holes where the rubber did not touch.
-    holes = Image.frombytes("L", layer.size, rng.randbytes(layer.size[0] * layer.size[1]))
-    holes = holes.filter(ImageFilter.GaussianBlur(1.2)).point(lambda v: 0 if v < 118 else 255)
-    from PIL import ImageChops
-    layer = ImageChops.multiply(layer, holes)
-    layer = layer.rotate(angle if angle is not None else rng.uniform(-8, 8), expand=True,
-                         resample=Image.Resampling.BICUBIC)
-    rgb = {"red": (200, 30, 40), "blue": (30, 60, 170), "grey": (110, 110, 110)}[colour]
-    if im.mode != "RGB":
-        im = im.convert("RGB")
-    ink = Image.new("RGB", layer.size, rgb)
-    cx, cy = centre_pt
-    im.paste(ink, (int(cx * k - layer.size[0] / 2), int(cy * k - layer.size[1] / 2)), layer.point(lambda v: v * 0.85))
-    return im
-
-
-# ---------------------------------------------------------------- PDF pieces
-
-def pdf_string(text):
-    """A PDF literal string: PDFDocEncoding/Latin-1 when it fits, else UTF-16BE with BOM."""
-    try:
-        raw = text.encode("latin-1")
-    except UnicodeEncodeError:
-        raw = b"\xfe\xff" + text.encode("utf-16-be")
-    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
-
-
-def overlay_pdf(path, page_w, page_h, ops, fonts=("Helvetica",)):
-    """A one-page PDF whose content stream is `ops` (bytes), with /F1.. as the standard fonts named."""
-    objs = []
-
-    def add(b):
-        objs.append(b)
-        return len(objs)
-
-    content = add(b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream")
-    fobjs = [add(b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>" % f.encode())
-             for f in fonts]
-    res = b"<< /Font << " + b" ".join(b"/F%d %d 0 R" % (i + 1, o) for i, o in enumerate(fobjs)) + b" >> " \
-        b"/ExtGState << /GS1 << /Type /ExtGState /ca 0.85 /CA 0.85 >> >> >>"
-    pages = len(objs) + 2
-    page = add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Resources %s /Contents %d 0 R >>"
-               % (pages, page_w, page_h, res, content))
-    add(b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % page)
-    cat = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages)
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offs = []
-    for i, b in enumerate(objs):
-        offs.append(out.tell())
-        out.write(b"%d 0 obj\n" % (i + 1) + b + b"\nendobj\n")
-    x = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for o in offs:
-        out.write(b"%010d 00000 n \n" % o)
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, cat, x))
-    with open(path, "wb") as f:
-        f.write(out.getvalue())
-
-
-def win_ansi(text):
-    return pdf_string(text) if all(ord(c) < 256 for c in text) else pdf_string(text.encode("ascii", "replace").decode())
 
 
 # ---------------------------------------------------------------- the generator
@@ -451,7 +261,6 @@ class Realworld:
     def fill_born_digital(self):
         cls = "fill"
         U = unsigned_form
-        rng = lambda s: self.rng(s)
 
         def pdftk(how):
             return lambda v: (lambda p: self.fill_pdftk(v, p, how))
@@ -552,14 +361,14 @@ class Realworld:
             first = self.tmp("pdf")
             self.fill_pypdf({}, first, ink=self.rng("sig-incremental"), need_appearances=False,
                             base=self.pdftk_tmp(dict(v, place=old_place)))
-            self.incremental_update(first, p, "place", v["place"])
+            rw_pdf.incremental_update(first, p, "place", v["place"])
         self.one(cls, "incremental-update-hex", "pdf", incremental, v, S(),
                  "pdftk fill + Ink | incremental update: place /V <FEFF...> (hex UTF-16BE), NeedAppearances", True,
                  fmt="pdf", encoding="born-digital", note="the first revision says place %s" % old_place)
 
         # Digitally signed (a CMS signature made by openssl, self-signed certificate): a person checks it.
         v = self.values("digital-signature")
-        self.one(cls, "digitally-signed-openssl", "pdf", lambda p, v=v: self.sign_digitally(self.pdftk_tmp(v), p),
+        self.one(cls, "digitally-signed-openssl", "pdf", lambda p, v=v: rw_pdf.sign_digitally(self.pdftk_tmp(v), p, self.tmp, self.today),
                  v, {"expected_outcome": "review", "allowed_outcomes": ["review"], "expected_reasons": [],
                      "must_not": ["accepted"], "strict": True, "reasons_any": ["signature_unverified"]},
                  "pdftk fill | incremental update: /Sig adbe.pkcs7.detached by openssl cms (self-signed)", True,
@@ -581,135 +390,6 @@ class Realworld:
                  note="the page shows the values in `values`; /V holds %s" % json.dumps(
                      {k: other[k] for k in ("client_name", "client_orgnr", "client_subscription")},
                      ensure_ascii=False))
-
-    def incremental_update(self, base, out, field, value):
-        """Appends a revision to `base`: the field `field` with /V as a hex UTF-16BE string and no /AP, the
-        AcroForm with /NeedAppearances true; classic xref section with /Prev."""
-        from pypdf import PdfReader
-        from pypdf.generic import IndirectObject
-        with open(base, "rb") as f:
-            data = f.read()
-        r = PdfReader(base)
-        root_ref = r.trailer.raw_get("/Root")
-        target = next(ref for ref in r.trailer["/Root"]["/AcroForm"]["/Fields"] if ref.get_object()["/T"] == field)
-
-        def dict_bytes(d, override):
-            b = io.BytesIO()
-            b.write(b"<<")
-            for k, val in d.items():
-                if k in override:
-                    continue
-                b.write(b" " + k.encode() + b" ")
-                val.write_to_stream(b, None)
-            for k, raw in override.items():
-                if raw is not None:
-                    b.write(b" " + k.encode() + b" " + raw)
-            b.write(b" >>")
-            return b.getvalue()
-
-        objs = [(target.idnum, target.generation, dict_bytes(target.get_object(), {
-            "/V": b"<" + ("\ufeff" + value).encode("utf-16-be").hex().upper().encode() + b">", "/AP": None}))]
-        af = r.trailer["/Root"].raw_get("/AcroForm")
-        if isinstance(af, IndirectObject):
-            objs.append((af.idnum, af.generation, dict_bytes(af.get_object(), {"/NeedAppearances": b"true"})))
-        else:
-            af_bytes = dict_bytes(af, {"/NeedAppearances": b"true"})
-            root = r.trailer["/Root"]
-            objs.append((root_ref.idnum, root_ref.generation, dict_bytes(root, {"/AcroForm": af_bytes})))
-        prev = int(data[data.rindex(b"startxref") + 9:].split()[0])
-        out_b = io.BytesIO()
-        out_b.write(data if data.endswith(b"\n") else data + b"\n")
-        offsets = []
-        for num, gen, body in objs:
-            offsets.append((num, gen, out_b.tell()))
-            out_b.write(b"%d %d obj\n" % (num, gen) + body + b"\nendobj\n")
-        xref = out_b.tell()
-        out_b.write(b"xref\n0 1\n0000000000 65535 f \n")
-        for num, gen, off in sorted(offsets):
-            out_b.write(b"%d 1\n%010d %05d n \n" % (num, off, gen))
-        trailer = b"/Size %d /Root %d %d R /Prev %d" % (r.trailer["/Size"], root_ref.idnum, root_ref.generation, prev)
-        if "/ID" in r.trailer:
-            idb = io.BytesIO()
-            r.trailer.raw_get("/ID").write_to_stream(idb, None)
-            trailer += b" /ID " + idb.getvalue()
-        out_b.write(b"trailer\n<< " + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref)
-        with open(out, "wb") as f:
-            f.write(out_b.getvalue())
-
-    def sign_digitally(self, base, out):
-        """Signs `base` in an incremental update: a /Sig dictionary (adbe.pkcs7.detached, a CMS signature by
-        `openssl cms` over the ByteRange, self-signed certificate) as /V of the signature field."""
-        if not have("openssl"):
-            raise ToolMissing("openssl not installed")
-        from pypdf import PdfReader
-        key, cert = self.tmp("pem"), self.tmp("pem")
-        run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "30",
-             "-subj", "/CN=Karin Testsson/O=Exempel AB/C=SE"])
-        with open(base, "rb") as f:
-            data = f.read()
-        r = PdfReader(base)
-        root_ref = r.trailer.raw_get("/Root")
-        acro = r.trailer["/Root"]["/AcroForm"]
-        sig_field = next(ref for ref in acro["/Fields"] if ref.get_object().get("/FT") == "/Sig")
-        size = int(r.trailer["/Size"])
-        sig_num = size
-
-        def ser(obj):
-            b = io.BytesIO()
-            obj.write_to_stream(b, None)
-            return b.getvalue()
-
-        def dict_with(d, extra):
-            return b"<<" + b"".join(b" " + k.encode() + b" " + ser(val) for k, val in d.items() if k not in extra) + \
-                b"".join(b" " + k.encode() + b" " + raw for k, raw in extra.items()) + b" >>"
-
-        placeholder_len = 8192
-        br_placeholder = b"/ByteRange [0 0000000000 0000000000 0000000000]"
-        sig_obj = (b"<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached " + br_placeholder +
-                   b" /Contents <" + b"0" * placeholder_len + b"> /M (D:%s) /Name (Karin Testsson) /Reason "
-                   b"(Godk\\344nner kopplingen) >>" % self.today.strftime("%Y%m%d120000Z").encode())
-        objs = [(sig_field.idnum, sig_field.generation, dict_with(sig_field.get_object(), {"/V": b"%d 0 R" % sig_num}))]
-        af = r.trailer["/Root"].raw_get("/AcroForm")
-        from pypdf.generic import IndirectObject
-        if isinstance(af, IndirectObject):
-            objs.append((af.idnum, af.generation, dict_with(af.get_object(), {"/SigFlags": b"3"})))
-        else:
-            objs.append((root_ref.idnum, root_ref.generation,
-                         dict_with(r.trailer["/Root"], {"/AcroForm": dict_with(af, {"/SigFlags": b"3"})})))
-        objs.append((sig_num, 0, sig_obj))
-        prev = int(data[data.rindex(b"startxref") + 9:].split()[0])
-        buf = io.BytesIO()
-        buf.write(data if data.endswith(b"\n") else data + b"\n")
-        offsets = []
-        for num, gen, body in objs:
-            offsets.append((num, gen, buf.tell()))
-            buf.write(b"%d %d obj\n" % (num, gen) + body + b"\nendobj\n")
-        xref = buf.tell()
-        buf.write(b"xref\n0 1\n0000000000 65535 f \n")
-        for num, gen, off in sorted(offsets):
-            buf.write(b"%d 1\n%010d %05d n \n" % (num, off, gen))
-        trailer = b"/Size %d /Root %d %d R /Prev %d" % (size + 1, root_ref.idnum, root_ref.generation, prev)
-        if "/ID" in r.trailer:
-            trailer += b" /ID " + ser(r.trailer.raw_get("/ID"))
-        buf.write(b"trailer\n<< " + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref)
-        pdf = bytearray(buf.getvalue())
-        c0 = pdf.rindex(b"/Contents <") + len(b"/Contents ")
-        c1 = c0 + placeholder_len + 2
-        br = b"/ByteRange [0 %010d %010d %010d]" % (c0, c1, len(pdf) - c1)
-        i = pdf.rindex(br_placeholder)
-        pdf[i:i + len(br)] = br
-        signed_part = self.tmp("bin")
-        with open(signed_part, "wb") as f:
-            f.write(bytes(pdf[:c0]) + bytes(pdf[c1:]))
-        der = self.tmp("der")
-        run(["openssl", "cms", "-sign", "-binary", "-in", signed_part, "-signer", cert, "-inkey", key, "-outform",
-             "DER", "-out", der, "-md", "sha256", "-nosmimecap"])
-        with open(der, "rb") as f:
-            h = f.read().hex().encode()
-        assert len(h) <= placeholder_len, "CMS signature larger than its placeholder"
-        pdf[c0 + 1:c0 + 1 + len(h)] = h
-        with open(out, "wb") as f:
-            f.write(bytes(pdf))
 
     def pdftk_tmp(self, v):
         p = self.tmp("pdf")
@@ -765,7 +445,7 @@ class Realworld:
         k = dpi / 72.0
         face = rng.choice(["DejaVuSans.ttf", "DejaVuSerif.ttf", "DejaVuSansMono.ttf", "DejaVuSansCondensed.ttf"])
         size = self.tpl.value_size * rng.uniform(0.9, 1.05)
-        a, b = self.tmp("png"), self.tmp("png")
+        a, b = self.tmp(pnm_ext(im)), self.tmp(pnm_ext(im))
         im.save(a)
         cmd = ["convert", a, "-font", os.path.join(FONT_DIR, face), "-pointsize", "%.1f" % (size * k),
                "-fill", "rgb(20,20,30)"]
@@ -786,7 +466,7 @@ class Realworld:
             if fmt == "JPEG":
                 im.save(p, "JPEG", quality=quality, dpi=(dpi, dpi))
             else:
-                im.save(p, "PNG", dpi=(dpi, dpi))
+                im.save(p, "PNG", dpi=(dpi, dpi), compress_level=1)
             paths.append(p)
         run(["img2pdf", *extra, "-o", out] + paths)
 
@@ -820,15 +500,15 @@ class Realworld:
         png = lambda im, p, dpi: self.img2pdf([im], p, dpi, "PNG")
 
         def cmyk(im, p, dpi):
-            a, b = self.tmp("png"), self.tmp("jpg")
-            im.convert("RGB").save(a, dpi=(dpi, dpi))
+            a, b = self.tmp("ppm"), self.tmp("jpg")
+            im.convert("RGB").save(a)
             run(["convert", a, "-colorspace", "CMYK", "-quality", "88", "-density", str(dpi), "-units",
                  "PixelsPerInch", b])
             run(["img2pdf", "-o", p, b])
 
         def jp2(im, p, dpi):
-            a, b = self.tmp("png"), self.tmp("jp2")
-            im.save(a, dpi=(dpi, dpi))
+            a, b = self.tmp(pnm_ext(im)), self.tmp("jp2")
+            im.save(a)
             run(["convert", a, "-quality", "40", b])
             run(["img2pdf", "--pagesize", "A4", "-o", p, b])
 
@@ -838,8 +518,8 @@ class Realworld:
             run(["img2pdf", "-o", p, a])
 
         def png16(im, p, dpi):
-            a, b = self.tmp("png"), self.tmp("png")
-            im.save(a, dpi=(dpi, dpi))
+            a, b = self.tmp(pnm_ext(im)), self.tmp("png")
+            im.save(a)
             run(["convert", a, "-depth", "16", "-define", "png:bit-depth=16", "-density", str(dpi), "-units",
                  "PixelsPerInch", "PNG48:" + b if im.mode == "RGB" else b])
             run(["img2pdf", "-o", p, b])
@@ -1020,7 +700,7 @@ class Realworld:
 
         # Pixel edits on the scan itself.
         def ogiltig(im, r, dpi, v):
-            a, b = self.tmp("png"), self.tmp("png")
+            a, b = self.tmp(pnm_ext(im)), self.tmp(pnm_ext(im))
             im.save(a)
             run(["convert", a, "-fill", "rgba(200,20,20,0.8)", "-font", os.path.join(FONT_DIR, "DejaVuSans-Bold.ttf"),
                  "-pointsize", str(int(70 * dpi / 72)), "-gravity", "center", "-annotate", "-35x-35+0+0", "OGILTIG", b])
