@@ -377,6 +377,10 @@ class Realworld:
         # Appearance says one thing, /V another (a signed fill edited afterwards): never accepted.
         v = self.values("appearance-mismatch")
         other = self.values("appearance-mismatch-other")
+        tries = 0
+        while other["client_orgnr"] == v["client_orgnr"]:  # another client, or the attack is no attack
+            tries += 1
+            other = self.values("appearance-mismatch-other-%d" % tries)
         shown = dict(v)
         self.one("attack", "appearance-differs-from-value", "pdf",
                  lambda p: self.fill_pypdf({}, p, ink=self.rng("sig-mismatch"), need_appearances=False,
@@ -384,7 +388,7 @@ class Realworld:
                                            v_override={"client_orgnr": other["client_orgnr"],
                                                        "client_subscription": other["client_subscription"],
                                                        "client_name": other["client_name"]}),
-                 v, attack("unexplained_marks", "low_confidence", "signature_unverified"),
+                 v, attack("appearance_mismatch", "unexplained_marks", "low_confidence", "signature_unverified"),
                  "pdftk fill + Ink, then /V of the client fields rewritten by pypdf (appearance unchanged)", True,
                  fmt="pdf", encoding="born-digital",
                  note="the page shows the values in `values`; /V holds %s" % json.dumps(
