@@ -1,6 +1,8 @@
 #include "batch/reason_texts.hpp"
 
 #include <map>
+#include <regex>
+#include <string>
 
 namespace batch {
 
@@ -43,6 +45,52 @@ std::string reason_text_sv(std::string_view code) {
     };
     auto it = k_texts.find(code);
     return it != k_texts.end() ? it->second : "Blanketten behöver granskas (" + std::string(code) + ").";
+}
+
+namespace {
+
+// The number after "limit of " in a detail ("exceeds the limit of 500 pages"), or empty.
+std::string limit_in(std::string_view detail) {
+    static const std::regex k_limit("limit of ([0-9]+)");
+    std::match_results<std::string_view::const_iterator> m;
+    if (std::regex_search(detail.begin(), detail.end(), m, k_limit)) return m[1].str();
+    return {};
+}
+
+bool has(std::string_view detail, std::string_view what) { return detail.find(what) != std::string_view::npos; }
+
+}  // namespace
+
+std::string file_note_sv(std::string_view code, std::string_view detail) {
+    const std::string limit = limit_in(detail);
+    const std::string at_most = limit.empty() ? "" : " (högst " + limit;
+    if (code == "too_large") {
+        if (has(detail, "limits.max_pages"))
+            return "Filen har fler sidor än tillåtet i en fil" + (at_most.empty() ? "" : at_most + " sidor)") +
+                   ". Dela upp bunten i flera filer och lägg in dem var för sig.";
+        if (has(detail, "limits.max_file_mb"))
+            return "Filen är större än tillåtet" + (at_most.empty() ? "" : at_most + " MiB)") +
+                   ". Skanna i 200–300 dpi, gärna i gråskala eller svartvitt, eller dela upp filen.";
+        if (has(detail, "megapixels"))
+            return "En sida har fler bildpunkter än tillåtet" + (at_most.empty() ? "" : at_most + " megapixel)") +
+                   ". Skanna i 200–300 dpi.";
+        if (has(detail, "limits.max_pdf_objects"))
+            return "PDF-filen är mer sammansatt än tillåtet" + (at_most.empty() ? "" : at_most + " objekt)") +
+                   ". Skriv ut blanketten och skanna den, eller skicka den ifyllda blanketten som den sparades.";
+        if (has(detail, "memory"))
+            return "Filen kräver mer minne än tillåtet för att läsas. Skanna i 200–300 dpi eller dela upp filen.";
+    }
+    if (code == "unsupported_format" && has(detail, "not a PDF, TIFF, PNG or JPEG"))
+        return "Filen är varken PDF, TIFF, PNG eller JPEG (bedömt på innehållet, inte filnamnet). Skicka "
+               "skanningen i något av de formaten.";
+    if (code == "unsupported_format")
+        return "Filen innehåller en bild som inte kan läsas här. Skanna blanketten igen och spara som PDF, TIFF, "
+               "PNG eller JPEG.";
+    if (code == "unreadable" && (has(detail, "password") || has(detail, "encrypt")))
+        return "PDF-filen är lösenordsskyddad eller krypterad så att den inte kan öppnas. Skicka den utan lösenord.";
+    if (code == "unreadable" && has(detail, "empty"))
+        return "Filen är tom (0 byte). Skanna blanketten igen.";
+    return reason_text_sv(code);
 }
 
 }  // namespace batch

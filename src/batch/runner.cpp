@@ -162,7 +162,7 @@ std::string sidecar(const CommittedFile& f, const std::string& detail, const std
     for (auto& form : f.forms)
         for (auto& r : form.reasons) {
             reasons.add(r);
-            if (note.empty()) note = reason_text_sv(r);
+            if (note.empty()) note = file_note_sv(r, detail);
         }
     if (f.duplicate) {
         reasons.add("duplicate_file");
@@ -350,7 +350,8 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
         else inbox.archive(c);
         std::string note;
         if (f.duplicate) note = dup_note.empty() ? reason_text_sv("duplicate_file") : dup_note;
-        else if (!f.forms.empty() && !f.forms.front().reasons.empty()) note = reason_text_sv(f.forms.front().reasons.front());
+        else if (!f.forms.empty() && !f.forms.front().reasons.empty())
+            note = file_note_sv(f.forms.front().reasons.front(), detail);
         emit(f, s, note, times);
     };
 

@@ -62,7 +62,7 @@ const std::vector<KeySpec> k_keys{
     {"smtp.password", "", T::text, 0, 0, "relay password (secret)"},
     {"smtp.starttls", "false", T::boolean, 0, 0, "STARTTLS before authenticating"},
     {"smtp.from", "Kopplingsdesken <noreply@example.se>", T::text, 0, 0, "sender, Name <address>"},
-    {"limits.max_file_mb", "50", T::integer, 1, 4096, "largest input file, MiB"},
+    {"limits.max_file_mb", "200", T::integer, 1, 4096, "largest input file, MiB"},
     {"limits.max_pages", "500", T::integer, 1, 10000, "most pages per file"},
     {"limits.max_megapixels", "60", T::integer, 1, 1000, "largest page, megapixels"},
     {"limits.max_pdf_objects", "20000", T::integer, 10, 10000000, "most objects per PDF"},

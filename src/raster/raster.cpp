@@ -106,7 +106,7 @@ std::expected<std::unique_ptr<PageSource>, RasterProblem> open_pages(std::span<c
     if (bytes.size() > limits.max_bytes)
         return problem(core::reason::too_large, "file of " + std::to_string(bytes.size() >> 20) +
                                                     " MiB exceeds the limit of " +
-                                                    std::to_string(limits.max_bytes >> 20) + " MiB (limits.max_bytes)");
+                                                    std::to_string(limits.max_bytes >> 20) + " MiB (limits.max_file_mb)");
     const Container c = sniff(bytes);
     switch (c) {
         case Container::unknown:

@@ -29,7 +29,7 @@
 namespace raster {
 
 struct Limits {
-    std::size_t max_bytes = 50u << 20;    // file size
+    std::size_t max_bytes = 200u << 20;   // file size (limits.max_file_mb)
     int max_pages = 500;                  // a feeder stack
     double max_megapixels = 60;           // per page, before decoding
     std::size_t max_pdf_objects = 20000;

@@ -245,7 +245,7 @@ BOOST_AUTO_TEST_CASE(a_500_page_stack_is_read_page_by_page_in_bounded_memory) {
         BOOST_TEST_CONTEXT(name) {
             const auto b = inputs().bytes(name);
             raster::Limits limits;
-            limits.max_bytes = 200u << 20;  // 500 JPEG pages weigh more than the default 50 MiB
+            limits.max_bytes = 200u << 20;  // 500 JPEG pages weigh about 75 MiB
             auto src = raster::open_pages(b, limits);
             BOOST_REQUIRE_MESSAGE(src.has_value(), (src ? "" : src.error().detail));
             BOOST_REQUIRE((*src)->page_count() == 500);

@@ -479,8 +479,10 @@ class Realworld:
         (im.convert("L").point(lambda v: 255 if v > 150 else 0).convert("1") if comp == "g4" else im.convert("L")) \
             .save(raw, "TIFF", dpi=(dpi, dpi))
         t = self.tmp("tif")
-        run(["tiffcp", "-c", {"g4": "g4", "lzw": "lzw", "jpeg": "jpeg:85", "zip": "zip"}[comp], "-r", "16", raw, t])
-        run(["tiff2pdf"] + (["-z"] if comp == "zip" else []) + ["-o", out, t])
+        # JPEG: tiff2pdf's own JPEG coding (-j) of an LZW TIFF. A JPEG-coded TIFF (tiffcp -c jpeg) passed
+        # through tiff2pdf gives a PDF that no viewer can show (poppler and mupdf draw a blank page).
+        run(["tiffcp", "-c", {"g4": "g4", "lzw": "lzw", "jpeg": "lzw", "zip": "zip"}[comp], "-r", "16", raw, t])
+        run(["tiff2pdf"] + {"zip": ["-z"], "jpeg": ["-j", "-q", "85"]}.get(comp, []) + ["-o", out, t])
 
     def prints(self):
         cls = "print"
@@ -575,7 +577,7 @@ class Realworld:
         case("tiff2pdf-lzw-200", 200, "pdftk", lambda im, p, d: self.tiff2pdf(im, p, d, "lzw"), S(),
              "pdftk fill | pdftoppm 200 | tiffcp -c lzw | tiff2pdf")
         case("tiff2pdf-jpeg-300", 300, "pypdf", lambda im, p, d: self.tiff2pdf(im, p, d, "jpeg"), S(),
-             "pypdf fill | pdftoppm 300 | tiffcp -c jpeg | tiff2pdf")
+             "pypdf fill | pdftoppm 300 | tiffcp -c lzw | tiff2pdf -j")
         case("tiff2pdf-zip-200", 200, "pdftk", lambda im, p, d: self.tiff2pdf(im, p, d, "zip"), S(),
              "pdftk fill | pdftoppm 200 | tiffcp -c zip | tiff2pdf")
         case("jpeg2000-300", 300, "pdftk", jp2, S(), "pdftk fill | pdftoppm 300 | convert JP2 | img2pdf (JPXDecode)")
