@@ -4,8 +4,6 @@
 #include <array>
 #include <cmath>
 #include <numeric>
-#include <cstdio>
-#include <cstdlib>
 
 namespace marks {
 
@@ -277,7 +275,34 @@ int longest_line(const std::vector<std::uint8_t>& dark, int w, const PxRect& r, 
     return best;
 }
 
+// Whether a dark stroke crosses the printed line at `at` (px, across the
+// line's direction) from `reach` pixels before it to `reach` after it,
+// starting near `along`: a connected path that may drift one pixel sideways
+// per step. No value or label reaches across a box line that far; a stamp's
+// frame or a line drawn over the form does.
+bool crosses(const std::vector<std::uint8_t>& dark, int w, int h, bool horizontal_line, int along, int at, int reach) {
+    auto is_dark = [&](int a, int c) {
+        const int x = horizontal_line ? a : c, y = horizontal_line ? c : a;
+        return x >= 0 && y >= 0 && x < w && y < h && dark[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)];
+    };
+    int lo = along, hi = along;
+    if (!is_dark(along, at - reach)) return false;
+    for (int c = at - reach + 1; c <= at + reach; ++c) {
+        int nlo = lo - 1, nhi = hi + 1;
+        while (nlo <= nhi && !is_dark(nlo, c)) ++nlo;
+        while (nhi >= nlo && !is_dark(nhi, c)) --nhi;
+        if (nlo > nhi || nhi - nlo > 6) return false;  // gone, or spread along the line (the line itself)
+        lo = nlo, hi = nhi;
+    }
+    return true;
+}
+
 }  // namespace
+
+double tolerance_for_residual(double residual_mm) {
+    if (residual_mm < 0) return 2.0;
+    return std::clamp(0.9 + residual_mm, 1.2, 2.0);
+}
 
 std::vector<std::uint8_t> expected_ink_mask(const core::FormTemplate& t, int width, int height, double px_per_pt,
                                             double tolerance_pt) {
@@ -356,15 +381,6 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
             stray[i] = dark[i] && !explained.m[i];
         }
 
-    if (const char* dump = std::getenv("MARKS_DUMP")) {
-        std::FILE* f = std::fopen(dump, "wb");
-        std::fprintf(f, "P5 %d %d 255\n", w, h);
-        for (std::size_t i = 0; i < page.pixels.size(); ++i) {
-            const unsigned char v = stray[i] ? 0 : explained.m[i] ? (dark[i] ? 100 : 200) : (dark[i] ? 60 : 255);
-            std::fputc(v, f);
-        }
-        std::fclose(f);
-    }
     // Stray ink: components without the specks, grouped into regions
     // (letters into words), each judged by its size and place.
     const double speck_px = o.speck_mm2 / mm2_per_px;
@@ -372,10 +388,6 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
     for (auto& c : components(stray, w, fr))
         if (c.area >= speck_px) parts.push_back(c);
     ev.stray_components = static_cast<int>(parts.size());
-    if (std::getenv("MARKS_DEBUG"))
-        for (auto& c : parts)
-            std::fprintf(stderr, "stray %d,%d %dx%d area %d px %.2f mm2\n", c.x0, c.y0, c.x1 - c.x0 + 1, c.y1 - c.y0 + 1, c.area,
-                         c.area * mm2_per_px);
     {
         const int gap = static_cast<int>(std::ceil(o.group_gap_mm * px_per_mm));
         const int gap_x = static_cast<int>(std::ceil(o.group_gap_x_mm * px_per_mm));
@@ -455,6 +467,27 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
             if (ink >= o.min_region_mm2) add_region(f.box, kind_empty_field, f.name, ink);
         }
     }
+
+    // Strokes across a box line: a stamp's frame, a line drawn over the form.
+    auto check_crossings = [&](const core::Rect& b, const std::string& near) {
+        const int reach = static_cast<int>(std::ceil((tol + 2.0) * s));
+        for (auto& side : sides(b)) {
+            const bool horizontal = side.h == 0;
+            const double len = horizontal ? side.w : side.h;
+            const int at = static_cast<int>(std::lround((horizontal ? side.y : side.x) * s));
+            const int from = static_cast<int>(std::lround(((horizontal ? side.x : side.y) + tol + 2.0) * s));
+            const int to = static_cast<int>(std::lround(((horizontal ? side.x : side.y) + len - tol - 2.0) * s));
+            for (int a = from; a <= to; ++a) {
+                if (!crosses(dark, w, h, horizontal, a, at, reach)) continue;
+                const double a_pt = a / s, at_pt = at / s, r_pt = reach / s;
+                add_region(horizontal ? core::Rect{a_pt - r_pt, at_pt - r_pt, 2 * r_pt, 2 * r_pt}
+                                      : core::Rect{at_pt - r_pt, a_pt - r_pt, 2 * r_pt, 2 * r_pt},
+                           kind_ink, near, 0);
+                return;
+            }
+        }
+    };
+    for (auto& f : t.fields) check_crossings(f.box, f.name);
 
     // White-out: a printed box line largely missing where the blank prints it.
     auto check_box = [&](const core::Rect& b, const std::string& near) {
