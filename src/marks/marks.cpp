@@ -525,6 +525,27 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
     for (auto& f : t.fields) check_box(f.box, f.name);
     check_box(t.signature, t.signature_name.empty() ? "signature" : t.signature_name);
     check_box(t.reference, "reference");
+
+    // Regions of one kind close to each other are one thing to look at (the
+    // letters of a stamped word cut apart by the boxes it crosses).
+    auto& rs = ev.regions;
+    for (bool merged = true; merged;) {
+        merged = false;
+        for (std::size_t i = 0; i < rs.size() && !merged; ++i)
+            for (std::size_t j = i + 1; j < rs.size() && !merged; ++j) {
+                const auto a = grow(rs[i].box, o.merge_gap_pt / 2), b = grow(rs[j].box, o.merge_gap_pt / 2);
+                if (rs[i].kind != rs[j].kind || a.x > b.x + b.w || b.x > a.x + a.w || a.y > b.y + b.h || b.y > a.y + a.h)
+                    continue;
+                const double x0 = std::min(rs[i].box.x, rs[j].box.x), y0 = std::min(rs[i].box.y, rs[j].box.y);
+                const double x1 = std::max(rs[i].box.x + rs[i].box.w, rs[j].box.x + rs[j].box.w);
+                const double y1 = std::max(rs[i].box.y + rs[i].box.h, rs[j].box.y + rs[j].box.h);
+                rs[i].box = {x0, y0, x1 - x0, y1 - y0};
+                rs[i].ink_mm2 += rs[j].ink_mm2;
+                if (rs[i].near != rs[j].near) rs[i].near.clear();
+                rs.erase(rs.begin() + static_cast<std::ptrdiff_t>(j));
+                merged = true;
+            }
+    }
     return ev;
 }
 

@@ -70,6 +70,7 @@ struct Options {
     double outline_min_side_pt = 30;  // box sides this long are checked for white-out …
     double outline_dark_share = 0.5;  // … and count as missing below this share of dark samples
     double outline_gap_pt = 45;       // … or with a gap this long
+    double merge_gap_pt = 12;         // regions of one kind this close are reported as one
 };
 
 // The tolerance for a page registered with this RMS mark residual (mm; -1
