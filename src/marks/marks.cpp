@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 namespace marks {
 
@@ -229,10 +230,11 @@ core::Rect to_pt(const Component& c, double s) {
 int longest_line(const std::vector<std::uint8_t>& dark, int w, const PxRect& r, int min_len) {
     const int W = r.w(), H = r.h();
     if (W < min_len || H <= 0 || min_len <= 0) return 0;
-    int dark_count = 0;
+    std::vector<std::pair<int, int>> ink;  // (dx, dy) of the dark pixels
     for (int y = r.y0; y < r.y1; ++y)
-        for (int x = r.x0; x < r.x1; ++x) dark_count += dark[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)] != 0;
-    if (dark_count < min_len) return 0;
+        for (int x = r.x0; x < r.x1; ++x)
+            if (dark[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)]) ink.emplace_back(x - r.x0, y - r.y0);
+    if (static_cast<int>(ink.size()) < min_len) return 0;
     // y = c + k·(x − x0)/W for a total rise k over the width; |k| ≤ H·W/min_len.
     const int kmax = H * W / min_len;
     const int cn = H + 2 * kmax + 2;  // intercepts, offset by kmax
@@ -242,19 +244,16 @@ int longest_line(const std::vector<std::uint8_t>& dark, int w, const PxRect& r, 
     for (int k = -kmax; k <= kmax; k += 2) {
         std::fill(hit.begin(), hit.end(), 0);
         std::fill(count.begin(), count.end(), 0);
-        for (int y = r.y0; y < r.y1; ++y)
-            for (int x = r.x0; x < r.x1; ++x) {
-                if (!dark[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)]) continue;
-                const int dx = x - r.x0;
-                const int c = static_cast<int>(std::lround((y - r.y0) - static_cast<double>(k) * dx / W)) + kmax + 1;
-                for (int cc = std::max(0, c - 1); cc <= std::min(cn - 1, c + 1); ++cc) {
-                    auto& h = hit[static_cast<std::size_t>(cc) * static_cast<std::size_t>(W) + static_cast<std::size_t>(dx)];
-                    if (!h) {
-                        h = 1;
-                        ++count[static_cast<std::size_t>(cc)];
-                    }
+        for (auto [dx, dy] : ink) {
+            const int c = static_cast<int>(std::lround(dy - static_cast<double>(k) * dx / W)) + kmax + 1;
+            for (int cc = std::max(0, c - 1); cc <= std::min(cn - 1, c + 1); ++cc) {
+                auto& h = hit[static_cast<std::size_t>(cc) * static_cast<std::size_t>(W) + static_cast<std::size_t>(dx)];
+                if (!h) {
+                    h = 1;
+                    ++count[static_cast<std::size_t>(cc)];
                 }
             }
+        }
         for (int c = 0; c < cn; ++c) {
             if (count[static_cast<std::size_t>(c)] < min_len) continue;
             const std::uint8_t* row = &hit[static_cast<std::size_t>(c) * static_cast<std::size_t>(W)];
