@@ -10,6 +10,7 @@
 #include "marks/marks.hpp"
 
 #include "align/align.hpp"
+#include "batch/analysis_json.hpp"
 #include "decide/decide.hpp"
 #include "image/lept.hpp"
 #include "raster/raster.hpp"
@@ -332,6 +333,36 @@ BOOST_AUTO_TEST_CASE(unexplained_marks_go_to_review_never_accepted) {
     // A reject reason still rejects; the marks are then one more thing, not a way out.
     e.reject_reasons = {std::string(core::reason::unsigned_form)};
     BOOST_TEST((decide::decide(e, {}).outcome == core::Outcome::rejected));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(evidence)
+
+// What a worker process sends back keeps the regions and their page.
+BOOST_AUTO_TEST_CASE(regions_survive_the_worker_line) {
+    batch::FileAnalysis a;
+    a.container = "png";
+    a.pages = 1;
+    batch::FormResult f;
+    f.page = 1;
+    f.reasons = {std::string(core::reason::unexplained_marks)};
+    f.unexplained = {{12.5, 40, 100, 20.25, std::string(marks::kind_ink), ""},
+                     {57, 355, 200, 26, std::string(marks::kind_strike), "client_orgnr"}};
+    f.page_width_pt = 595.28;
+    f.page_height_pt = 841.89;
+    a.forms.push_back(f);
+    auto back = batch::analysis_from_json(batch::analysis_to_json(a));
+    BOOST_TEST_REQUIRE(back.has_value());
+    BOOST_TEST_REQUIRE(back->forms.size() == 1u);
+    const auto& g = back->forms[0];
+    BOOST_TEST_REQUIRE(g.unexplained.size() == 2u);
+    BOOST_TEST(g.unexplained[0].x == 12.5);
+    BOOST_TEST(g.unexplained[0].h == 20.25);
+    BOOST_TEST(g.unexplained[1].kind == "strike");
+    BOOST_TEST(g.unexplained[1].near == "client_orgnr");
+    BOOST_TEST(g.page_width_pt == 595.28);
+    BOOST_TEST(g.page_height_pt == 841.89);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
