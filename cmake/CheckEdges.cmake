@@ -2,6 +2,11 @@
 # only of the modules it links (directly or through their PUBLIC links).
 # Runs at configure time over every src/<module>/*.{hpp,cpp}; a forbidden
 # include stops configuration with the file and the edge.
+#
+# A module may also have a ceiling: the modules it may ever reach, whatever
+# its CMakeLists links (linkage_edge_ceiling_<module>); a link beyond it stops
+# configuration too.
+set(linkage_edge_ceiling_marks core align)  # marks: the template, the page, the zone warp; nothing else
 function(linkage_check_edges)
   file(GLOB module_dirs LIST_DIRECTORIES true "${CMAKE_SOURCE_DIR}/src/*")
   foreach(dir ${module_dirs})
@@ -31,6 +36,13 @@ function(linkage_check_edges)
         endif()
       endforeach()
     endwhile()
+    if(DEFINED linkage_edge_ceiling_${mod})
+      foreach(a ${allowed})
+        if(IS_DIRECTORY "${CMAKE_SOURCE_DIR}/src/${a}" AND NOT a STREQUAL mod AND NOT a IN_LIST linkage_edge_ceiling_${mod})
+          message(FATAL_ERROR "module edge not allowed: linkage_${mod} links linkage_${a}, beyond its ceiling (${linkage_edge_ceiling_${mod}}; see ARCHITECTURE.md)")
+        endif()
+      endforeach()
+    endif()
     file(GLOB_RECURSE files "${dir}/*.hpp" "${dir}/*.cpp")
     foreach(f ${files})
       file(STRINGS ${f} includes REGEX "^#include \"[a-z_]+/")

@@ -156,7 +156,9 @@ void Analyser::find_unexplained_marks(FormResult& form) const {
             if (f.name == name) return !f.empty && !f.text.empty();
         return false;
     };
-    auto ev = marks::find_unexplained(form.page_preview, m_settings.preview_px_per_pt, m_template, has_value);
+    marks::Options options;
+    options.tolerance_mm = marks::tolerance_for_residual(form.residual_mm);
+    auto ev = marks::find_unexplained(form.page_preview, m_settings.preview_px_per_pt, m_template, has_value, options);
     form.page_width_pt = m_template.page_width;
     form.page_height_pt = m_template.page_height;
     for (auto& r : ev.regions) form.unexplained.push_back({r.box.x, r.box.y, r.box.w, r.box.h, r.kind, r.near});

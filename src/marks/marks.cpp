@@ -4,8 +4,7 @@
 #include <array>
 #include <cmath>
 #include <numeric>
-#include <cstdio>
-#include <cstdlib>
+#include <utility>
 
 namespace marks {
 
@@ -231,10 +230,11 @@ core::Rect to_pt(const Component& c, double s) {
 int longest_line(const std::vector<std::uint8_t>& dark, int w, const PxRect& r, int min_len) {
     const int W = r.w(), H = r.h();
     if (W < min_len || H <= 0 || min_len <= 0) return 0;
-    int dark_count = 0;
+    std::vector<std::pair<int, int>> ink;  // (dx, dy) of the dark pixels
     for (int y = r.y0; y < r.y1; ++y)
-        for (int x = r.x0; x < r.x1; ++x) dark_count += dark[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)] != 0;
-    if (dark_count < min_len) return 0;
+        for (int x = r.x0; x < r.x1; ++x)
+            if (dark[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)]) ink.emplace_back(x - r.x0, y - r.y0);
+    if (static_cast<int>(ink.size()) < min_len) return 0;
     // y = c + k·(x − x0)/W for a total rise k over the width; |k| ≤ H·W/min_len.
     const int kmax = H * W / min_len;
     const int cn = H + 2 * kmax + 2;  // intercepts, offset by kmax
@@ -244,19 +244,16 @@ int longest_line(const std::vector<std::uint8_t>& dark, int w, const PxRect& r, 
     for (int k = -kmax; k <= kmax; k += 2) {
         std::fill(hit.begin(), hit.end(), 0);
         std::fill(count.begin(), count.end(), 0);
-        for (int y = r.y0; y < r.y1; ++y)
-            for (int x = r.x0; x < r.x1; ++x) {
-                if (!dark[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)]) continue;
-                const int dx = x - r.x0;
-                const int c = static_cast<int>(std::lround((y - r.y0) - static_cast<double>(k) * dx / W)) + kmax + 1;
-                for (int cc = std::max(0, c - 1); cc <= std::min(cn - 1, c + 1); ++cc) {
-                    auto& h = hit[static_cast<std::size_t>(cc) * static_cast<std::size_t>(W) + static_cast<std::size_t>(dx)];
-                    if (!h) {
-                        h = 1;
-                        ++count[static_cast<std::size_t>(cc)];
-                    }
+        for (auto [dx, dy] : ink) {
+            const int c = static_cast<int>(std::lround(dy - static_cast<double>(k) * dx / W)) + kmax + 1;
+            for (int cc = std::max(0, c - 1); cc <= std::min(cn - 1, c + 1); ++cc) {
+                auto& h = hit[static_cast<std::size_t>(cc) * static_cast<std::size_t>(W) + static_cast<std::size_t>(dx)];
+                if (!h) {
+                    h = 1;
+                    ++count[static_cast<std::size_t>(cc)];
                 }
             }
+        }
         for (int c = 0; c < cn; ++c) {
             if (count[static_cast<std::size_t>(c)] < min_len) continue;
             const std::uint8_t* row = &hit[static_cast<std::size_t>(c) * static_cast<std::size_t>(W)];
@@ -277,7 +274,34 @@ int longest_line(const std::vector<std::uint8_t>& dark, int w, const PxRect& r, 
     return best;
 }
 
+// Whether a dark stroke crosses the printed line at `at` (px, across the
+// line's direction) from `reach` pixels before it to `reach` after it,
+// starting near `along`: a connected path that may drift one pixel sideways
+// per step. No value or label reaches across a box line that far; a stamp's
+// frame or a line drawn over the form does.
+bool crosses(const std::vector<std::uint8_t>& dark, int w, int h, bool horizontal_line, int along, int at, int reach) {
+    auto is_dark = [&](int a, int c) {
+        const int x = horizontal_line ? a : c, y = horizontal_line ? c : a;
+        return x >= 0 && y >= 0 && x < w && y < h && dark[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)];
+    };
+    int lo = along, hi = along;
+    if (!is_dark(along, at - reach)) return false;
+    for (int c = at - reach + 1; c <= at + reach; ++c) {
+        int nlo = lo - 1, nhi = hi + 1;
+        while (nlo <= nhi && !is_dark(nlo, c)) ++nlo;
+        while (nhi >= nlo && !is_dark(nhi, c)) --nhi;
+        if (nlo > nhi || nhi - nlo > 6) return false;  // gone, or spread along the line (the line itself)
+        lo = nlo, hi = nhi;
+    }
+    return true;
+}
+
 }  // namespace
+
+double tolerance_for_residual(double residual_mm) {
+    if (residual_mm < 0) return 2.0;
+    return std::clamp(0.9 + residual_mm, 1.2, 2.0);
+}
 
 std::vector<std::uint8_t> expected_ink_mask(const core::FormTemplate& t, int width, int height, double px_per_pt,
                                             double tolerance_pt) {
@@ -356,15 +380,6 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
             stray[i] = dark[i] && !explained.m[i];
         }
 
-    if (const char* dump = std::getenv("MARKS_DUMP")) {
-        std::FILE* f = std::fopen(dump, "wb");
-        std::fprintf(f, "P5 %d %d 255\n", w, h);
-        for (std::size_t i = 0; i < page.pixels.size(); ++i) {
-            const unsigned char v = stray[i] ? 0 : explained.m[i] ? (dark[i] ? 100 : 200) : (dark[i] ? 60 : 255);
-            std::fputc(v, f);
-        }
-        std::fclose(f);
-    }
     // Stray ink: components without the specks, grouped into regions
     // (letters into words), each judged by its size and place.
     const double speck_px = o.speck_mm2 / mm2_per_px;
@@ -372,10 +387,6 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
     for (auto& c : components(stray, w, fr))
         if (c.area >= speck_px) parts.push_back(c);
     ev.stray_components = static_cast<int>(parts.size());
-    if (std::getenv("MARKS_DEBUG"))
-        for (auto& c : parts)
-            std::fprintf(stderr, "stray %d,%d %dx%d area %d px %.2f mm2\n", c.x0, c.y0, c.x1 - c.x0 + 1, c.y1 - c.y0 + 1, c.area,
-                         c.area * mm2_per_px);
     {
         const int gap = static_cast<int>(std::ceil(o.group_gap_mm * px_per_mm));
         const int gap_x = static_cast<int>(std::ceil(o.group_gap_x_mm * px_per_mm));
@@ -456,6 +467,27 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
         }
     }
 
+    // Strokes across a box line: a stamp's frame, a line drawn over the form.
+    auto check_crossings = [&](const core::Rect& b, const std::string& near) {
+        const int reach = static_cast<int>(std::ceil((tol + 2.0) * s));
+        for (auto& side : sides(b)) {
+            const bool horizontal = side.h == 0;
+            const double len = horizontal ? side.w : side.h;
+            const int at = static_cast<int>(std::lround((horizontal ? side.y : side.x) * s));
+            const int from = static_cast<int>(std::lround(((horizontal ? side.x : side.y) + tol + 2.0) * s));
+            const int to = static_cast<int>(std::lround(((horizontal ? side.x : side.y) + len - tol - 2.0) * s));
+            for (int a = from; a <= to; ++a) {
+                if (!crosses(dark, w, h, horizontal, a, at, reach)) continue;
+                const double a_pt = a / s, at_pt = at / s, r_pt = reach / s;
+                add_region(horizontal ? core::Rect{a_pt - r_pt, at_pt - r_pt, 2 * r_pt, 2 * r_pt}
+                                      : core::Rect{at_pt - r_pt, a_pt - r_pt, 2 * r_pt, 2 * r_pt},
+                           kind_ink, near, 0);
+                return;
+            }
+        }
+    };
+    for (auto& f : t.fields) check_crossings(f.box, f.name);
+
     // White-out: a printed box line largely missing where the blank prints it.
     auto check_box = [&](const core::Rect& b, const std::string& near) {
         const int reach = std::max(1, static_cast<int>(std::ceil(tol * s)));
@@ -492,6 +524,27 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
     for (auto& f : t.fields) check_box(f.box, f.name);
     check_box(t.signature, t.signature_name.empty() ? "signature" : t.signature_name);
     check_box(t.reference, "reference");
+
+    // Regions of one kind close to each other are one thing to look at (the
+    // letters of a stamped word cut apart by the boxes it crosses).
+    auto& rs = ev.regions;
+    for (bool merged = true; merged;) {
+        merged = false;
+        for (std::size_t i = 0; i < rs.size() && !merged; ++i)
+            for (std::size_t j = i + 1; j < rs.size() && !merged; ++j) {
+                const auto a = grow(rs[i].box, o.merge_gap_pt / 2), b = grow(rs[j].box, o.merge_gap_pt / 2);
+                if (rs[i].kind != rs[j].kind || a.x > b.x + b.w || b.x > a.x + a.w || a.y > b.y + b.h || b.y > a.y + a.h)
+                    continue;
+                const double x0 = std::min(rs[i].box.x, rs[j].box.x), y0 = std::min(rs[i].box.y, rs[j].box.y);
+                const double x1 = std::max(rs[i].box.x + rs[i].box.w, rs[j].box.x + rs[j].box.w);
+                const double y1 = std::max(rs[i].box.y + rs[i].box.h, rs[j].box.y + rs[j].box.h);
+                rs[i].box = {x0, y0, x1 - x0, y1 - y0};
+                rs[i].ink_mm2 += rs[j].ink_mm2;
+                if (rs[i].near != rs[j].near) rs[i].near.clear();
+                rs.erase(rs.begin() + static_cast<std::ptrdiff_t>(j));
+                merged = true;
+            }
+    }
     return ev;
 }
 

@@ -50,7 +50,7 @@ struct Evidence {
 };
 
 struct Options {
-    double tolerance_mm = 2.0;        // expected ink dilated by this (registration residual ≤ ~1.5 mm)
+    double tolerance_mm = 2.0;        // expected ink dilated by this: tolerance_for_residual()
     double margin_mm = 5.0;           // ignored beyond the marks' outer edges + this
     double min_darkness = 40;         // a pixel is ink when this much (and a quarter of the paper) darker than the paper
     double speck_mm2 = 1.5;           // dark components smaller than this are noise
@@ -70,7 +70,14 @@ struct Options {
     double outline_min_side_pt = 30;  // box sides this long are checked for white-out …
     double outline_dark_share = 0.5;  // … and count as missing below this share of dark samples
     double outline_gap_pt = 45;       // … or with a gap this long
+    double merge_gap_pt = 12;         // regions of one kind this close are reported as one
 };
+
+// The tolerance for a page registered with this RMS mark residual (mm; -1
+// unknown): the residual plus 0.9 mm, within 1.2–2 mm. A form is accepted
+// only with a residual ≤ 1.5 mm (decide), so 2 mm covers every such page;
+// a well registered page gets a tighter mask and so a sharper look.
+double tolerance_for_residual(double residual_mm);
 
 // Finds the marks on `page` that the template and the values do not
 // explain. `page` is the whole page resampled onto template coordinates

@@ -174,8 +174,9 @@ class Maker:
         return name
 
     def scribble_beside(self, im, dpi, rng):
-        # Whitespace beside a field: right of the bureau's number, or left of the date, or below the reference.
-        spot = rng.choice([(275, 247, 150, 22), (275, 675, 200, 30), (420, 690, 110, 24)])
+        # Whitespace beside a field: right of the bureau's number or of the reference box (clear of
+        # the signature's overflow band, which another rule judges).
+        spot = rng.choice([(275, 247, 150, 22), (275, 694, 200, 20), (420, 694, 110, 20)])
         x0, y0, w, h = spot
         d = ImageDraw.Draw(im)
         pts = []
