@@ -452,11 +452,16 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
     // A stamp's or a printed line's glyphs that the rows and reads did not
     // cover (a word beside the one read, a letter the row split off):
     // glyph-sized ink next to such ink, of its height, is the same.
+    std::vector<Comp*> inked_comps;
+    for (auto& c : comps)
+        if (c.kind != Kind::speck) inked_comps.push_back(&c);
     for (bool grew = true; grew;) {
         grew = false;
-        for (auto& c : comps) {
+        for (Comp* cp : inked_comps) {
+            Comp& c = *cp;
             if (c.kind != Kind::candidate && c.kind != Kind::row && c.kind != Kind::frame && c.kind != Kind::ring) continue;
-            for (auto& s : comps) {
+            for (Comp* sp : inked_comps) {
+                const Comp& s = *sp;
                 if ((s.kind != Kind::stamp && s.kind != Kind::row) || s.kind == c.kind || s.h() > mm(25) ||
                     c.h() > 1.5 * s.h() || s.h() > 1.5 * c.h() || c.w() > 3 * c.h())
                     continue;
