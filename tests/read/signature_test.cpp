@@ -146,6 +146,7 @@ BOOST_AUTO_TEST_CASE(random_signatures_and_marks) {
     BOOST_REQUIRE(cases.size() == static_cast<std::size_t>(9 * n));
     std::map<std::string, std::map<std::string, int>> tally;  // kind → verdict → count
     std::map<std::string, double> kind_ms;
+    std::map<std::string, int> ocr_read;  // kind → boxes Tesseract was run on
     double total_ms = 0, max_ms = 0;
     for (auto& c : cases) {
         const auto bytes = test_support::read_file(dir.path() / c.file);
@@ -158,6 +159,7 @@ BOOST_AUTO_TEST_CASE(random_signatures_and_marks) {
         total_ms += ms, max_ms = std::max(max_ms, ms), kind_ms[c.kind] += ms;
         const std::string verdict = core::to_string(j.verdict);
         ++tally[c.kind][verdict];
+        ocr_read[c.kind] += !j.evidence.ocr_text.empty();
         const bool signature = c.kind == "signature" || c.kind == "stamp_beside_signature" || c.kind == "stamp_over_signature";
         BOOST_TEST_CONTEXT("seed " << seed << " " << c.file << " (" << c.style << "): " << verdict << ", " << j.evidence.why
                                    << "; stroke " << j.evidence.stroke_mm << " mm, extent " << j.evidence.extent_mm
@@ -178,7 +180,7 @@ BOOST_AUTO_TEST_CASE(random_signatures_and_marks) {
     for (auto& [kind, verdicts] : tally) {
         std::cout << "  " << kind << ":";
         for (auto& [v, count] : verdicts) std::cout << " " << v << " " << count;
-        std::cout << "  (" << kind_ms[kind] / n << " ms per box)";
+        std::cout << "  (" << kind_ms[kind] / n << " ms per box, OCR on " << ocr_read[kind] << ")";
         std::cout << std::endl;
     }
     std::cout << "  judge time per box: mean " << total_ms / static_cast<double>(cases.size()) << " ms, max " << max_ms << " ms" << std::endl;
