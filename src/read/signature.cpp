@@ -81,7 +81,7 @@ bool has_stamp_text(const OcrText& t, const SignatureOptions& o, std::string& up
     if (t.confidence >= 50)
         for (auto* w : words)
             if (upper.find(w) != std::string::npos) return true;
-    // A date: eight digits or more in a confidently read line.
+    // A date: six digits or more in a fairly confidently read line.
     return t.confidence >= 60 && digits >= 6;
 }
 
