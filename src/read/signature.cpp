@@ -262,8 +262,8 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
         if (c.w() >= mm(10) && c.h() >= mm(5) && std::min(c.w(), c.h()) >= 8 * c.pen && c.n() <= 0.5 * c.w() * c.h()) {
             // A rectangular frame, upright or turned a little: its ink hugs the
             // four sides of its own bounding box, and covers each of them.
-            const double band = std::max(3.0, 1.5 * c.pen + 2);
-            for (int deg = -6; deg <= 6 && c.kind == Kind::candidate; deg += 2) {
+            const double band = std::max(3.0, 1.5 * c.pen + 2) + 0.01 * std::max(c.w(), c.h());  // + half a degree
+            for (int deg = -7; deg <= 7 && c.kind == Kind::candidate; ++deg) {
                 const double t = deg * pi / 180, ct = std::cos(t), st = std::sin(t);
                 double u0 = 1e9, u1 = -1e9, v0 = 1e9, v1 = -1e9;
                 for (auto& p : c.px) {
@@ -449,6 +449,14 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
         return true;
     };
     for (auto& r : regions) read_region(r);
+    // Ink that encloses printed text is its frame (however it is turned).
+    for (auto& c : comps) {
+        if (c.kind != Kind::candidate || c.w() < mm(10) || c.h() < mm(5)) continue;
+        int inside = 0;
+        for (auto& t : comps)
+            if ((t.kind == Kind::row || t.kind == Kind::stamp) && t.x0 > c.x0 && t.x1 < c.x1 && t.y0 > c.y0 && t.y1 < c.y1) ++inside;
+        if (inside >= 3) c.kind = Kind::frame;
+    }
     // A stamp's or a printed line's glyphs that the rows and reads did not
     // cover (a word beside the one read, a letter the row split off):
     // glyph-sized ink next to such ink, of its height, is the same.
