@@ -99,6 +99,7 @@ struct Paper {
     static constexpr int k_block = 16;
     int bw = 0, bh = 0;
     std::vector<std::uint8_t> threshold;  // per block
+    std::vector<std::uint8_t> faint;      // per block: a gentler one, for thin straight strokes
     double median_level = 0;
 
     Paper(const core::GrayImage& page, double min_darkness) {
@@ -124,6 +125,7 @@ struct Paper {
                 level[static_cast<std::size_t>(by * bw + bx)] = static_cast<std::uint8_t>(v);
             }
         threshold.resize(level.size());
+        faint.resize(level.size());
         std::vector<std::uint8_t> paper(level.size());
         for (int by = 0; by < bh; ++by)
             for (int bx = 0; bx < bw; ++bx) {
@@ -134,6 +136,8 @@ struct Paper {
                 paper[static_cast<std::size_t>(by * bw + bx)] = best;
                 const double t = best - std::max(min_darkness, 0.25 * best);
                 threshold[static_cast<std::size_t>(by * bw + bx)] = static_cast<std::uint8_t>(std::clamp(t, 0.0, 255.0));
+                const double tf = best - std::max(0.6 * min_darkness, 0.15 * best);
+                faint[static_cast<std::size_t>(by * bw + bx)] = static_cast<std::uint8_t>(std::clamp(tf, 0.0, 255.0));
             }
         if (!paper.empty()) {
             std::nth_element(paper.begin(), paper.begin() + static_cast<std::ptrdiff_t>(paper.size() / 2), paper.end());
@@ -290,7 +294,7 @@ bool crosses(const std::vector<std::uint8_t>& dark, int w, int h, bool horizonta
         int nlo = lo - 1, nhi = hi + 1;
         while (nlo <= nhi && !is_dark(nlo, c)) ++nlo;
         while (nhi >= nlo && !is_dark(nhi, c)) --nhi;
-        if (nlo > nhi || nhi - nlo > 6) return false;  // gone, or spread along the line (the line itself)
+        if (nlo > nhi || nhi - nlo > 12) return false;  // gone, or spread along the line (the line itself)
         lo = nlo, hi = nhi;
     }
     return true;
@@ -328,11 +332,18 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
     // Ink: darker than the local paper by a margin.
     Paper paper(page, o.min_darkness);
     ev.paper_level = paper.median_level;
-    std::vector<std::uint8_t> dark(page.pixels.size());
+    // `faint`: thin pen lines come out light at ~100 dpi; they are looked for only as long straight strokes.
+    std::vector<std::uint8_t> dark(page.pixels.size()), faint(page.pixels.size());
     for (int y = 0; y < h; ++y) {
         const std::size_t row = static_cast<std::size_t>(y) * static_cast<std::size_t>(w);
-        const std::uint8_t* thr = &paper.threshold[static_cast<std::size_t>(y / Paper::k_block) * static_cast<std::size_t>(paper.bw)];
-        for (int x = 0; x < w; ++x) dark[row + static_cast<std::size_t>(x)] = page.pixels[row + static_cast<std::size_t>(x)] < thr[x / Paper::k_block];
+        const std::size_t block_row = static_cast<std::size_t>(y / Paper::k_block) * static_cast<std::size_t>(paper.bw);
+        const std::uint8_t* thr = &paper.threshold[block_row];
+        const std::uint8_t* thf = &paper.faint[block_row];
+        for (int x = 0; x < w; ++x) {
+            const std::uint8_t v = page.pixels[row + static_cast<std::size_t>(x)];
+            dark[row + static_cast<std::size_t>(x)] = v < thr[x / Paper::k_block];
+            faint[row + static_cast<std::size_t>(x)] = v < thf[x / Paper::k_block];
+        }
     }
 
     // The frame: the rectangle spanned by the marks' outer edges, plus the margin.
@@ -413,7 +424,9 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
         for (auto& g : groups) {
             const double ink = g.area * mm2_per_px;
             const double gw = (g.x1 + 1 - g.x0) / px_per_mm, gh = (g.y1 + 1 - g.y0) / px_per_mm;
-            if (ink < o.min_region_mm2 || std::max(gw, gh) < o.min_region_extent_mm) continue;
+            const bool blot = ink >= o.min_region_mm2 && std::max(gw, gh) >= o.min_region_extent_mm;
+            const bool line = ink >= o.min_line_mm2 && std::max(gw, gh) >= o.min_line_extent_mm;
+            if (!blot && !line) continue;
             const core::Rect box = to_pt(g, s);
             if (!contains(content, box.cx(), box.cy())) {
                 // The edge band: punches, staples, the scanner's edge shadow.
@@ -432,7 +445,7 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
         if (in.w() <= 0 || in.h() <= 0) continue;
         const bool has_value = field_has_value && field_has_value(f.name);
         const int min_len = static_cast<int>(std::lround(o.strike_share * f.box.w * s));
-        if (longest_line(dark, w, in, min_len) >= min_len) {
+        if (longest_line(faint, w, in, min_len) >= min_len) {
             add_region(f.box, kind_strike, f.name, 0);
             continue;
         }
@@ -477,7 +490,7 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
             const int from = static_cast<int>(std::lround(((horizontal ? side.x : side.y) + tol + 2.0) * s));
             const int to = static_cast<int>(std::lround(((horizontal ? side.x : side.y) + len - tol - 2.0) * s));
             for (int a = from; a <= to; ++a) {
-                if (!crosses(dark, w, h, horizontal, a, at, reach)) continue;
+                if (!crosses(faint, w, h, horizontal, a, at, reach)) continue;
                 const double a_pt = a / s, at_pt = at / s, r_pt = reach / s;
                 add_region(horizontal ? core::Rect{a_pt - r_pt, at_pt - r_pt, 2 * r_pt, 2 * r_pt}
                                       : core::Rect{at_pt - r_pt, a_pt - r_pt, 2 * r_pt, 2 * r_pt},

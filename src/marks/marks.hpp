@@ -57,7 +57,9 @@ struct Options {
     double group_gap_mm = 2.5;        // components closer than this form one region …
     double group_gap_x_mm = 6;        // … or this along a line (the letters of a word)
     double min_region_mm2 = 4.0;      // a region counts from this much ink …
-    double min_region_extent_mm = 3;  // … spanning at least this much
+    double min_region_extent_mm = 3;  // … spanning at least this much,
+    double min_line_mm2 = 2;          // or from this much ink in a line …
+    double min_line_extent_mm = 10;   // … at least this long (a thin rule, a box's border)
     double band_compact_mm = 15;      // in the edge band, marks up to this size are punches or staples
     double band_compact_mm2 = 80;     // … with at most this much ink
     double edge_strip_mm = 15;        // in the edge band, strips touching the margin up to this wide are shadows

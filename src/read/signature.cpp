@@ -81,7 +81,7 @@ bool has_stamp_text(const OcrText& t, const SignatureOptions& o, std::string& up
     if (t.confidence >= 50)
         for (auto* w : words)
             if (upper.find(w) != std::string::npos) return true;
-    // A date: eight digits or more in a confidently read line.
+    // A date: six digits or more in a fairly confidently read line.
     return t.confidence >= 60 && digits >= 6;
 }
 
@@ -126,6 +126,78 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
         out.verdict = core::SignatureVerdict::unclear;
         ev.why = "a third of the signature box or more is ink";
         return out;
+    }
+
+    // Straight lines that cross the whole box (creases, streaks, at any angle,
+    // also where two cross each other or a stroke): found by a Hough transform
+    // of the ink, confirmed by walking them, and taken out of the ink before
+    // anything else is judged, so they can neither pass as strokes nor hide any.
+    int crossing_lines = 0;
+    struct Removed {
+        double c, s, rho;
+    };
+    std::vector<Removed> removed;
+    {
+        constexpr int angles = 360;  // 0.5° steps
+        constexpr double rho_bin = 3;
+        const double diag = std::hypot(W, H);
+        const int bins = static_cast<int>(2 * diag / rho_bin) + 3;
+        std::vector<int> acc(static_cast<std::size_t>(angles) * static_cast<std::size_t>(bins), 0);
+        std::vector<double> cs(angles), sn(angles);
+        for (int a = 0; a < angles; ++a) cs[static_cast<std::size_t>(a)] = std::cos(a * pi / angles), sn[static_cast<std::size_t>(a)] = std::sin(a * pi / angles);
+        for (int y = 0; y < H; ++y)
+            for (int x = (y & 1); x < W; x += 2) {
+                if (!ink[idx(x, y)]) continue;
+                for (int a = 0; a < angles; ++a) {
+                    const double rho = x * cs[static_cast<std::size_t>(a)] + y * sn[static_cast<std::size_t>(a)] + diag;
+                    ++acc[static_cast<std::size_t>(a) * static_cast<std::size_t>(bins) + static_cast<std::size_t>(rho / rho_bin)];
+                }
+            }
+        for (int round = 0; round < 4; ++round) {
+            // The strongest window of three bins, against the chord it lies on.
+            double best = 0;
+            int ba = -1, bb = -1;
+            for (int a = 0; a < angles; ++a)
+                for (int b = 1; b + 1 < bins; ++b) {
+                    const std::size_t k = static_cast<std::size_t>(a) * static_cast<std::size_t>(bins) + static_cast<std::size_t>(b);
+                    const int sum = acc[k - 1] + acc[k] + acc[k + 1];
+                    if (sum < 0.25 * std::min(W, H)) continue;
+                    // The line x·cos + y·sin = rho, direction (-sin, cos), through the point nearest the origin.
+                    const double rho = b * rho_bin + rho_bin / 2 - diag;
+                    const double px = rho * cs[static_cast<std::size_t>(a)], py = rho * sn[static_cast<std::size_t>(a)];
+                    const double along = chord(px, py, a * pi / angles + pi / 2, W, H);
+                    if (along < mm(15)) continue;
+                    const double score = sum / along;
+                    if (score > best) best = score, ba = a, bb = b;
+                }
+            if (ba < 0 || best < 0.4) break;
+            // Walk it: ink within the band on ≥ 75 % of the chord, else it is not a line across the box.
+            const double rho = bb * rho_bin + rho_bin / 2 - diag, c0 = cs[static_cast<std::size_t>(ba)], s0 = sn[static_cast<std::size_t>(ba)];
+            const double dx = -s0, dy = c0;
+            int steps = 0, hit = 0;
+            for (double t = -diag; t <= diag; t += 1) {
+                const double x = rho * c0 + t * dx, y = rho * s0 + t * dy;
+                if (x < 0 || y < 0 || x >= W || y >= H) continue;
+                ++steps;
+                bool found = false;
+                for (int off = -5; off <= 5 && !found; ++off) {
+                    const int xx = static_cast<int>(x + off * c0), yy = static_cast<int>(y + off * s0);
+                    found = xx >= 0 && yy >= 0 && xx < W && yy < H && ink[idx(xx, yy)];
+                }
+                hit += found;
+            }
+            // Clear the accumulator around it either way, so the next round looks elsewhere.
+            for (int a = std::max(0, ba - 4); a <= std::min(angles - 1, ba + 4); ++a)
+                for (int b = std::max(0, bb - 4); b <= std::min(bins - 1, bb + 4); ++b)
+                    acc[static_cast<std::size_t>(a) * static_cast<std::size_t>(bins) + static_cast<std::size_t>(b)] = 0;
+            if (steps == 0 || hit < 0.75 * steps) continue;
+            // Its ink: the pixels of the thin band along it (a stroke it crosses loses only that band).
+            ++crossing_lines;
+            removed.push_back({c0, s0, rho});
+            for (int y = 0; y < H; ++y)
+                for (int x = 0; x < W; ++x)
+                    if (ink[idx(x, y)] && std::abs(x * c0 + y * s0 - rho) <= 5) ink[idx(x, y)] = 0;
+        }
     }
 
     // Chessboard distance to the paper: the stroke's half-width on its ridge.
@@ -230,9 +302,16 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
             c.kind = Kind::speck;
             continue;
         }
+        // What the band of a removed crossing line left of its fringe.
+        if (std::any_of(removed.begin(), removed.end(), [&](const Removed& r) {
+                return std::all_of(c.px.begin(), c.px.end(), [&](const Point& p) { return std::abs(p.x * r.c + p.y * r.s - r.rho) <= 9; });
+            })) {
+            c.kind = Kind::speck;
+            continue;
+        }
         ++ev.components;
         const double fill = c.n() / (c.length * c.thickness);
-        if (c.length >= mm(6) && c.thickness <= std::max(5.0, mm(1.0)) && c.length >= 10 * c.thickness) {
+        if (c.length >= mm(3) && c.thickness <= std::max(5.0, mm(1.0)) && c.length >= 10 * c.thickness) {
             c.kind = Kind::line;
             c.lo = 1e9, c.hi = -1e9;
             const double dx = std::cos(c.angle), dy = std::sin(c.angle);
@@ -262,8 +341,8 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
         if (c.w() >= mm(10) && c.h() >= mm(5) && std::min(c.w(), c.h()) >= 8 * c.pen && c.n() <= 0.5 * c.w() * c.h()) {
             // A rectangular frame, upright or turned a little: its ink hugs the
             // four sides of its own bounding box, and covers each of them.
-            const double band = std::max(3.0, 1.5 * c.pen + 2);
-            for (int deg = -6; deg <= 6 && c.kind == Kind::candidate; deg += 2) {
+            const double band = std::max(3.0, 1.5 * c.pen + 2) + 0.01 * std::max(c.w(), c.h());  // + half a degree
+            for (int deg = -7; deg <= 7 && c.kind == Kind::candidate; ++deg) {
                 const double t = deg * pi / 180, ct = std::cos(t), st = std::sin(t);
                 double u0 = 1e9, u1 = -1e9, v0 = 1e9, v1 = -1e9;
                 for (auto& p : c.px) {
@@ -449,14 +528,27 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
         return true;
     };
     for (auto& r : regions) read_region(r);
+    // Ink that encloses printed text is its frame (however it is turned).
+    for (auto& c : comps) {
+        if (c.kind != Kind::candidate || c.w() < mm(10) || c.h() < mm(5)) continue;
+        int inside = 0;
+        for (auto& t : comps)
+            if ((t.kind == Kind::row || t.kind == Kind::stamp) && t.x0 > c.x0 && t.x1 < c.x1 && t.y0 > c.y0 && t.y1 < c.y1) ++inside;
+        if (inside >= 3) c.kind = Kind::frame;
+    }
     // A stamp's or a printed line's glyphs that the rows and reads did not
     // cover (a word beside the one read, a letter the row split off):
     // glyph-sized ink next to such ink, of its height, is the same.
+    std::vector<Comp*> inked_comps;
+    for (auto& c : comps)
+        if (c.kind != Kind::speck) inked_comps.push_back(&c);
     for (bool grew = true; grew;) {
         grew = false;
-        for (auto& c : comps) {
+        for (Comp* cp : inked_comps) {
+            Comp& c = *cp;
             if (c.kind != Kind::candidate && c.kind != Kind::row && c.kind != Kind::frame && c.kind != Kind::ring) continue;
-            for (auto& s : comps) {
+            for (Comp* sp : inked_comps) {
+                const Comp& s = *sp;
                 if ((s.kind != Kind::stamp && s.kind != Kind::row) || s.kind == c.kind || s.h() > mm(25) ||
                     c.h() > 1.5 * s.h() || s.h() > 1.5 * c.h() || c.w() > 3 * c.h())
                     continue;
@@ -512,6 +604,8 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
         if (outline > 0 && orient[k] >= 0.03 * outline) ++ev.orientations;
         max_bin = std::max(max_bin, orient[k]);
     }
+    ev.lines += crossing_lines;
+    ev.lines_crossing += crossing_lines;
     ev.stroke_mm = stroke / px_per_mm;
     ev.extent_mm = ux1 >= ux0 ? (ux1 - ux0 + 1) / px_per_mm : 0;
     ev.pen_mm = pen / px_per_mm;

@@ -5,29 +5,37 @@
 //
 // The rule, on the box interior (crop taken just outside the box, the box
 // lines removed, ink by a threshold relative to the box's own paper level so
-// faint grey pen counts):
+// faint grey pen counts; what lies wholly in the crop's outer 3 pt is what is
+// left of the box lines):
 //   1. Ink is split into connected components. Set aside, each as what it is:
 //      specks (under ~1 mm), straight lines (ink in a thin band along one
 //      direction, long against its thickness, any angle; collinear pieces
-//      together), filled areas (fill ratio high, wide), rings and rectangular
-//      frames (stamp borders), and printed glyphs: rows of ≥ 4 components of
-//      one height on one baseline, or a wide component with a flat top and
-//      bottom (merged print). Weaker rows (3 glyphs), frames and rings are
-//      read by Tesseract (only then: most boxes are never OCR'd); confident
-//      printed characters (≥ 4 with confidence ≥ 80, or a stamp word or a
-//      date) mark everything in that region as stamp.
+//      together; "crossing" when they span the box), filled areas (fill
+//      ratio ≥ 0.6 and ≥ 3 mm thick), rings and rectangular frames (stamp
+//      borders), and printed glyphs: rows of glyph-sized components where
+//      ≥ 4 share one height on one (fitted, so a turned stamp too) baseline.
+//      Weaker evidence of print — 3-glyph rows, frames, rings, a wide
+//      component with a flat top and bottom, and, before a box passes,
+//      writing made of ≥ 3 glyph-sized pieces — is read by Tesseract (only
+//      then: a box with a cursive signature is mostly never OCR'd).
+//      Confident printed characters (≥ 4 with confidence ≥ 80, a stamp word
+//      such as INKOM, MOTTAGEN, KOPIA, MAKULERAD, or six digits of a date)
+//      mark that region as stamp, and the stamp spreads to glyph-sized ink
+//      beside it of its height (the stamp's other words and lines).
 //   2. What remains is judged together: it must look like handwriting — a
 //      pen-width stroke (0.1–3 mm), enough stroke length (≥ 25 mm), an extent
 //      of at least 12 × 3 mm, and strokes in several directions (≥ 4 of 8
-//      orientation bins hold ≥ 3 % of the outline, none more than 75 %).
+//      orientation bins hold ≥ 3 % of the outline, none more than 75 %);
+//      beside a stamp or printed text, one pen trace of ≥ 40 mm as well.
 //      A stamp, crease or text beside it does not hide it: it is judged
 //      without them.
 //   3. Verdict:
 //      handwriting — step 2 passes and no filled area is in the box (a blot
 //                    or a black bar may be covering something: a person looks);
-//      empty       — nothing but specks and straight lines that cross the
-//                    whole box (a crease, a streak: fully explained, nothing
-//                    else there) → the form is unsigned;
+//      empty       — nothing but specks (a few dust marks just over speck
+//                    size included) and straight lines that cross the whole
+//                    box (a crease, a streak: fully explained, nothing else
+//                    there) → the form is unsigned;
 //      unclear     — everything else: ink that is neither explained nor
 //                    handwriting (a stamp, printed text, a frame, a blot, a
 //                    short line, a small mark, too little or too uniform

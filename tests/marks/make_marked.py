@@ -8,10 +8,10 @@ what a mailroom, an office and a scanner add:
   clean:  noise, small rotation and shift, hole punches at the left margin,
           a staple at a corner, a scanner edge shadow, JPEG, 100/200/300 dpi
   fires:  MAKULERAD across the page (dark or mid grey, rotated ~30°), OGILTIG
-          written over a field, a received stamp overlapping a field, a
-          strike-through over a field value, a scribble beside a field, a
-          white box over a field (outline erased, another value typed), a
-          white box over the signature box
+          written over a field and past its edge, a received stamp overlapping
+          a field, a strike-through over a field value, a scribble beside a
+          field, a white box over a field (outline erased, another value
+          typed), a white box over the signature box, a note box over a field
 Writes DIR/cases.json: [{file, dpi, expect: "clean"|"fires", what}].
 
 usage: make_marked.py --out DIR --seed S [--dpis 100,200,300] [--today YYYY-MM-DD]
@@ -199,6 +199,21 @@ class Maker:
         d.text((pt(dpi, box["x"] + 5), pt(dpi, box["y"] + box["h"] / 2 + 4)), "Annat Värde AB", font=f, fill=20,
                anchor="ls")
 
+    def note_over_field(self, im, dpi, rng):
+        """A note pasted or drawn over a field (a PDF editor's comment box, a sticky note):
+        an opaque light box with a border and a line of text, over a box line."""
+        name = rng.choice(list(self.tpl.fields))
+        box = self.tpl.fields[name]
+        w, h = rng.uniform(90, 160), rng.uniform(22, 34)
+        x = box["x"] + rng.uniform(0.1, 0.6) * box["w"]
+        y = box["y"] + rng.choice([-0.5, 0.6]) * h
+        d = ImageDraw.Draw(im)
+        d.rectangle([pt(dpi, x), pt(dpi, y), pt(dpi, x + w), pt(dpi, y + h)], fill=rng.choice([232, 240, 248]),
+                    outline=rng.choice([120, 160]), width=max(1, int(pt(dpi, 0.6))))
+        f = self.painter.font("DejaVuSans.ttf", int(pt(dpi, 9)))
+        d.text((pt(dpi, x + 4), pt(dpi, y + h / 2)), rng.choice(["Fel nummer!", "Se bilaga", "Ändrat 12/3"]), font=f,
+               fill=30, anchor="lm")
+
     def whiteout_signature(self, im, dpi, rng):
         s = self.tpl.signature
         pad = rng.uniform(1, 6)
@@ -225,7 +240,8 @@ class Maker:
                    ("strike-through", self.strike),
                    ("scribble-beside", self.scribble_beside),
                    ("whiteout-field", self.whiteout_field),
-                   ("whiteout-signature", self.whiteout_signature)]
+                   ("whiteout-signature", self.whiteout_signature),
+                   ("note-over-field", self.note_over_field)]
         for i, (what, attack) in enumerate(attacks):
             for dpi in (dpis[i % len(dpis)], dpis[(i + 1) % len(dpis)]):
                 rng = self.rng(what + str(dpi))

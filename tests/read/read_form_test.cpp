@@ -208,7 +208,40 @@ BOOST_AUTO_TEST_CASE(a_signed_form_has_a_signature) {
     engine.script = [](const std::string&, int) { return ocr::OcrText{"x", 99}; };
     auto r = ocr::read_form(signed_page, p.filled_at, p.tmpl, engine);
     BOOST_TEST(r.reading.signature.present);
+    BOOST_TEST(core::to_string(r.reading.signature.verdict) == "handwriting");
     BOOST_TEST(r.reading.signature.ink_percent >= ocr::ReadOptions{}.min_ink_percent);
+}
+
+BOOST_AUTO_TEST_CASE(the_signature_is_judged_as_handwriting_not_by_its_ink) {
+    auto& p = page();
+    FakeEngine engine;
+    engine.script = [](const std::string&, int) { return ocr::OcrText{"x", 99}; };
+    auto signed_page = p.blank;
+    sign(signed_page, p.tmpl, p.blank_at);
+    auto r = ocr::read_form(signed_page, p.blank_at, p.tmpl, engine);
+    BOOST_TEST(core::to_string(r.reading.signature.verdict) == "handwriting", r.reading.signature.evidence.why);
+    BOOST_TEST(r.reading.signature.evidence.stroke_mm > 25);
+    // A fold crease and a scanner streak across the whole page: ink in the box, no signature.
+    auto creased = p.blank;
+    for (double x = 0; x < creased.width; x += 0.5) {
+        double px, py;
+        p.blank_at.apply(0, 0, px, py);
+        const int y = static_cast<int>(p.blank_at.scale() * (p.tmpl.signature.y + 20) + 0.12 * x);
+        const int sx = static_cast<int>(creased.width * 0.63);
+        for (int t = 0; t < 2; ++t) {
+            if (y + t < creased.height) creased.at(static_cast<int>(x), y + t) = 110;
+            const int yy = static_cast<int>(x * creased.height / creased.width);
+            if (yy < creased.height) creased.at(sx + t, yy) = 90;
+        }
+    }
+    r = ocr::read_form(creased, p.blank_at, p.tmpl, engine);
+    BOOST_TEST(r.reading.signature.ink_percent > 0.05);
+    BOOST_TEST(core::to_string(r.reading.signature.verdict) == "empty", r.reading.signature.evidence.why);
+    BOOST_TEST(!r.reading.signature.present);
+    // The same crease across a signed box does not hide the signature.
+    sign(creased, p.tmpl, p.blank_at);
+    r = ocr::read_form(creased, p.blank_at, p.tmpl, engine);
+    BOOST_TEST(core::to_string(r.reading.signature.verdict) != "empty", r.reading.signature.evidence.why);
 }
 
 BOOST_AUTO_TEST_CASE(reread_field_reads_other_samplings_up_to_the_limit) {
