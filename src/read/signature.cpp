@@ -635,10 +635,16 @@ SignatureJudgement judge_signature(const core::GrayImage& crop, double px_per_pt
 
     // 3. The verdict.
     using V = core::SignatureVerdict;
-    if (failed.empty() && !blob) {
+    if (failed.empty() && !blob && !ev.stamp_like) {
         out.verdict = V::handwriting;
         ev.why = "handwriting";
-        if (ev.stamp_like) ev.why += " beside a stamp or printed text";
+    } else if (failed.empty() && !blob) {
+        // A stamp's broken frame and worn letters pass for pen strokes too
+        // often (received-stamps of other tools, measured): handwriting beside
+        // a stamp or printed text is not hidden (never `empty`), but a person
+        // confirms it.
+        out.verdict = V::unclear;
+        ev.why = "handwriting beside a stamp or printed text";
     } else if (failed.empty()) {
         out.verdict = V::unclear;
         ev.why = "handwriting beside a filled area";

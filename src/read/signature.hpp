@@ -30,8 +30,11 @@
 //      A stamp, crease or text beside it does not hide it: it is judged
 //      without them.
 //   3. Verdict:
-//      handwriting — step 2 passes and no filled area is in the box (a blot
-//                    or a black bar may be covering something: a person looks);
+//      handwriting — step 2 passes, no filled area is in the box (a blot
+//                    or a black bar may be covering something: a person looks)
+//                    and no stamp or printed text (a stamp's worn frame and
+//                    letters can pass step 2: handwriting beside one is
+//                    `unclear`, never `empty`);
 //      empty       — nothing but specks (a few dust marks just over speck
 //                    size included) and straight lines that cross the whole
 //                    box (a crease, a streak: fully explained, nothing else
