@@ -18,6 +18,7 @@ int remove_box_lines(core::GrayImage& crop, double min_fraction, double edge_ban
     // is a filled area, not a line, and stays.
     const double px_per_pt = crop.dpi > 0 ? crop.dpi / 72.0 : 2.5;
     const int max_thickness = std::max(5, static_cast<int>(std::lround(2.0 * px_per_pt)));
+    constexpr double dashed_fraction = 0.45;
     const int band = edge_band_px > 0 ? static_cast<int>(edge_band_px) : std::max(w, h);
     auto idx = [&](int x, int y) { return static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x); };
     // Runs along one direction: a gap of one pixel (a scan's dropout) is bridged,
@@ -64,6 +65,31 @@ int remove_box_lines(core::GrayImage& crop, double min_fraction, double edge_ban
     auto col_at = [&](int x, int y) { return idx(x, y); };
     scan(h, w, [&](int y, int x) { return crop.at(x, y); }, rows, row_at);
     scan(w, h, [&](int x, int y) { return crop.at(x, y); }, cols, col_at);
+    // A line that a coarse threshold (a 1-bit scan, a fax) broke into dashes
+    // makes no long run, but near the edge it inks most of its row, in
+    // several pieces spanning (nearly) the whole row; ink already taken as a
+    // line the other way is not counted (so a letter's stem between the top
+    // and bottom lines is one piece, not three). Rows first, then columns.
+    auto dashed = [&](int lines, int length, auto at, std::vector<std::uint8_t>& mark, auto set) {
+        if (edge_band_px <= 0) return;
+        for (int l = 0; l < lines; ++l) {
+            if (l >= band && l < lines - band) continue;
+            int ink = 0, pieces = 0, first = -1, last = -2;
+            auto counts = [&](int i) { return at(l, i) < fringe && !rows[set(l, i)] && !cols[set(l, i)]; };
+            for (int i = 0; i < length; ++i) {
+                if (!counts(i)) continue;
+                ++ink;
+                if (i != last + 1) ++pieces;
+                if (first < 0) first = i;
+                last = i;
+            }
+            if (ink >= dashed_fraction * length && pieces >= 3 && last - first + 1 >= 0.85 * length)
+                for (int i = 0; i < length; ++i)
+                    if (counts(i)) mark[set(l, i)] = 1;
+        }
+    };
+    dashed(h, w, [&](int y, int x) { return crop.at(x, y); }, rows, row_at);
+    dashed(w, h, [&](int x, int y) { return crop.at(x, y); }, cols, col_at);
     thin_only(rows, h, w, row_at);
     thin_only(cols, w, h, col_at);
     int whitened = 0;

@@ -63,6 +63,19 @@ BOOST_AUTO_TEST_CASE(the_lines_go_letters_touching_them_stay) {
     BOOST_TEST(dark(g, 590, 30, 5, 4) == 5 * 4);
 }
 
+BOOST_AUTO_TEST_CASE(lines_broken_into_dashes_go_too) {
+    // A 1-bit scan (G4, fax) thresholds a thin grey line into dashes: no long run.
+    auto g = crop(600, 70);
+    for (int x = 0; x < 600; x += 50) fill(g, x, 2, 30, 2), fill(g, x + 10, 66, 30, 2);
+    for (int y = 0; y < 70; y += 12) fill(g, 2, y, 2, 8);
+    fill(g, 12, 20, 4, 30);  // a letter's stem near the left edge stays
+    ocr::remove_box_lines(g, 0.6, 10);
+    BOOST_TEST(dark(g, 0, 0, 600, 5) == 0);
+    BOOST_TEST(dark(g, 0, 65, 600, 5) == 0);
+    BOOST_TEST(dark(g, 0, 0, 5, 70) == 0);
+    BOOST_TEST(dark(g, 12, 20, 4, 30) == 4 * 30);
+}
+
 BOOST_AUTO_TEST_CASE(text_rows_and_filled_areas_are_not_lines) {
     auto g = crop(600, 70);
     for (int x = 10; x < 590; x += 7) fill(g, x, 30, 4, 12);  // a long row of letters: 3-px gaps
