@@ -290,8 +290,11 @@ bool crosses(const std::vector<std::uint8_t>& dark, int w, int h, bool horizonta
     };
     int lo = along, hi = along;
     if (!is_dark(along, at - reach)) return false;
+    // A straight stroke within ±12° of square to the line drifts at most ~4 px
+    // over the reach; no further, so it cannot walk over to a box's corner.
+    constexpr int k_drift = 4;
     for (int c = at - reach + 1; c <= at + reach; ++c) {
-        int nlo = lo - 1, nhi = hi + 1;
+        int nlo = std::max(lo - 1, along - k_drift), nhi = std::min(hi + 1, along + k_drift);
         while (nlo <= nhi && !is_dark(nlo, c)) ++nlo;
         while (nhi >= nlo && !is_dark(nhi, c)) --nhi;
         if (nlo > nhi || nhi - nlo > 12) return false;  // gone, or spread along the line (the line itself)
@@ -483,8 +486,11 @@ Evidence find_unexplained(const core::GrayImage& page, double s, const core::For
     // Strokes across a box line: a stamp's frame, a line drawn over the form.
     auto check_crossings = [&](const core::Rect& b, const std::string& near) {
         const int reach = static_cast<int>(std::ceil((tol + 2.0) * s));
+        // Top and bottom only: a value starts a point or two from the left line
+        // (and a speck beside it would join them), but stays clear of the others.
         for (auto& side : sides(b)) {
             const bool horizontal = side.h == 0;
+            if (!horizontal) continue;
             const double len = horizontal ? side.w : side.h;
             const int at = static_cast<int>(std::lround((horizontal ? side.y : side.x) * s));
             const int from = static_cast<int>(std::lround(((horizontal ? side.x : side.y) + tol + 2.0) * s));

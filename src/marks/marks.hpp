@@ -53,7 +53,7 @@ struct Options {
     double tolerance_mm = 2.0;        // expected ink dilated by this: tolerance_for_residual()
     double margin_mm = 5.0;           // ignored beyond the marks' outer edges + this
     double min_darkness = 40;         // a pixel is ink when this much (and a quarter of the paper) darker than the paper
-    double speck_mm2 = 1.5;           // dark components smaller than this are noise
+    double speck_mm2 = 2.0;           // dark components smaller than this are noise (dust of ~1.5 mm)
     double group_gap_mm = 2.5;        // components closer than this form one region …
     double group_gap_x_mm = 6;        // … or this along a line (the letters of a word)
     double min_region_mm2 = 4.0;      // a region counts from this much ink …
