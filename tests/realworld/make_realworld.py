@@ -563,7 +563,8 @@ class Realworld:
              inset=(2.0, 2.2))
         case("img2pdf-png-300", 300, "pdftk", png, strict_accept(), "pdftk fill | pdftoppm 300 | signature | img2pdf PNG")
         case("img2pdf-jpeg-300", 300, "pdftk", jpeg, strict_accept(), "pdftk fill | pdftoppm 300 | img2pdf JPEG")
-        case("tiff2pdf-g4-300", 300, "pdftk", lambda im, p, d: self.tiff2pdf(im, p, d, "g4"), strict_accept(),
+        # 1-bit (G4): the print is thresholded, antialiased letters lose pixels; a person may have to look.
+        case("tiff2pdf-g4-300", 300, "pdftk", lambda im, p, d: self.tiff2pdf(im, p, d, "g4"), S(),
              "pdftk fill | pdftoppm 300 | tiffcp -c g4 | tiff2pdf")
         case("img2pdf-jpeg-200-cairo", 200, "pypdf", jpeg, S(), "pypdf fill | pdftocairo 200 | img2pdf JPEG",
              render="pdftocairo")
