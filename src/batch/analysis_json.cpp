@@ -18,6 +18,21 @@ Var opt(const std::optional<std::int64_t>& v) { return v ? Var(*v) : Var(); }
 Var opt(const std::optional<int>& v) { return v ? Var(*v) : Var(); }
 }  // namespace
 
+Poco::JSON::Array mark_regions_json(const std::vector<MarkRegion>& regions) {
+    Array out;
+    for (auto& m : regions) {
+        Object r(Poco::JSON_PRESERVE_KEY_ORDER);
+        r.set("x", m.x);
+        r.set("y", m.y);
+        r.set("w", m.w);
+        r.set("h", m.h);
+        r.set("kind", m.kind);
+        r.set("near", m.near);
+        out.add(r);
+    }
+    return out;
+}
+
 std::string analysis_to_json(const FileAnalysis& a) {
     Object o;
     o.set("container", a.container);
@@ -88,18 +103,7 @@ std::string analysis_to_json(const FileAnalysis& a) {
         x.set("rotation_deg", f.rotation_deg);
         x.set("qr_text", opt(f.qr_text));
         x.set("crops_dir", f.crops_dir);
-        Array marks;
-        for (auto& m : f.unexplained) {
-            Object y;
-            y.set("x", m.x);
-            y.set("y", m.y);
-            y.set("w", m.w);
-            y.set("h", m.h);
-            y.set("kind", m.kind);
-            y.set("near", m.near);
-            marks.add(y);
-        }
-        x.set("unexplained", marks);
+        x.set("unexplained", mark_regions_json(f.unexplained));
         x.set("page_width_pt", f.page_width_pt);
         x.set("page_height_pt", f.page_height_pt);
         forms.add(x);

@@ -5,6 +5,8 @@
 
 #include "batch/analysis.hpp"
 
+#include <Poco/JSON/Array.h>
+
 #include <optional>
 #include <string>
 
@@ -13,5 +15,9 @@ namespace batch {
 std::string analysis_to_json(const FileAnalysis& a);
 // nullopt when the text is not a valid analysis (a broken worker).
 std::optional<FileAnalysis> analysis_from_json(const std::string& line);
+
+// The unexplained-marks regions (template points) as a JSON array: the
+// worker's line and the stored evidence write them alike.
+Poco::JSON::Array mark_regions_json(const std::vector<MarkRegion>& regions);
 
 }  // namespace batch

@@ -1,5 +1,6 @@
 #include "batch/writer.hpp"
 
+#include "batch/analysis_json.hpp"
 #include "batch/crops.hpp"
 #include "store/document_repo.hpp"
 #include "store/event_log.hpp"
@@ -64,18 +65,7 @@ Poco::JSON::Object evidence_json(const FormResult& f, const FileAnalysis& a) {
         Poco::JSON::Object marks(Poco::JSON_PRESERVE_KEY_ORDER);
         marks.set("page_width_pt", f.page_width_pt);
         marks.set("page_height_pt", f.page_height_pt);
-        Poco::JSON::Array regions;
-        for (auto& m : f.unexplained) {
-            Poco::JSON::Object r(Poco::JSON_PRESERVE_KEY_ORDER);
-            r.set("x", m.x);
-            r.set("y", m.y);
-            r.set("w", m.w);
-            r.set("h", m.h);
-            r.set("kind", m.kind);
-            r.set("near", m.near);
-            regions.add(r);
-        }
-        marks.set("regions", regions);
+        marks.set("regions", mark_regions_json(f.unexplained));
         ev.set("unexplained_marks", marks);
     }
     return ev;

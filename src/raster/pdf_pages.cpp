@@ -40,6 +40,15 @@ void quiet_podofo() {
     });
 }
 
+// A PDF without pages, or with more than the limit (the detail names it).
+std::optional<RasterProblem> page_count_problem(int count, const Limits& limits) {
+    if (count <= 0) return RasterProblem{core::reason::unreadable, "the PDF has no pages"};
+    if (count > limits.max_pages)
+        return RasterProblem{core::reason::too_large, "PDF with " + std::to_string(count) + " pages exceeds the limit of " +
+                                                          std::to_string(limits.max_pages) + " pages (limits.max_pages)"};
+    return std::nullopt;
+}
+
 std::unexpected<RasterProblem> problem(std::string_view reason, std::string detail) {
     return std::unexpected(RasterProblem{reason, std::move(detail)});
 }
@@ -647,12 +656,7 @@ public:
                                          " objects exceeds the limit of " + std::to_string(m_limits.max_pdf_objects) +
                                          " objects (limits.max_pdf_objects)"};
             m_count = m_doc.GetPageCount();
-            if (m_count <= 0) return RasterProblem{core::reason::unreadable, "the PDF has no pages"};
-            if (m_count > m_limits.max_pages)
-                return RasterProblem{core::reason::too_large, "PDF with " + std::to_string(m_count) +
-                                                                  " pages exceeds the limit of " +
-                                                                  std::to_string(m_limits.max_pages) +
-                                                                  " pages (limits.max_pages)"};
+            if (auto p = page_count_problem(m_count, m_limits)) return p;
             PdfContent values;
             read_acroform(m_doc, values);
             form_fields = std::move(values.form_fields);
@@ -726,12 +730,7 @@ private:
         m_renderer = std::move(*r);
         m_render_only = true;
         m_count = m_renderer->page_count();
-        if (m_count <= 0) return RasterProblem{core::reason::unreadable, "the PDF has no pages"};
-        if (m_count > m_limits.max_pages)
-            return RasterProblem{core::reason::too_large, "PDF with " + std::to_string(m_count) +
-                                                              " pages exceeds the limit of " +
-                                                              std::to_string(m_limits.max_pages) +
-                                                              " pages (limits.max_pages)"};
+        if (auto p = page_count_problem(m_count, m_limits)) return p;
         return std::nullopt;
     }
 
