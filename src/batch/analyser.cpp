@@ -72,7 +72,7 @@ FileAnalysis Analyser::analyse(std::string_view bytes) {
             auto page = src.page(i);
             file.times.decode_ms += ms_since(td);
             if (!page) return fail(page.error());
-            auto form = analyse_page(page->image, i + 1, file);
+            auto form = analyse_page(page->image, i + 1, file, nullptr, page->covered_ink);
             if (form.form_index > 0) {
                 form.form_index = static_cast<int>(file.forms.size()) + 1;
                 file.forms.push_back(std::move(form));
@@ -92,7 +92,7 @@ FileAnalysis Analyser::analyse(std::string_view bytes) {
 // One page: a form (returned with form_index 1), or an ignored page
 // (recorded in `file`, returned with form_index 0).
 FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, FileAnalysis& file,
-                                  const raster::Raster* digital) {
+                                  const raster::Raster* digital, const std::vector<std::array<double, 4>>& covered) {
     FormResult form;
     form.page = page_no;
     auto t0 = std::chrono::steady_clock::now();
@@ -128,7 +128,13 @@ FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, File
         form.page_preview = align::extract_zone(al.reduced.empty() ? page : al.reduced, al.reduced_transform(), whole,
                                                 m_settings.preview_px_per_pt);
         if (!al.from_qr_only) find_unexplained_marks(form);
+        // Ink of the scan hidden by something drawn over it (raster: a white-out box, an edit).
+        for (auto& c : covered)
+            form.unexplained.push_back({c[0] * m_template.page_width, c[1] * m_template.page_height,
+                                        c[2] * m_template.page_width, c[3] * m_template.page_height, "covered", ""});
+        if (!covered.empty()) form.page_width_pt = m_template.page_width, form.page_height_pt = m_template.page_height;
         if (digital) {  // a filled PDF: the values it holds against what its page shows
+            confirm_typed_values(form, page, al.transform, digital->form_fields);
             auto rec = validate::reconcile_appearance(form.reading, digital->form_fields);
             form.reading = std::move(rec.reading);
             form.reading.digital_signature_value = digital->signature_value_present;
@@ -146,6 +152,34 @@ FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, File
         file.times.read_ms += ms_since(t3);
     }
     return form;
+}
+
+// A filled PDF's field whose page read differs from its typed value gets
+// more reads of its zone (ocr::reread_field): when one of them, confident
+// (≥ 85), reads exactly the typed value, the page does show that value (the
+// first read slipped) and the read is replaced. Nothing else is changed: a
+// value the page really shows differently is never read as the typed one by
+// chance of a single slip, so it stays appearance_mismatch (review).
+void Analyser::confirm_typed_values(FormResult& form, const core::GrayImage& page, const align::Similarity& transform,
+                                    const std::map<std::string, std::string>& values) {
+    auto fold = [](const std::string& s) {
+        std::string out;
+        for (char c : s)
+            if (c != ' ' && c != '\t') out += c;
+        return out;
+    };
+    for (auto& f : form.reading.fields) {
+        auto it = values.find(f.name);
+        if (it == values.end() || fold(it->second).empty() || f.text.empty() || fold(f.text) == fold(it->second)) continue;
+        const core::FieldSpec* spec = m_template.field(f.name);
+        if (!spec) continue;
+        for (auto& again : ocr::reread_field(page, transform, m_template, *spec, *m_engine, m_settings.read))
+            if (again.confidence >= 85 && fold(again.text) == fold(it->second)) {
+                f.text = again.text;
+                f.confidence = again.confidence;
+                break;
+            }
+    }
 }
 
 // Ink on the registered page that the template and the read values do not

@@ -16,6 +16,7 @@
 #include "read/read.hpp"
 #include "validate/validate.hpp"
 
+#include <map>
 #include <memory>
 #include <string_view>
 
@@ -41,10 +42,14 @@ public:
 
 private:
     // `digital`: the file's AcroForm values when the page is a filled PDF's rendered page.
+    // `covered`: where the scan under a rendered page has ink hidden by what is drawn over it.
     FormResult analyse_page(const core::GrayImage& page, int page_no, FileAnalysis& file,
-                            const raster::Raster* digital = nullptr);
+                            const raster::Raster* digital = nullptr,
+                            const std::vector<std::array<double, 4>>& covered = {});
     FormResult analyse_born_digital(const raster::Raster& r, FileAnalysis& file);
     void find_unexplained_marks(FormResult& form) const;
+    void confirm_typed_values(FormResult& form, const core::GrayImage& page, const align::Similarity& transform,
+                              const std::map<std::string, std::string>& values);
     void validate_and_decide(FormResult& form, bool registered, bool from_qr_only);
     void reread_doubtful_fields(FormResult& form, const core::GrayImage& page, const align::Similarity& transform,
                                 bool from_qr_only);

@@ -23,7 +23,7 @@ struct StageTimes {
 // (marks::find_unexplained), in template points: outlined on the review page.
 struct MarkRegion {
     double x = 0, y = 0, w = 0, h = 0;
-    std::string kind;  // marks::kind_*: ink, strike, cover, ink_in_empty_field, whiteout
+    std::string kind;  // marks::kind_*: ink, strike, cover, ink_in_empty_field, whiteout; covered (raster: scan ink hidden in the PDF)
     std::string near;  // the field it concerns, or empty
 };
 

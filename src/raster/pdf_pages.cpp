@@ -456,30 +456,106 @@ DirectImage direct_image_of(PdfMemDocument& doc, PdfPage* page) {
     return out;
 }
 
-// Pixels per inch of the page's largest image XObject, measured against the
-// page width; 0 when the page has none or only a small one (a logo, a
-// signature): then the renderer's default applies.
-double largest_image_dpi(PdfMemDocument& doc, PdfPage* page) {
-    PdfObject* res = page->GetResources();
-    PdfObject* xobjs = res ? res->GetIndirectKey(PdfName("XObject")) : nullptr;
-    if (!xobjs || !xobjs->IsDictionary()) return 0;
-    std::int64_t best_w = 0, best_area = 0;
+// The page's largest image XObject (a scan under the page's other content),
+// also inside form XObjects (qpdf --overlay and PDF editors wrap the original
+// page into one), or null.
+PdfObject* largest_image_in(PdfMemDocument& doc, PdfObject* resources, int depth, std::int64_t& best_area) {
+    PdfObject* xobjs = resources ? resources->GetIndirectKey(PdfName("XObject")) : nullptr;
+    if (!xobjs || !xobjs->IsDictionary() || depth > 3) return nullptr;
+    PdfObject* best = nullptr;
     for (auto& [name, value] : xobjs->GetDictionary().GetKeys()) {
         (void)name;
         PdfObject* o = resolve(doc, value);
         if (!o || !o->IsDictionary()) continue;
         PdfObject* sub = o->GetIndirectKey(PdfName::KeySubtype);
-        if (!sub || !sub->IsName() || sub->GetName().GetName() != "Image") continue;
-        const std::int64_t iw = int_key(o, "Width", 0), ih = int_key(o, "Height", 0);
-        if (iw > 0 && ih > 0 && iw * ih > best_area) {
-            best_area = iw * ih;
-            best_w = iw;
+        if (!sub || !sub->IsName()) continue;
+        if (sub->GetName().GetName() == "Form") {
+            if (PdfObject* inner = largest_image_in(doc, o->GetIndirectKey(PdfName("Resources")), depth + 1, best_area))
+                best = inner;
+            continue;
         }
+        if (sub->GetName().GetName() != "Image") continue;
+        const std::int64_t iw = int_key(o, "Width", 0), ih = int_key(o, "Height", 0);
+        if (iw > 0 && ih > 0 && iw * ih > best_area) best_area = iw * ih, best = o;
     }
+    return best;
+}
+
+PdfObject* largest_image(PdfMemDocument& doc, PdfPage* page) {
+    std::int64_t area = 0;
+    return largest_image_in(doc, page->GetResources(), 0, area);
+}
+
+// Pixels per inch of the page's largest image XObject, measured against the
+// page width; 0 when the page has none or only a small one (a logo, a
+// signature): then the renderer's default applies.
+double largest_image_dpi(PdfMemDocument& doc, PdfPage* page) {
+    PdfObject* img = largest_image(doc, page);
     const PdfRect media = page->GetMediaBox();
-    if (best_w <= 0 || !(media.GetWidth() > 0)) return 0;
-    const double dpi = static_cast<double>(best_w) / (media.GetWidth() / 72.0);
+    const std::int64_t w = img ? int_key(img, "Width", 0) : 0;
+    if (w <= 0 || !(media.GetWidth() > 0)) return 0;
+    const double dpi = static_cast<double>(w) / (media.GetWidth() / 72.0);
     return dpi >= 100 ? dpi : 0;  // a small image is not a scan of the page
+}
+
+// Where ink of the scan under a rendered page is hidden by what is drawn
+// over it: both pictures on a grid of ~0.25 mm cells (the scan stretched over
+// the page, as a scanner's PDF places it), a cell "covered" when the scan is
+// dark there (mean < 140) and the page as shown is paper-white (> 240). A few
+// cells are resampling noise; a white-out box over writing is hundreds. The
+// boxes are the covered cells' clusters, as fractions of the page. Nothing
+// is reported when the scan's shape is not the page's (it is not a full-page
+// scan) or when it cannot be decoded here.
+std::vector<std::array<double, 4>> covered_ink(const core::GrayImage& shown, const core::GrayImage& scan) {
+    std::vector<std::array<double, 4>> out;
+    if (shown.empty() || scan.empty()) return out;
+    const double ar_shown = static_cast<double>(shown.width) / shown.height;
+    const double ar_scan = static_cast<double>(scan.width) / scan.height;
+    if (std::abs(ar_shown / ar_scan - 1) > 0.02) return out;
+    const double cell_in = 0.01;  // 0.254 mm
+    const int gw = std::max(1, static_cast<int>(shown.width / (shown.dpi > 0 ? shown.dpi * cell_in : 3.0)));
+    const int gh = std::max(1, static_cast<int>(std::lround(gw / ar_shown)));
+    auto mean = [](const core::GrayImage& g, int cx, int cy, int nw, int nh) {
+        const int x0 = cx * g.width / nw, x1 = std::max(x0 + 1, (cx + 1) * g.width / nw);
+        const int y0 = cy * g.height / nh, y1 = std::max(y0 + 1, (cy + 1) * g.height / nh);
+        long sum = 0, n = 0;
+        for (int y = y0; y < y1 && y < g.height; ++y)
+            for (int x = x0; x < x1 && x < g.width; ++x) sum += g.at(x, y), ++n;
+        return n ? static_cast<double>(sum) / static_cast<double>(n) : 255.0;
+    };
+    std::vector<std::uint8_t> cov(static_cast<std::size_t>(gw) * static_cast<std::size_t>(gh), 0);
+    for (int cy = 0; cy < gh; ++cy)
+        for (int cx = 0; cx < gw; ++cx)
+            cov[static_cast<std::size_t>(cy) * gw + cx] = mean(scan, cx, cy, gw, gh) < 140 && mean(shown, cx, cy, gw, gh) > 240;
+    // Clusters by a flood fill over 8-neighbours with a gap of 8 cells (2 mm): the letters under one box join.
+    std::vector<int> label(cov.size(), 0);
+    int next = 0;
+    for (int cy = 0; cy < gh; ++cy)
+        for (int cx = 0; cx < gw; ++cx) {
+            const std::size_t i = static_cast<std::size_t>(cy) * gw + cx;
+            if (!cov[i] || label[i]) continue;
+            ++next;
+            int x0 = cx, y0 = cy, x1 = cx, y1 = cy, cells = 0;
+            std::vector<std::pair<int, int>> todo{{cx, cy}};
+            label[i] = next;
+            while (!todo.empty()) {
+                auto [x, y] = todo.back();
+                todo.pop_back();
+                ++cells;
+                x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
+                for (int dy = -8; dy <= 8; ++dy)
+                    for (int dx = -8; dx <= 8; ++dx) {
+                        const int nx = x + dx, ny = y + dy;
+                        if (nx < 0 || ny < 0 || nx >= gw || ny >= gh) continue;
+                        const std::size_t j = static_cast<std::size_t>(ny) * gw + nx;
+                        if (cov[j] && !label[j]) label[j] = next, todo.push_back({nx, ny});
+                    }
+            }
+            if (cells >= 40)
+                out.push_back({static_cast<double>(x0) / gw, static_cast<double>(y0) / gh,
+                               static_cast<double>(x1 - x0 + 1) / gw, static_cast<double>(y1 - y0 + 1) / gh});
+        }
+    return out;
 }
 
 // ---- AcroForm values ----
@@ -684,7 +760,7 @@ public:
         if (m_render_only) {
             auto g = m_renderer->render(index, choose_render_dpi(0), m_limits);
             if (!g) return std::unexpected(g.error());
-            return Page{std::move(*g), true, "PDF structure repaired by the renderer"};
+            return Page{std::move(*g), true, "PDF structure repaired by the renderer", {}};
         }
         try {
             PdfPage* pg = m_doc.GetPage(index);
@@ -698,7 +774,7 @@ public:
                 auto g = decode_image_object(m_doc, direct.image, index + 1, m_limits);
                 if (g) {
                     const double xdpi = w / (direct.placed.a / 72.0), ydpi = h / (direct.placed.d / 72.0);
-                    return Page{square_pixels(std::move(*g), xdpi, ydpi, m_limits), false, {}};
+                    return Page{square_pixels(std::move(*g), xdpi, ydpi, m_limits), false, {}, {}};
                 }
                 if (g.error().reason != core::reason::unsupported_format) return std::unexpected(g.error());
                 // a detail of the coding we do not handle after all: the renderer draws it
@@ -715,7 +791,16 @@ public:
             }
             auto g = m_renderer->render(index, dpi, m_limits);
             if (!g) return std::unexpected(g.error());
-            return Page{std::move(*g), true, direct.image ? "image coding detail" : direct.why_not};
+            Page out{std::move(*g), true, direct.image ? "image coding detail" : direct.why_not, {}};
+            // A scan with something drawn over it: is any of its ink hidden?
+            // Only a scan we decode exactly (coding_we_decode): a picture of ours that differs from
+            // the viewer's (a CMYK negative) must not look like hidden ink.
+            if (PdfObject* scan = largest_image(m_doc, pg); scan && pg->GetRotation() % 360 == 0 &&
+                                                            largest_image_dpi(m_doc, pg) > 0 && coding_we_decode(m_doc, scan)) {
+                auto under = decode_image_object(m_doc, scan, index + 1, m_limits);
+                if (under) out.covered_ink = covered_ink(out.image, *under);
+            }
+            return out;
         } catch (const PdfError& e) {
             return problem(core::reason::unreadable, "the PDF cannot be read: " + podofo_message(e));
         } catch (const std::bad_alloc&) {

@@ -65,7 +65,7 @@ public:
     std::expected<Page, RasterProblem> page(int) override {
         auto g = image::decode_gray(m_bytes);
         if (!g) return problem(core::reason::unreadable, "the image cannot be decoded (corrupt or truncated)");
-        return Page{std::move(*g), false, {}};
+        return Page{std::move(*g), false, {}, {}};
     }
 
 private:
@@ -89,7 +89,7 @@ public:
         auto tp = image::decode_tiff_page_at(m_bytes, index == 0 ? 0 : d.offset);
         if (!tp) return problem(core::reason::unreadable, "TIFF page " + std::to_string(index + 1) +
                                                               " cannot be decoded (corrupt or truncated)");
-        return Page{square_pixels(std::move(tp->image), tp->xres, tp->yres, m_limits), false, {}};
+        return Page{square_pixels(std::move(tp->image), tp->xres, tp->yres, m_limits), false, {}, {}};
     }
 
 private:

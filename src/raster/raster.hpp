@@ -17,6 +17,7 @@
 
 #include "core/image.hpp"
 
+#include <array>
 #include <cstdint>
 #include <expected>
 #include <map>
@@ -63,6 +64,11 @@ struct Page {
     core::GrayImage image;
     bool rendered = false;
     std::string render_reason;  // when rendered: which rule of the direct path the page fails (English)
+    // A rendered page over a scanned image: where the scan's ink is hidden by
+    // something drawn over it (a white-out box, an edit), as fractions of the
+    // page (x, y, w, h from the top-left); empty when nothing is hidden or the
+    // page has no scan under it. The form then goes to a person.
+    std::vector<std::array<double, 4>> covered_ink;
 };
 
 // The pages of one file, decoded or rendered on demand. The bytes given to

@@ -308,6 +308,7 @@ void render_document(Exchange& x, const store::StaffSession& s, review::Reviewer
                           : m.kind == "cover"              ? "övertäckt fält"
                           : m.kind == "whiteout"           ? "utsuddad eller övertäckt ruta"
                           : m.kind == "ink_in_empty_field" ? "skrift i tomt fält"
+                          : m.kind == "covered"            ? "skanning övertäckt i PDF-filen (text eller ruta ritad ovanpå)"
                                                            : "okänd markering");
             if (!m.near.empty()) b.set("near", m.near == "reference" ? std::string("Referenskod") : review::field_label_sv(m.near));
             boxes.push_back(b);

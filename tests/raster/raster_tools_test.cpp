@@ -189,6 +189,28 @@ BOOST_AUTO_TEST_CASE(a_white_box_drawn_over_the_scan_is_what_we_read) {
     BOOST_TEST(mean_at(g, 550, 796) < 80);  // the scan is still there under it
 }
 
+BOOST_AUTO_TEST_CASE(scan_ink_hidden_under_a_white_box_is_reported_and_nothing_else) {
+    auto page_of = [](const std::string& name) {
+        const auto b = inputs().bytes(name);
+        auto src = raster::open_pages(b, {});
+        BOOST_REQUIRE(src.has_value());
+        auto p = (*src)->page(0);
+        BOOST_REQUIRE(p.has_value());
+        return std::move(*p);
+    };
+    // The white box over the top-left mark (30–72 pt): that ink is hidden; the black bar hides nothing.
+    auto edited = page_of("whitebox.pdf");
+    BOOST_REQUIRE_EQUAL(edited.covered_ink.size(), 1u);
+    const auto& c = edited.covered_ink[0];
+    BOOST_TEST(c[0] * 595.28 > 25);
+    BOOST_TEST((c[0] + c[2]) * 595.28 < 80);
+    BOOST_TEST(c[1] * 841.89 > 25);
+    BOOST_TEST((c[1] + c[3]) * 841.89 < 80);
+    // The same scan drawn alone (direct path), or under an empty page: nothing hidden.
+    BOOST_TEST(page_of("img2pdf_jpeg200.pdf").covered_ink.empty());
+    BOOST_TEST(page_of("gs_pdfwrite.pdf").covered_ink.empty());  // vector, no scan under it
+}
+
 BOOST_AUTO_TEST_CASE(a_rotated_page_is_rendered_as_shown) {
     auto r = open("rotated.pdf");
     BOOST_REQUIRE(r.pages.size() == 1u);
