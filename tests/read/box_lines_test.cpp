@@ -3,6 +3,8 @@
 // boxes (tests/read/place_text.py on the rendered blank) at 300 and 200 dpi.
 #include <boost/test/unit_test.hpp>
 
+#include "crop_fixtures.hpp"
+
 #include "align/align.hpp"
 #include "form_scan.hpp"
 #include "image/lept.hpp"
@@ -13,26 +15,9 @@
 
 namespace {
 
-core::GrayImage crop(int w, int h, double dpi = 180) {
-    core::GrayImage g;
-    g.width = w;
-    g.height = h;
-    g.dpi = dpi;
-    g.pixels.assign(static_cast<size_t>(w) * static_cast<size_t>(h), 250);
-    return g;
-}
-
-void fill(core::GrayImage& g, int x, int y, int w, int h, std::uint8_t v = 0) {
-    for (int yy = y; yy < y + h; ++yy)
-        for (int xx = x; xx < x + w; ++xx) g.at(xx, yy) = v;
-}
-
-int dark(const core::GrayImage& g, int x, int y, int w, int h) {
-    int n = 0;
-    for (int yy = y; yy < y + h; ++yy)
-        for (int xx = x; xx < x + w; ++xx) n += g.at(xx, yy) < 128;
-    return n;
-}
+core::GrayImage crop(int w, int h, double dpi = 180) { return crop_fixtures::paper(w, h, dpi, 250); }
+using crop_fixtures::dark;
+using crop_fixtures::fill;
 
 // A field zone as read_form cuts it: the box, 1 pt (2.5 px) around it, lines ~1 pt with a grey fringe.
 core::GrayImage boxed(int w = 600, int h = 70) {

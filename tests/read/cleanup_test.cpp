@@ -2,6 +2,8 @@
 #define BOOST_TEST_MODULE read
 #include <boost/test/unit_test.hpp>
 
+#include "crop_fixtures.hpp"
+
 #include "read/read.hpp"
 
 #include <cstdint>
@@ -9,26 +11,9 @@
 namespace {
 
 // A white crop at 216 dpi (3 px per pt, the crop resolution read_form uses).
-core::GrayImage white(int w, int h, double dpi = 216) {
-    core::GrayImage g;
-    g.width = w;
-    g.height = h;
-    g.dpi = dpi;
-    g.pixels.assign(static_cast<size_t>(w) * static_cast<size_t>(h), 255);
-    return g;
-}
-
-void fill(core::GrayImage& g, int x, int y, int w, int h, std::uint8_t v = 0) {
-    for (int yy = y; yy < y + h; ++yy)
-        for (int xx = x; xx < x + w; ++xx) g.at(xx, yy) = v;
-}
-
-int dark(const core::GrayImage& g, int x, int y, int w, int h) {
-    int n = 0;
-    for (int yy = y; yy < y + h; ++yy)
-        for (int xx = x; xx < x + w; ++xx) n += g.at(xx, yy) < 128;
-    return n;
-}
+core::GrayImage white(int w, int h, double dpi = 216) { return crop_fixtures::paper(w, h, dpi, 255); }
+using crop_fixtures::dark;
+using crop_fixtures::fill;
 
 int dark(const core::GrayImage& g) { return dark(g, 0, 0, g.width, g.height); }
 
