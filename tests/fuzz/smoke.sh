@@ -24,6 +24,9 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build" -j"${FUZZ_JOBS:-2}" --quiet fuzz | { grep -v "^ninja: no work to do" || true; }
 
+# One-time allocations of system libraries (fontconfig through poppler, OpenSSL's
+# legacy provider) are not leaks of ours: tests/lsan.supp.
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 # Stack traces in UBSan reports: the known-finding signatures match on them.
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 

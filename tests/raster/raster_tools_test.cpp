@@ -286,7 +286,12 @@ BOOST_AUTO_TEST_CASE(a_500_page_stack_is_read_page_by_page_in_bounded_memory) {
             }
             BOOST_TEST(dark_marks == 500);
             const long grown = vm_hwm_kib() - before;
+#if defined(__SANITIZE_ADDRESS__)
+            // AddressSanitizer keeps freed memory in quarantine: the peak says nothing there.
+            (void)grown;
+#else
             BOOST_TEST(grown < 4 * page_kib, "peak grew by " << grown << " KiB; one page is " << page_kib << " KiB");
+#endif
         }
     }
 }
