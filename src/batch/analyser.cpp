@@ -162,19 +162,15 @@ FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, File
 // chance of a single slip, so it stays appearance_mismatch (review).
 void Analyser::confirm_typed_values(FormResult& form, const core::GrayImage& page, const align::Similarity& transform,
                                     const std::map<std::string, std::string>& values) {
-    auto fold = [](const std::string& s) {
-        std::string out;
-        for (char c : s)
-            if (c != ' ' && c != '\t') out += c;
-        return out;
-    };
     for (auto& f : form.reading.fields) {
         auto it = values.find(f.name);
-        if (it == values.end() || fold(it->second).empty() || f.text.empty() || fold(f.text) == fold(it->second)) continue;
+        if (it == values.end() || validate::shows_value(it->second, "") || f.text.empty() ||
+            validate::shows_value(f.text, it->second))
+            continue;
         const core::FieldSpec* spec = m_template.field(f.name);
         if (!spec) continue;
         for (auto& again : ocr::reread_field(page, transform, m_template, *spec, *m_engine, m_settings.read))
-            if (again.confidence >= 85 && fold(again.text) == fold(it->second)) {
+            if (again.confidence >= 85 && validate::shows_value(again.text, it->second)) {
                 f.text = again.text;
                 f.confidence = again.confidence;
                 break;

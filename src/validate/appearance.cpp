@@ -24,6 +24,10 @@ std::string fold_space(const std::string& s) {
 
 }  // namespace
 
+bool shows_value(const std::string& page_text, const std::string& typed) {
+    return fold_space(page_text) == fold_space(typed);
+}
+
 Reconciled reconcile_appearance(const core::FormReading& shown, const std::map<std::string, std::string>& values) {
     Reconciled r;
     r.reading = shown;

@@ -31,6 +31,10 @@ struct Reconciled {
     std::vector<Failure> failures;   // appearance_mismatch, one per field that differs
 };
 
+// Whether a page read shows the typed value: equal after folding runs of
+// white space (the one comparison reconcile_appearance uses).
+bool shows_value(const std::string& page_text, const std::string& typed);
+
 // `shown`: the rendered page as read (fields and signature); `values`: the
 // AcroForm's text values by template field name.
 Reconciled reconcile_appearance(const core::FormReading& shown, const std::map<std::string, std::string>& values);
