@@ -1,4 +1,5 @@
 #include "batch/crops.hpp"
+#include "core/error.hpp"
 
 #include "image/lept.hpp"
 
@@ -14,7 +15,7 @@ namespace batch {
 namespace fs = std::filesystem;
 
 EvidenceError::EvidenceError(const fs::path& path, int err)
-    : std::runtime_error("cannot write " + path.string() + ": " + std::strerror(err)),
+    : core::Error(core::ErrorKind::store, "cannot write " + path.string() + ": " + std::strerror(err)),
       m_path(path),
       m_cause(std::strerror(err)) {}
 
@@ -60,7 +61,7 @@ void write_evidence_file(const fs::path& file, const std::vector<std::uint8_t>& 
 
 void write_png_file(const core::GrayImage& img, const fs::path& file) {
     auto bytes = image::encode_png(img);
-    if (bytes.empty()) throw std::runtime_error("cannot encode the PNG image " + file.string());
+    if (bytes.empty()) throw core::InternalError("cannot encode the PNG image " + file.string());
     write_evidence_file(file, bytes);
 }
 

@@ -11,6 +11,7 @@
 // Thread-safety: reentrant (distinct forms may be written from several threads).
 #pragma once
 
+#include "core/error.hpp"
 #include "batch/analysis.hpp"
 
 #include <filesystem>
@@ -21,7 +22,8 @@ namespace batch {
 
 // The review evidence of a document could not be written. Not a property of
 // the document: the caller keeps the file in work/ and retries it later.
-class EvidenceError : public std::runtime_error {
+// Kind store: the home (its evidence folder) cannot be written; the run stops (exit 5).
+class EvidenceError : public core::Error {
 public:
     // what(): "cannot write PATH: CAUSE"; cause is strerror(err), e.g. "No space left on device".
     EvidenceError(const std::filesystem::path& path, int err);

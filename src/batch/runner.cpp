@@ -1,4 +1,5 @@
 #include "batch/runner.hpp"
+#include "core/error.hpp"
 
 #include "batch/crops.hpp"
 #include "batch/reason_texts.hpp"
@@ -75,7 +76,7 @@ public:
     Done next() override {
         std::unique_lock lock(m_mu);
         m_cv_done.wait(lock, [&] { return !m_done.empty() || !m_fatal.empty(); });
-        if (m_done.empty()) throw std::runtime_error(m_fatal);
+        if (m_done.empty()) throw core::InstallError(m_fatal);
         Done d = std::move(m_done.front());
         m_done.pop_front();
         return d;

@@ -10,11 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace cli {
 
-class UsageError : public std::runtime_error {
+class UsageError : public core::Error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit UsageError(const std::string& what) : core::Error(core::ErrorKind::usage, what) {}
 };
 
 class Args {

@@ -142,13 +142,7 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
         std::chrono::seconds(2), sweep,
         [&](const std::string& line) { ctx.err << "linkage: " << line << std::endl; });
     web::Server server(o, ctx.clock(), rules, &ctx.out, [&sender] { sender.wake(); });
-    try {
-        server.start();
-    } catch (const std::runtime_error& e) {
-        if (std::string(e.what()).find(std::strerror(EADDRINUSE)) == std::string::npos) throw;
-        ctx.err << "linkage: " << e.what() << " (another serve?)\n";
-        return k_exit_store;
-    }
+    server.start();  // a port in use throws core::Error of kind store: exit 5
     {
         std::lock_guard lock(base_mutex);
         link_base = server.base_url();

@@ -118,22 +118,14 @@ int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
     try {
         return run(argc, argv);
-    } catch (const cli::UsageError& e) {
-        std::cerr << "linkage: " << e.what() << '\n';
-        return cli::k_exit_usage;
-    } catch (const config::ConfigError& e) {
-        std::cerr << "linkage: configuration error: " << e.what() << '\n';
-        return cli::k_exit_config;
-    } catch (const store::StoreError& e) {
-        std::cerr << "linkage: store error: " << e.what() << '\n';
-        return cli::k_exit_store;
+    } catch (const core::Error& e) {
+        // The exception's kind carries the exit code (core/error.hpp).
+        std::cerr << "linkage: " << cli::error_prefix(e.kind()) << e.what()
+                  << (e.kind() == core::ErrorKind::internal ? " (please report this line)" : "") << '\n';
+        return cli::exit_code_of(e.kind());
     } catch (const std::filesystem::filesystem_error& e) {
         std::cerr << "linkage: file system error: " << e.what() << " (check the state directory's permissions and free space)\n";
         return cli::k_exit_store;
-    } catch (const std::runtime_error& e) {
-        // Shipped data files unreadable: a broken installation.
-        std::cerr << "linkage: " << e.what() << '\n';
-        return cli::k_exit_config;
     } catch (const std::exception& e) {
         std::cerr << "linkage: internal error: " << e.what() << " (please report this line)\n";
         return cli::k_exit_internal;

@@ -22,12 +22,14 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace config {
 
 // A bad config file or value: the operator must fix the configuration.
-class ConfigError : public std::runtime_error {
+class ConfigError : public core::Error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit ConfigError(const std::string& what) : core::Error(core::ErrorKind::config, what) {}
 };
 
 // One key of the table: its type and, for numbers, its inclusive range.

@@ -13,11 +13,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace core {
 
-class TemplateError : public std::runtime_error {
+// The form template (templates/, shipped) is missing or malformed: a broken installation.
+class TemplateError : public Error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit TemplateError(const std::string& what) : Error(ErrorKind::install, what) {}
 };
 
 struct Rect {

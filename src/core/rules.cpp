@@ -1,4 +1,5 @@
 #include "core/rules.hpp"
+#include "core/error.hpp"
 
 #include "core/org_number.hpp"
 
@@ -97,7 +98,7 @@ namespace {
 
 std::string read_file(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read shipped data file " + p.string() + ": check the installation");
+    if (!in) throw InstallError("cannot read shipped data file " + p.string() + ": check the installation");
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
@@ -108,7 +109,7 @@ Poco::Dynamic::Var parse_json(std::string_view text, const char* what) {
         Poco::JSON::Parser parser;
         return parser.parse(std::string(text));
     } catch (const Poco::Exception& e) {
-        throw std::runtime_error(std::string(what) + ": invalid JSON: " + e.displayText());
+        throw InstallError(std::string(what) + ": invalid JSON: " + e.displayText());
     }
 }
 
@@ -120,30 +121,30 @@ Rules Rules::parse(std::string_view rules_json, std::string_view permissions_jso
     try {
         auto rules = parse_json(rules_json, "rules.json").extract<Poco::JSON::Object::Ptr>();
         auto sub = rules->getObject("subscription_number");
-        if (!sub) throw std::runtime_error("rules.json: missing \"subscription_number\"");
+        if (!sub) throw InstallError("rules.json: missing \"subscription_number\"");
         r.subscription.min_digits = sub->getValue<int>("min_digits");
         r.subscription.max_digits = sub->getValue<int>("max_digits");
         if (r.subscription.min_digits < 1 || r.subscription.max_digits < r.subscription.min_digits)
-            throw std::runtime_error("rules.json: subscription_number digits range is empty");
+            throw InstallError("rules.json: subscription_number digits range is empty");
 
         auto perms = parse_json(permissions_json, "permissions.json").extract<Poco::JSON::Object::Ptr>();
         auto plist = perms->getArray("permissions");
-        if (!plist) throw std::runtime_error("permissions.json: missing \"permissions\" array");
+        if (!plist) throw InstallError("permissions.json: missing \"permissions\" array");
         std::vector<Permission> ps;
         for (size_t i = 0; i < plist->size(); ++i) {
             auto o = plist->getObject(static_cast<unsigned>(i));
-            if (!o) throw std::runtime_error("permissions.json: entry " + std::to_string(i) + " is not an object");
+            if (!o) throw InstallError("permissions.json: entry " + std::to_string(i) + " is not an object");
             ps.push_back({o->getValue<std::string>("code"), o->getValue<std::string>("name_sv")});
         }
         r.permissions = PermissionCatalogue(std::move(ps));
 
         auto excl = parse_json(exclusions_json, "exclusion-list.json").extract<Poco::JSON::Object::Ptr>();
         auto elist = excl->getArray("excluded");
-        if (!elist) throw std::runtime_error("exclusion-list.json: missing \"excluded\" array");
+        if (!elist) throw InstallError("exclusion-list.json: missing \"excluded\" array");
         std::vector<ExclusionEntry> es;
         for (size_t i = 0; i < elist->size(); ++i) {
             auto o = elist->getObject(static_cast<unsigned>(i));
-            if (!o) throw std::runtime_error("exclusion-list.json: entry " + std::to_string(i) + " is not an object");
+            if (!o) throw InstallError("exclusion-list.json: entry " + std::to_string(i) + " is not an object");
             ExclusionEntry e;
             e.name = o->getValue<std::string>("name");
             e.aliases.push_back(e.name);
@@ -154,7 +155,7 @@ Rules Rules::parse(std::string_view rules_json, std::string_view permissions_jso
                     auto raw = a->getElement<std::string>(static_cast<unsigned>(j));
                     auto on = OrgNumber::parse(raw);
                     if (!on)
-                        throw std::runtime_error("exclusion-list.json: entry \"" + e.name + "\": organisation number " +
+                        throw InstallError("exclusion-list.json: entry \"" + e.name + "\": organisation number " +
                                                  raw + " is invalid: " + on.error().message);
                     e.orgnrs.push_back(on->canonical());
                 }
@@ -163,7 +164,7 @@ Rules Rules::parse(std::string_view rules_json, std::string_view permissions_jso
         }
         r.exclusions = ExclusionList(std::move(es));
     } catch (const Poco::Exception& e) {
-        throw std::runtime_error("shipped rules: " + e.displayText());
+        throw InstallError("shipped rules: " + e.displayText());
     }
     return r;
 }

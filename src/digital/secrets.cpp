@@ -1,4 +1,5 @@
 #include "digital/secrets.hpp"
+#include "core/error.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -18,7 +19,7 @@ void fill_random(unsigned char* out, std::size_t n) {
         ssize_t got = getrandom(out + done, n - done, 0);
         if (got < 0) {
             if (errno == EINTR) continue;
-            throw std::runtime_error("the kernel random number generator failed (getrandom)");
+            throw core::InternalError("the kernel random number generator failed (getrandom)");
         }
         done += static_cast<std::size_t>(got);
     }
@@ -55,7 +56,7 @@ std::string pbkdf2_hex(std::string_view password, const unsigned char* salt, std
     unsigned char key[32];
     if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt, static_cast<int>(salt_len),
                           iterations, EVP_sha256(), sizeof key, key) != 1)
-        throw std::runtime_error("OpenSSL PBKDF2 failed");
+        throw core::InternalError("OpenSSL PBKDF2 failed");
     return to_hex(key, sizeof key);
 }
 
@@ -99,7 +100,7 @@ std::string sha256_hex(std::string_view text) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1)
-        throw std::runtime_error("OpenSSL SHA-256 failed");
+        throw core::InternalError("OpenSSL SHA-256 failed");
     return to_hex(digest, len);
 }
 

@@ -1,4 +1,5 @@
 #include "forms/pdf_canvas.hpp"
+#include "core/error.hpp"
 
 #include <podofo/podofo.h>
 
@@ -19,7 +20,7 @@ auto guarded(const char* what, F&& f) -> decltype(f()) {
     try {
         return f();
     } catch (const PdfError& e) {
-        throw std::runtime_error(std::string("PDF generation failed (") + what + "): " +
+        throw core::InternalError(std::string("PDF generation failed (") + what + "): " +
                                  PdfError::ErrorName(e.GetError()));
     }
 }
@@ -55,7 +56,7 @@ PdfCanvas::PdfCanvas(double page_width, double page_height, const std::filesyste
     m->page_w = page_width;
     m->page_h = page_height;
     for (auto& f : {regular_font, bold_font})
-        if (!std::filesystem::is_regular_file(f)) throw std::runtime_error("font file missing: " + f.string());
+        if (!std::filesystem::is_regular_file(f)) throw core::InstallError("font file missing: " + f.string());
     guarded("setting up the page", [&] {
         // Deterministic output: drop the creation date PoDoFo stamps by default.
         m->doc.GetInfo()->GetObject()->GetDictionary().RemoveKey(PdfName("CreationDate"));
@@ -66,7 +67,7 @@ PdfCanvas::PdfCanvas(double page_width, double page_height, const std::filesyste
         m->regular = m->doc.CreateFontSubset("DejaVuSans", false, false, false, &m->regular_enc,
                                              regular_font.c_str());
         m->bold = m->doc.CreateFontSubset("DejaVuSans-Bold", true, false, false, &m->bold_enc, bold_font.c_str());
-        if (!m->regular || !m->bold) throw std::runtime_error("cannot load the form fonts");
+        if (!m->regular || !m->bold) throw core::InstallError("cannot load the form fonts");
         m->form_font = m->doc.CreateFont("Helvetica", false, false, false,
                                          PdfEncodingFactory::GlobalWinAnsiEncodingInstance(),
                                          PdfFontCache::eFontCreationFlags_AutoSelectBase14, false);

@@ -1,4 +1,5 @@
 #include "forms/qr_code.hpp"
+#include "core/error.hpp"
 
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
@@ -13,10 +14,10 @@ QrModules encode_qr(const std::string& text) {
         // Width/height 0 with margin 0: one matrix cell per module.
         bits = ZXing::MultiFormatWriter(ZXing::BarcodeFormat::QRCode).setMargin(0).setEccLevel(4).encode(text, 0, 0);
     } catch (const std::exception& e) {
-        throw std::runtime_error("cannot encode QR code '" + text + "': " + e.what());
+        throw core::InternalError("cannot encode QR code '" + text + "': " + e.what());
     }
     if (bits.width() != bits.height() || bits.width() < 21)
-        throw std::runtime_error("QR encoder returned an unexpected matrix for '" + text + "'");
+        throw core::InternalError("QR encoder returned an unexpected matrix for '" + text + "'");
     QrModules q;
     q.size = bits.width();
     q.dark.resize(static_cast<size_t>(q.size * q.size));

@@ -1,4 +1,5 @@
 #include "forms/reference_code.hpp"
+#include "core/error.hpp"
 
 #include <sys/random.h>
 
@@ -18,7 +19,7 @@ std::string new_reference_code() {
         ssize_t got = getrandom(buf, sizeof buf, 0);
         if (got < 0) {
             if (errno == EINTR) continue;
-            throw std::runtime_error("no randomness from the operating system (getrandom failed)");
+            throw core::InternalError("no randomness from the operating system (getrandom failed)");
         }
         for (ssize_t i = 0; i < got && code.size() < 9; ++i) {
             if (buf[i] >= limit) continue;

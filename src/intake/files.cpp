@@ -1,4 +1,5 @@
 #include "intake/files.hpp"
+#include "core/error.hpp"
 
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
@@ -135,7 +136,7 @@ void move_durably(const fs::path& from, const fs::path& to) {
 
 std::string read_all(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + file.string());
+    if (!in) throw core::InputError("cannot read " + file.string());
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
@@ -149,14 +150,14 @@ std::string sha256_bytes(std::string_view bytes) {
 
 std::string sha256_file(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + file.string());
+    if (!in) throw core::InputError("cannot read " + file.string());
     Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
     char buf[1 << 16];
     while (in) {
         in.read(buf, sizeof buf);
         if (in.gcount() > 0) sha.update(buf, static_cast<unsigned>(in.gcount()));
     }
-    if (in.bad()) throw std::runtime_error("cannot read " + file.string());
+    if (in.bad()) throw core::InputError("cannot read " + file.string());
     return Poco::DigestEngine::digestToHex(sha.digest());
 }
 

@@ -1,4 +1,5 @@
 #include "mail/mail_templates.hpp"
+#include "core/error.hpp"
 
 #include <kainjow/mustache.hpp>
 
@@ -12,7 +13,7 @@ namespace {
 
 std::string read_text(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
-    if (!in) throw std::runtime_error("mail template " + p.string() + " is missing (broken installation)");
+    if (!in) throw core::InstallError("mail template " + p.string() + " is missing (broken installation)");
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
@@ -40,7 +41,7 @@ ComposedMail MailTemplates::render(const std::string& name, const std::map<std::
     ComposedMail out;
     for (const char* part : {".subject", ".body"}) {
         kainjow::mustache::mustache tmpl(m_texts.at(name + part));
-        if (!tmpl.is_valid()) throw std::runtime_error("mail template " + name + part + ": " + tmpl.error_message());
+        if (!tmpl.is_valid()) throw core::InstallError("mail template " + name + part + ": " + tmpl.error_message());
         std::string text = tmpl.render(data);
         if (std::string(part) == ".subject") out.subject = one_line(text);
         else out.body = text;

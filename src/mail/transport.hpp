@@ -27,6 +27,7 @@
 // Thread-safety: a transport is used by one sender thread at a time.
 #pragma once
 
+#include "core/error.hpp"
 #include "mail/rfc5322.hpp"
 
 #include <filesystem>
@@ -41,9 +42,10 @@ class Settings;
 
 namespace mail {
 
-class TransportError : public std::runtime_error {
+// Kind config: the relay named by smtp.* cannot take the message now.
+class TransportError : public core::Error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit TransportError(const std::string& what) : core::Error(core::ErrorKind::config, what) {}
 };
 
 // The message cannot be delivered as it is; retrying would fail the same way.

@@ -1,5 +1,6 @@
 // The one wrapper around Tesseract's C++ API.
 #include "image/lept.hpp"
+#include "core/error.hpp"
 #include "read/ocr_engine.hpp"
 
 #include <leptonica/allheaders.h>
@@ -86,7 +87,7 @@ public:
 private:
     static void init(tesseract::TessBaseAPI& api, const char* lang) {
         if (api.Init(nullptr, lang, tesseract::OEM_LSTM_ONLY) != 0)
-            throw std::runtime_error(std::string("Tesseract cannot load the '") + lang +
+            throw core::InstallError(std::string("Tesseract cannot load the '") + lang +
                                      "' model: install the Debian package tesseract-ocr-" + lang);
         api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
         api.SetVariable("debug_file", "/dev/null");

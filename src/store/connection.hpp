@@ -16,14 +16,16 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.hpp"
+
 namespace store {
 
 // Thrown when the database cannot do its work (cannot open, disk full, busy
 // beyond the timeout, constraint broken by a bug). Callers outside the store
 // see this as "the environment is broken", not as a document's outcome.
-class StoreError : public std::runtime_error {
+class StoreError : public core::Error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit StoreError(const std::string& what) : core::Error(core::ErrorKind::store, what) {}
 };
 
 // Thrown for a unique constraint (e.g. a second live linkage for one pair):

@@ -1,6 +1,7 @@
 // The POSIX side of the server (sockets, epoll, eventfd) lives in this file
 // only. See http_front.hpp for the model.
 #include "web/http_front.hpp"
+#include "core/error.hpp"
 
 #include <arpa/inet.h>
 #include <algorithm>
@@ -139,7 +140,7 @@ struct Front::Impl {
         : o(std::move(opts)), handler(std::move(h)), on_error(std::move(e)) {
         epoll = Fd(epoll_create1(EPOLL_CLOEXEC));
         wake = Fd(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
-        if (epoll.get() < 0 || wake.get() < 0) throw std::runtime_error(std::string("epoll/eventfd: ") + std::strerror(errno));
+        if (epoll.get() < 0 || wake.get() < 0) throw core::InternalError(std::string("epoll/eventfd: ") + std::strerror(errno));
         epoll_event ev{};
         ev.events = EPOLLIN;
         ev.data.fd = wake.get();
@@ -573,18 +574,18 @@ int Front::listen(const std::string& address, int port, int tag) {
     const std::string where = address + ":" + std::to_string(port);
     const std::string service = std::to_string(port);
     if (int rc = getaddrinfo(address.empty() ? nullptr : address.c_str(), service.c_str(), &hints, &res); rc != 0)
-        throw std::runtime_error("cannot serve on " + where + ": " + gai_strerror(rc));
+        throw core::Error(core::ErrorKind::store, "cannot serve on " + where + ": " + gai_strerror(rc));
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owner(res, &freeaddrinfo);
     Fd fd(::socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (fd.get() < 0) throw std::runtime_error("cannot serve on " + where + ": " + std::strerror(errno));
+    if (fd.get() < 0) throw core::Error(core::ErrorKind::store, "cannot serve on " + where + ": " + std::strerror(errno));
     int one = 1;
     // SO_REUSEADDR lets a restart bind past TIME_WAIT; it does not let two
     // servers share a port (that would be SO_REUSEPORT, never set).
     setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (::bind(fd.get(), res->ai_addr, res->ai_addrlen) != 0)
-        throw std::runtime_error("cannot serve on " + where + ": " + std::strerror(errno) +
+        throw core::Error(core::ErrorKind::store, "cannot serve on " + where + ": " + std::strerror(errno) +
                                  (errno == EADDRINUSE ? " (another program holds the port: stop it or choose another)" : ""));
-    if (::listen(fd.get(), 128) != 0) throw std::runtime_error("cannot serve on " + where + ": " + std::strerror(errno));
+    if (::listen(fd.get(), 128) != 0) throw core::Error(core::ErrorKind::store, "cannot serve on " + where + ": " + std::strerror(errno));
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
     getsockname(fd.get(), reinterpret_cast<sockaddr*>(&ss), &len);

@@ -1,4 +1,5 @@
 #include "web/pages.hpp"
+#include "core/error.hpp"
 
 #include <atomic>
 #include <fstream>
@@ -14,7 +15,7 @@ std::atomic<std::uint64_t> g_next_serial{1};
 
 Pages::Pages(const std::filesystem::path& dir) : m_serial(g_next_serial++) {
     if (!std::filesystem::is_directory(dir))
-        throw std::runtime_error("page templates folder " + dir.string() + " is missing (broken installation)");
+        throw core::InstallError("page templates folder " + dir.string() + " is missing (broken installation)");
     for (auto& entry : std::filesystem::directory_iterator(dir)) {
         if (entry.path().extension() != ".mustache") continue;
         std::ifstream in(entry.path(), std::ios::binary);
@@ -22,11 +23,11 @@ Pages::Pages(const std::filesystem::path& dir) : m_serial(g_next_serial++) {
         s << in.rdbuf();
         kainjow::mustache::mustache check(s.str());
         if (!check.is_valid())
-            throw std::runtime_error("page template " + entry.path().string() + ": " + check.error_message());
+            throw core::InstallError("page template " + entry.path().string() + ": " + check.error_message());
         m_texts[entry.path().stem().string()] = s.str();
     }
     if (!m_texts.count("layout"))
-        throw std::runtime_error("page template " + (dir / "layout.mustache").string() + " is missing");
+        throw core::InstallError("page template " + (dir / "layout.mustache").string() + " is missing");
 }
 
 std::string Pages::render_one(const std::string& name, const Data& data) const {
@@ -38,7 +39,7 @@ std::string Pages::render_one(const std::string& name, const Data& data) const {
     auto& tmpl = parsed[{m_serial, name}];
     if (!tmpl) {
         auto it = m_texts.find(name);
-        if (it == m_texts.end()) throw std::logic_error("no page template '" + name + "'");
+        if (it == m_texts.end()) throw core::InternalError("no page template '" + name + "'");
         if (parsed.size() > 256) {  // servers come and go in tests: keep the cache small
             parsed.clear();
             return render_one(name, data);
