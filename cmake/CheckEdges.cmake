@@ -7,6 +7,14 @@
 # its CMakeLists links (linkage_edge_ceiling_<module>); a link beyond it stops
 # configuration too.
 set(linkage_edge_ceiling_marks core align)  # marks: the template, the page, the zone warp; nothing else
+#
+# And a module may have modules it must never reach, whatever links it gains
+# (linkage_edge_forbidden_<module>): the web server and the review queue stay
+# free of the paper pipeline (Tesseract, Leptonica, PoDoFo); read cuts its
+# zones with core::extract_zone and never depends on alignment.
+set(linkage_edge_forbidden_web batch align read raster marks decide)
+set(linkage_edge_forbidden_review batch align read raster marks decide)
+set(linkage_edge_forbidden_read align batch)
 function(linkage_check_edges)
   file(GLOB module_dirs LIST_DIRECTORIES true "${CMAKE_SOURCE_DIR}/src/*")
   foreach(dir ${module_dirs})
@@ -40,6 +48,13 @@ function(linkage_check_edges)
       foreach(a ${allowed})
         if(IS_DIRECTORY "${CMAKE_SOURCE_DIR}/src/${a}" AND NOT a STREQUAL mod AND NOT a IN_LIST linkage_edge_ceiling_${mod})
           message(FATAL_ERROR "module edge not allowed: linkage_${mod} links linkage_${a}, beyond its ceiling (${linkage_edge_ceiling_${mod}}; see ARCHITECTURE.md)")
+        endif()
+      endforeach()
+    endif()
+    if(DEFINED linkage_edge_forbidden_${mod})
+      foreach(a ${allowed})
+        if(a IN_LIST linkage_edge_forbidden_${mod})
+          message(FATAL_ERROR "module edge not allowed: linkage_${mod} reaches linkage_${a}, which it must never link (${linkage_edge_forbidden_${mod}}; see ARCHITECTURE.md)")
         endif()
       endforeach()
     endif()

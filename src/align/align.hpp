@@ -9,6 +9,7 @@
 // Thread-safety: reentrant.
 #pragma once
 
+#include "core/similarity.hpp"
 #include "core/form_template.hpp"
 #include "core/image.hpp"
 
@@ -17,14 +18,8 @@
 
 namespace align {
 
-// Template point (pt, top-left origin) → page pixel:
-//   x' = a·x − b·y + tx,   y' = b·x + a·y + ty
-struct Similarity {
-    double a = 1, b = 0, tx = 0, ty = 0;
-    double scale() const;        // pixels per point
-    double rotation_deg() const; // page rotation, counter-clockwise positive in image coordinates
-    void apply(double x, double y, double& ox, double& oy) const;
-};
+using core::Similarity;  // core/similarity.hpp: shared with read, which must not link align
+using core::extract_zone;
 
 enum class PageKind { form, blank, foreign };
 
@@ -51,11 +46,5 @@ struct AlignOptions {
 };
 
 Alignment align_page(const core::GrayImage& page, const core::FormTemplate& t, const AlignOptions& options = {});
-
-// Cuts the template rectangle `zone` (pt) out of `page` upright at `px_per_pt`
-// pixels per point (bilinear). `inset_pt` shrinks the rectangle on every side
-// (to leave printed box lines outside the crop).
-core::GrayImage extract_zone(const core::GrayImage& page, const Similarity& transform, const core::Rect& zone,
-                             double px_per_pt, double inset_pt = 0);
 
 }  // namespace align

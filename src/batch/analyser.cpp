@@ -160,7 +160,7 @@ FormResult Analyser::analyse_page(const core::GrayImage& page, int page_no, File
 // first read slipped) and the read is replaced. Nothing else is changed: a
 // value the page really shows differently is never read as the typed one by
 // chance of a single slip, so it stays appearance_mismatch (review).
-void Analyser::confirm_typed_values(FormResult& form, const core::GrayImage& page, const align::Similarity& transform,
+void Analyser::confirm_typed_values(FormResult& form, const core::GrayImage& page, const core::Similarity& transform,
                                     const std::map<std::string, std::string>& values) {
     for (auto& f : form.reading.fields) {
         auto it = values.find(f.name);
@@ -264,7 +264,7 @@ void Analyser::validate_and_decide(FormResult& form, bool registered, bool from_
 // agreeing with the check digits and the registry. The date and the place
 // have no such cross-check, so their doubts always go to a person.
 void Analyser::reread_doubtful_fields(FormResult& form, const core::GrayImage& page,
-                                      const align::Similarity& transform, bool from_qr_only) {
+                                      const core::Similarity& transform, bool from_qr_only) {
     using namespace core::reason;
     static constexpr std::string_view explained_by_a_slip[] = {
         low_confidence, orgnr_invalid,    subscription_invalid, bureau_unknown,       client_unknown,

@@ -48,10 +48,10 @@ private:
                             const std::vector<std::array<double, 4>>& covered = {});
     FormResult analyse_born_digital(const raster::Raster& r, FileAnalysis& file);
     void find_unexplained_marks(FormResult& form) const;
-    void confirm_typed_values(FormResult& form, const core::GrayImage& page, const align::Similarity& transform,
+    void confirm_typed_values(FormResult& form, const core::GrayImage& page, const core::Similarity& transform,
                               const std::map<std::string, std::string>& values);
     void validate_and_decide(FormResult& form, bool registered, bool from_qr_only);
-    void reread_doubtful_fields(FormResult& form, const core::GrayImage& page, const align::Similarity& transform,
+    void reread_doubtful_fields(FormResult& form, const core::GrayImage& page, const core::Similarity& transform,
                                 bool from_qr_only);
 
     const core::FormTemplate& m_template;

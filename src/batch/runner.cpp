@@ -2,9 +2,9 @@
 #include "core/error.hpp"
 
 #include "batch/crops.hpp"
-#include "batch/reason_texts.hpp"
+#include "core/reason_texts.hpp"
 #include "batch/worker_pool.hpp"
-#include "batch/store_registry_view.hpp"
+#include "store/registry_view.hpp"
 #include "batch/writer.hpp"
 #include "store/document_repo.hpp"
 #include "intake/files.hpp"
@@ -136,11 +136,11 @@ std::string duplicate_note(const CommittedFile& earlier, const std::string& proc
     } catch (const std::exception&) {
         // an unreadable time: said without it
     }
-    if (!earlier.rejected_file) return reason_text_sv("duplicate_file");
+    if (!earlier.rejected_file) return core::reason_text_sv("duplicate_file");
     std::string why;
     for (auto& form : earlier.forms)
         if (!form.reasons.empty()) {
-            why = reason_text_sv(form.reasons.front());
+            why = core::reason_text_sv(form.reasons.front());
             break;
         }
     std::string note = "Exakt samma fil har redan avvisats (som " + earlier.file_name +
@@ -163,11 +163,11 @@ std::string sidecar(const CommittedFile& f, const std::string& detail, const std
     for (auto& form : f.forms)
         for (auto& r : form.reasons) {
             reasons.add(r);
-            if (note.empty()) note = file_note_sv(r, detail);
+            if (note.empty()) note = core::file_note_sv(r, detail);
         }
     if (f.duplicate) {
         reasons.add("duplicate_file");
-        note = duplicate_note_sv.empty() ? reason_text_sv("duplicate_file") : duplicate_note_sv;
+        note = duplicate_note_sv.empty() ? core::reason_text_sv("duplicate_file") : duplicate_note_sv;
     }
     o.set("reasons", reasons);
     o.set("note_sv", note);
@@ -229,7 +229,7 @@ std::string decimal_sv(double v) {
 
 }  // namespace
 
-size_t Runner::look(Summary& s, std::vector<intake::WaitingEntry>* out) const {
+size_t Runner::look(report::Summary& s, std::vector<intake::WaitingEntry>* out) const {
     intake::Inbox inbox(m_opt.folders);
     std::vector<intake::SkippedEntry> skipped;
     std::vector<intake::WaitingEntry> waiting;
@@ -248,9 +248,9 @@ size_t Runner::look(Summary& s, std::vector<intake::WaitingEntry>* out) const {
     return ready.size();
 }
 
-void Runner::emit(const CommittedFile& f, Summary& s, const std::string& file_note, const StageTimes* times) {
+void Runner::emit(const CommittedFile& f, report::Summary& s, const std::string& file_note, const StageTimes* times) {
     clear_progress();  // result lines never glued to the progress line; it is drawn again below them
-    Summary lines;  // this file's review and rejected items: to the journal, not kept in memory
+    report::Summary lines;  // this file's review and rejected items: to the journal, not kept in memory
     ++s.files;
     if (f.duplicate) {
         ++s.outcomes["duplicate"];
@@ -264,7 +264,7 @@ void Runner::emit(const CommittedFile& f, Summary& s, const std::string& file_no
         if (form.outcome == core::Outcome::review) lines.review.push_back({form.document_id, f.file_name, form.reasons});
     }
     if (f.rejected_file || f.duplicate) {
-        RejectedItem r{f.file_name, f.stored_path.string(), {}, file_note};
+        report::RejectedItem r{f.file_name, f.stored_path.string(), {}, file_note};
         for (auto& form : f.forms) r.reasons.insert(r.reasons.end(), form.reasons.begin(), form.reasons.end());
         if (f.duplicate) r.reasons.push_back("duplicate_file");
         lines.rejected.push_back(std::move(r));
@@ -320,7 +320,7 @@ void Runner::emit(const CommittedFile& f, Summary& s, const std::string& file_no
     m_out.flush();
 }
 
-void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
+void Runner::pass(report::Summary& s, const std::atomic<bool>* stop) {
     s.waiting = 0;  // counted afresh by each pass
     auto conn = store::open_store(m_opt.store);
     Writer writer(*conn, m_clock, m_opt.home, m_opt.crops);
@@ -350,16 +350,16 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
         else if (f.rejected_file) inbox.reject(c, sidecar(f, detail, now));
         else inbox.archive(c);
         std::string note;
-        if (f.duplicate) note = dup_note.empty() ? reason_text_sv("duplicate_file") : dup_note;
+        if (f.duplicate) note = dup_note.empty() ? core::reason_text_sv("duplicate_file") : dup_note;
         else if (!f.forms.empty() && !f.forms.front().reasons.empty())
-            note = file_note_sv(f.forms.front().reasons.front(), detail);
+            note = core::file_note_sv(f.forms.front().reasons.front(), detail);
         emit(f, s, note, times);
     };
 
     std::unique_ptr<Executor> pool;
     auto make_analyser = [this] {
         return std::make_unique<Analyser>(m_template, m_rules, m_clock, ocr::make_tesseract_engine(),
-                                          make_store_registry_view(store::open_store(m_opt.store), m_clock),
+                                          store::make_registry_view(store::open_store(m_opt.store), m_clock),
                                           m_opt.analysis);
     };
     size_t in_flight = 0, done = 0;
@@ -468,7 +468,7 @@ void Runner::pass(Summary& s, const std::atomic<bool>* stop) {
     clear_progress();
 }
 
-bool Runner::left_in_work(const PoolDone& d, Summary& s) {
+bool Runner::left_in_work(const PoolDone& d, report::Summary& s) {
     if (!d.analysis.store_error.empty())
         throw store::StoreError(d.analysis.store_error + " (while analysing " + d.claimed.original_name + ")");
     if (d.analysis.evidence_error.empty()) return false;
@@ -482,12 +482,12 @@ bool Runner::left_in_work(const PoolDone& d, Summary& s) {
     return true;
 }
 
-void Runner::open_journal(Summary& s) {
-    const auto mine = ReportJournal::file_for(m_opt.reports, s.kind, s.started_at);
-    for (auto& j : find_journals(m_opt.reports)) {
+void Runner::open_journal(report::Summary& s) {
+    const auto mine = report::ReportJournal::file_for(m_opt.reports, s.kind, s.started_at);
+    for (auto& j : report::find_journals(m_opt.reports)) {
         if (s.kind == "watch" && j == mine) continue;  // today's: continued below
         try {
-            auto r = write_report_from_journal(j, "", m_opt.reports, m_opt.templates, &m_opt.store);
+            auto r = report::write_report_from_journal(j, "", m_opt.reports, m_opt.templates, &m_opt.store);
             m_err << "linkage: wrote the report of an interrupted " << r.kind << " run (started " << r.started_at
                   << ", " << r.files << " file(s)) from " << j.string() << "\n";
         } catch (const std::exception& e) {
@@ -496,7 +496,7 @@ void Runner::open_journal(Summary& s) {
         }
     }
     if (s.kind == "watch" && std::filesystem::exists(mine))
-        if (auto r = replay_journal(mine)) {
+        if (auto r = report::replay_journal(mine)) {
             // A watcher killed earlier today: its lines stay in today's report, counted on.
             const std::string kind = s.kind;
             s = std::move(*r);
@@ -506,15 +506,15 @@ void Runner::open_journal(Summary& s) {
             m_err << "linkage: continuing today's report (" << s.files << " file(s) so far) in " << mine.string()
                   << "\n";
         }
-    m_journal = std::make_unique<ReportJournal>(m_opt.reports, s.kind, s.started_at);
+    m_journal = std::make_unique<report::ReportJournal>(m_opt.reports, s.kind, s.started_at);
     m_journaled = s;
-    m_unjournaled = Summary{};
+    m_unjournaled = report::Summary{};
     m_journal_failing = false;
 }
 
-void Runner::journal(const Summary& s, Summary lines) {
+void Runner::journal(const report::Summary& s, report::Summary lines) {
     if (!m_journal) return;
-    Summary gained = s.counts_since(m_journaled);
+    report::Summary gained = s.counts_since(m_journaled);
     for (auto& r : lines.review) m_unjournaled.review.push_back(std::move(r));
     for (auto& r : lines.rejected) m_unjournaled.rejected.push_back(std::move(r));
     gained.review = m_unjournaled.review;
@@ -532,18 +532,18 @@ void Runner::journal(const Summary& s, Summary lines) {
     if (m_journal_failing) m_err << "linkage: the report journal " << m_journal->path().string() << " is written again\n";
     m_journal_failing = false;
     m_journaled = s;
-    m_unjournaled = Summary{};
+    m_unjournaled = report::Summary{};
 }
 
-Summary Runner::close_journal(const std::string& finished_at) {
+report::Summary Runner::close_journal(const std::string& finished_at) {
     if (!m_journal) return {};
     const auto path = m_journal->path();
     m_journal.reset();
-    return write_report_from_journal(path, finished_at, m_opt.reports, m_opt.templates, &m_opt.store);
+    return report::write_report_from_journal(path, finished_at, m_opt.reports, m_opt.templates, &m_opt.store);
 }
 
-Summary Runner::run_once() {
-    Summary s;
+report::Summary Runner::run_once() {
+    report::Summary s;
     s.started_at = core::format_utc(m_clock.now());
     open_journal(s);
     auto t0 = std::chrono::steady_clock::now();
@@ -590,7 +590,7 @@ Summary Runner::run_once() {
     }
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     journal(s, {});
-    Summary done = close_journal(core::format_utc(m_clock.now()));
+    report::Summary done = close_journal(core::format_utc(m_clock.now()));
     if (m_opt.after_pass) m_opt.after_pass({"batch", done.files, {}});
     return done;
 }
@@ -598,7 +598,7 @@ Summary Runner::run_once() {
 void Runner::watch(const std::atomic<bool>& stop) {
     int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd >= 0) inotify_add_watch(fd, m_opt.folders.inbox.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
-    Summary day;
+    report::Summary day;
     day.kind = "watch";
     day.started_at = core::format_utc(m_clock.now());
     open_journal(day);
@@ -627,7 +627,7 @@ void Runner::watch(const std::atomic<bool>& stop) {
                 m_err << "linkage: cannot write the report of " << day_of(day.started_at) << ": " << e.what()
                       << "; its journal is kept and written by the next start of batch or watch\n";
             }
-            day = Summary{};
+            day = report::Summary{};
             day.kind = "watch";
             day.started_at = now;
             open_journal(day);

@@ -10,8 +10,8 @@
 #pragma once
 
 #include "batch/analyser.hpp"
-#include "batch/report_journal.hpp"
-#include "batch/summary.hpp"
+#include "report/report_journal.hpp"
+#include "report/summary.hpp"
 #include "batch/worker_pool.hpp"
 #include "intake/inbox.hpp"
 #include "store/store.hpp"
@@ -71,7 +71,7 @@ public:
     // Throws store::StoreError when the store cannot be written (files not yet
     // committed stay in work/ and are resumed next run; the lines so far stay
     // in the run's journal and are reported by the next run).
-    Summary run_once();
+    report::Summary run_once();
 
     // Passes until stop is set; a report per day and at the end, built from the
     // day's journal (continued after a kill). A pass that meets a store error
@@ -81,26 +81,26 @@ public:
     void watch(const std::atomic<bool>& stop);
 
 private:
-    void pass(Summary& summary, const std::atomic<bool>* stop);
+    void pass(report::Summary& summary, const std::atomic<bool>* stop);
     // Scans the inbox: what waits there (still settling …) into summary.inbox_waiting;
     // returns how many files are ready now.
-    size_t look(Summary& summary, std::vector<intake::WaitingEntry>* waiting = nullptr) const;
+    size_t look(report::Summary& summary, std::vector<intake::WaitingEntry>* waiting = nullptr) const;
     // The live progress line on a terminal (OCRmyPDF's model): cleared before
     // any other line is printed and drawn again below it.
     void clear_progress();
     void draw_progress(const std::string& text);
-    void emit(const struct CommittedFile& f, Summary& summary, const std::string& file_note, const StageTimes* times);
+    void emit(const struct CommittedFile& f, report::Summary& summary, const std::string& file_note, const StageTimes* times);
     // A file a worker could not finish for a reason outside it: true (and one
     // line on err) when its evidence could not be written — it stays in work/;
     // throws store::StoreError when the store failed under its analysis.
-    bool left_in_work(const PoolDone& d, Summary& summary);
+    bool left_in_work(const PoolDone& d, report::Summary& summary);
     // Report journal: writes the reports of killed runs' journals, then starts
     // (or, for a watch, continues today's) journal of `summary`'s run.
-    void open_journal(Summary& summary);
+    void open_journal(report::Summary& summary);
     // Appends what `summary` gained since the last line, with `lines`' review and rejected items.
-    void journal(const Summary& summary, Summary lines);
+    void journal(const report::Summary& summary, report::Summary lines);
     // Writes the run's report from its journal; returns the full summary.
-    Summary close_journal(const std::string& finished_at);
+    report::Summary close_journal(const std::string& finished_at);
 
     RunOptions m_opt;
     const core::FormTemplate& m_template;
@@ -108,9 +108,9 @@ private:
     const core::Clock& m_clock;
     std::ostream& m_out;
     std::ostream& m_err;
-    std::unique_ptr<ReportJournal> m_journal;
-    Summary m_journaled;  // the summary's counts as of the journal's last line
-    Summary m_unjournaled;  // review and rejected items a failed journal write still owes
+    std::unique_ptr<report::ReportJournal> m_journal;
+    report::Summary m_journaled;  // the summary's counts as of the journal's last line
+    report::Summary m_unjournaled;  // review and rejected items a failed journal write still owes
     bool m_journal_failing = false;
     bool m_tty = false;          // progress wanted and stderr is a terminal
     std::string m_progress;      // the progress line now drawn (empty: none)

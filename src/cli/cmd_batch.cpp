@@ -94,7 +94,7 @@ int run_batch_or_watch(Context& ctx, const std::vector<std::string>& argv, bool 
         }
         return k_exit_ok;
     }
-    batch::Summary summary;
+    report::Summary summary;
     try {
         summary = runner.run_once();
     } catch (const std::exception& e) {

@@ -1,5 +1,5 @@
-#include "batch/report_journal.hpp"
-#include "batch/summary.hpp"
+#include "report/report_journal.hpp"
+#include "report/summary.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -19,7 +19,7 @@ std::optional<std::filesystem::path> newer_journal(const std::filesystem::path& 
     std::optional<std::filesystem::path> best;
     std::filesystem::file_time_type best_time{};
     std::error_code ec;
-    for (auto& j : batch::find_journals(reports)) {
+    for (auto& j : report::find_journals(reports)) {
         auto t = std::filesystem::last_write_time(j, ec);
         if (!ec && (!best || t > best_time)) best = j, best_time = t;
     }
@@ -35,7 +35,7 @@ std::optional<std::filesystem::path> newer_journal(const std::filesystem::path& 
 int cmd_report(Context& ctx, const std::vector<std::string>& argv) {
     Args args(argv, {}, {"open", "json"});
     const auto reports = ctx.settings().get_path("paths.reports");
-    auto latest = batch::latest_report(reports);
+    auto latest = report::latest_report(reports);
     auto journal = newer_journal(reports, latest);
     if (!latest && (!journal || args.flag("open"))) {
         ctx.err << "linkage: no report yet in " << reports.string() << ": run linkage batch first\n";
@@ -51,9 +51,9 @@ int cmd_report(Context& ctx, const std::vector<std::string>& argv) {
                 << "/review/tasks/report (logga in som handläggare; linkage serve måste vara igång)\n";
         return k_exit_ok;
     }
-    batch::Summary s;
+    report::Summary s;
     if (journal) {
-        auto r = batch::replay_journal(*journal);
+        auto r = report::replay_journal(*journal);
         if (!r) {
             ctx.err << "linkage: cannot read the report journal " << journal->string()
                     << ": check its permissions\n";
@@ -68,7 +68,7 @@ int cmd_report(Context& ctx, const std::vector<std::string>& argv) {
             ctx.out << text.str();
             return k_exit_ok;
         }
-        s = batch::Summary::from_json(text.str());
+        s = report::Summary::from_json(text.str());
     }
     if (args.flag("json")) {
         ctx.out << s.to_json() << '\n';
@@ -77,10 +77,10 @@ int cmd_report(Context& ctx, const std::vector<std::string>& argv) {
     if (journal)
         ctx.out << "latest report: " << journal->string() << " (not final: a run in progress, or one stopped before "
                 << "it wrote its report — the next batch or watch writes it; last line "
-                << batch::stockholm_time(s.finished_at) << " Swedish time)\n";
+                << core::stockholm_time(s.finished_at) << " Swedish time)\n";
     else
-        ctx.out << "latest report: " << latest->string() << " (started " << batch::stockholm_time(s.started_at)
-                << ", finished " << batch::stockholm_time(s.finished_at) << " Swedish time)\n";
+        ctx.out << "latest report: " << latest->string() << " (started " << core::stockholm_time(s.started_at)
+                << ", finished " << core::stockholm_time(s.finished_at) << " Swedish time)\n";
     s.print(ctx.out);
     return k_exit_ok;
 }

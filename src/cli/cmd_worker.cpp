@@ -4,7 +4,7 @@
 #include "batch/analysis_json.hpp"
 #include "batch/crops.hpp"
 #include "batch/runner.hpp"
-#include "batch/store_registry_view.hpp"
+#include "store/registry_view.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -52,7 +52,7 @@ int cmd_worker(Context& ctx, const std::vector<std::string>& argv) {
 
     auto tmpl = core::FormTemplate::load(core::template_path(ctx.share_dir() / "templates", 1));
     batch::Analyser analyser(tmpl, ctx.rules(), ctx.clock(), ocr::make_tesseract_engine(),
-                             batch::make_store_registry_view(store::open_store(opts.store), ctx.clock()), opts.analysis);
+                             store::make_registry_view(store::open_store(opts.store), ctx.clock()), opts.analysis);
     // Fault injection for the isolation tests (SQLite-style crash simulation):
     // LINKAGE_FAULT_INJECT="crash:TEXT" or "hang:TEXT" makes this worker abort, or stop
     // answering, on a file whose path contains TEXT; "die-at-start:FILE" makes the first

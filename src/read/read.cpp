@@ -93,22 +93,22 @@ namespace {
 
 // The sampling of a second look: the page's own resolution when it is
 // clearly finer than `px_per_pt`, else 1.4 times finer (resampled).
-double finer_sampling(const align::Similarity& transform, double px_per_pt) {
+double finer_sampling(const core::Similarity& transform, double px_per_pt) {
     return transform.scale() > px_per_pt * 1.15 ? transform.scale() : px_per_pt * 1.4;
 }
 
 // A box's zone: taken `margin_pt` outside the printed box, the box lines then
 // removed, so writing that touches the border is read whole.
-core::GrayImage box_zone(const core::GrayImage& page, const align::Similarity& transform, const core::Rect& box,
+core::GrayImage box_zone(const core::GrayImage& page, const core::Similarity& transform, const core::Rect& box,
                          double px_per_pt, double margin_pt) {
-    auto crop = align::extract_zone(page, transform, box, px_per_pt, -margin_pt);
+    auto crop = core::extract_zone(page, transform, box, px_per_pt, -margin_pt);
     remove_box_lines(crop, 0.6, (margin_pt + 3.0) * px_per_pt);
     return crop;
 }
 
 }  // namespace
 
-ReadResult read_form(const core::GrayImage& page, const align::Similarity& transform, const core::FormTemplate& t,
+ReadResult read_form(const core::GrayImage& page, const core::Similarity& transform, const core::FormTemplate& t,
                      OcrEngine& engine, const ReadOptions& options) {
     ReadResult r;
     const double px_per_pt = std::min(options.crop_px_per_pt, transform.scale());
@@ -152,7 +152,7 @@ ReadResult read_form(const core::GrayImage& page, const align::Similarity& trans
     // The signature box, judged as handwriting (the judge removes the box lines itself;
     // the crop kept for review shows them).
     const double sig_px_per_pt = std::min(options.signature_px_per_pt, transform.scale());
-    auto sig = align::extract_zone(page, transform, t.signature, sig_px_per_pt, -options.zone_margin_pt);
+    auto sig = core::extract_zone(page, transform, t.signature, sig_px_per_pt, -options.zone_margin_pt);
     auto judged = judge_signature(sig, sig_px_per_pt, &engine);
     auto& s = r.reading.signature;
     s.ink_percent = judged.ink_percent;
@@ -200,7 +200,7 @@ core::GrayImage remove_dust(core::GrayImage crop) {
     return crop;
 }
 
-std::vector<OcrText> reread_field(const core::GrayImage& page, const align::Similarity& transform,
+std::vector<OcrText> reread_field(const core::GrayImage& page, const core::Similarity& transform,
                                   const core::FormTemplate& t, const core::FieldSpec& field, OcrEngine& engine,
                                   const ReadOptions& options, int max_reads) {
     const double base = std::min(options.crop_px_per_pt, transform.scale());

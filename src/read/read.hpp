@@ -7,7 +7,7 @@
 // Thread-safety: reentrant; the engine passed in must belong to the calling thread.
 #pragma once
 
-#include "align/align.hpp"
+#include "core/similarity.hpp"
 #include "core/form_template.hpp"
 #include "core/image.hpp"
 #include "core/reading.hpp"
@@ -47,7 +47,7 @@ struct ReadResult {
     std::map<std::string, core::GrayImage> crops;  // field name (and "signature") → crop
 };
 
-ReadResult read_form(const core::GrayImage& page, const align::Similarity& transform, const core::FormTemplate& t,
+ReadResult read_form(const core::GrayImage& page, const core::Similarity& transform, const core::FormTemplate& t,
                      OcrEngine& engine, const ReadOptions& options = {});
 
 // More reads of one field, for a first read that failed a check (a check
@@ -55,7 +55,7 @@ ReadResult read_form(const core::GrayImage& page, const align::Similarity& trans
 // coarser, and with a narrower margin around the box — each read afresh,
 // each with the box lines removed like the first read.
 // At most `max_reads`; empty when the zone holds no ink.
-std::vector<OcrText> reread_field(const core::GrayImage& page, const align::Similarity& transform,
+std::vector<OcrText> reread_field(const core::GrayImage& page, const core::Similarity& transform,
                                   const core::FormTemplate& t, const core::FieldSpec& field, OcrEngine& engine,
                                   const ReadOptions& options = {}, int max_reads = 3);
 

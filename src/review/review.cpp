@@ -1,6 +1,6 @@
 #include "review/review.hpp"
 
-#include "batch/store_registry_view.hpp"
+#include "store/registry_view.hpp"
 #include "core/form_template.hpp"
 #include "core/org_number.hpp"
 #include "core/outcome.hpp"
@@ -280,7 +280,7 @@ std::optional<Reviewer::Revalidated> Reviewer::revalidate(std::int64_t id,
     }
     for (auto& f : reading.fields) f.empty = f.text.empty();
     reading.digital_signature_value = r.ev->has("digital_signature") && r.ev->getValue<bool>("digital_signature");
-    auto registry = batch::make_store_registry_view(m_c, m_clock);
+    auto registry = store::make_registry_view(m_c, m_clock);
     r.v = validate::validate_form(reading, d->reference_code, *registry, m_rules, m_thresholds, m_clock);
     return r;
 }
@@ -440,7 +440,7 @@ RegistryFacts Reviewer::registry(std::int64_t id, const std::map<std::string, st
         if (auto it = corrections.find(name); it != corrections.end()) return it->second;
         return fields->has(name) ? fields->getValue<std::string>(name) : std::string();
     };
-    auto view = batch::make_store_registry_view(m_c, m_clock);
+    auto view = store::make_registry_view(m_c, m_clock);
     if (auto on = core::OrgNumber::parse(value("bureau_orgnr"))) {
         out.bureau_orgnr = on->canonical();
         out.bureau = view->bureau(on->canonical());

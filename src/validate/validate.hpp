@@ -7,6 +7,7 @@
 
 #include "core/clock.hpp"
 #include "core/reading.hpp"
+#include "core/registry_view.hpp"
 #include "core/rules.hpp"
 
 #include <cstdint>
@@ -18,32 +19,11 @@
 
 namespace validate {
 
-struct KnownBureau {
-    std::int64_t id = 0;
-    std::string orgnr, name;
-};
-struct KnownClient {
-    std::int64_t id = 0;
-    std::string orgnr, subscription, name;
-};
-struct KnownPerson {
-    std::string name, email;
-};
-struct ReferencedLinkage {
-    std::int64_t id = 0;
-    std::string bureau_orgnr, client_orgnr;
-    bool live = true;
-};
-
-class RegistryView {
-public:
-    virtual ~RegistryView() = default;
-    virtual std::optional<KnownBureau> bureau(const std::string& canonical_orgnr) = 0;
-    virtual std::optional<KnownClient> client_by_orgnr(const std::string& canonical_orgnr) = 0;
-    virtual std::optional<KnownClient> client_by_subscription(const std::string& digits) = 0;
-    virtual std::vector<KnownPerson> administrators(std::int64_t client_id) = 0;
-    virtual std::optional<ReferencedLinkage> linkage_by_reference(const std::string& code) = 0;
-};
+using core::KnownBureau;
+using core::KnownClient;
+using core::KnownPerson;
+using core::ReferencedLinkage;
+using core::RegistryView;
 
 enum class Severity { review, reject };
 

@@ -9,7 +9,7 @@
 // Keyboard: the document page focuses the first field; Enter in any field
 // submits the approval form (its first button); after an approval the next
 // document of the queue opens. Rejecting is a separate form with its reason.
-#include "batch/reason_texts.hpp"
+#include "core/reason_texts.hpp"
 #include "digital/secrets.hpp"
 #include "mail/swedish_time.hpp"
 #include "review/review.hpp"
@@ -65,7 +65,7 @@ Data reasons_data(const std::vector<std::string>& codes) {
     for (auto& c : codes) {
         Data r;
         r.set("code", c);
-        r.set("text", batch::reason_text_sv(c));
+        r.set("text", core::reason_text_sv(c));
         list.push_back(r);
     }
     return list;
@@ -234,7 +234,7 @@ void render_document(Exchange& x, const store::StaffSession& s, review::Reviewer
         bool failed = false;
         for (auto* c : per_field[f.name]) {
             Data r;
-            r.set("text", batch::reason_text_sv(c->code));
+            r.set("text", core::reason_text_sv(c->code));
             r.set("code", c->code);
             if (c->from_pipeline) r.set("hint", true);
             else failed = true;
@@ -267,7 +267,7 @@ void render_document(Exchange& x, const store::StaffSession& s, review::Reviewer
         if (!c.from_pipeline) failing = true;
         Data st;
         st.set("field", review::field_label_sv(c.field));
-        st.set("text", batch::reason_text_sv(c.code));
+        st.set("text", core::reason_text_sv(c.code));
         st.set("next", review::next_step_sv(c.code, c.field));
         if (c.from_pipeline) st.set("hint", true);
         steps.push_back(st);
@@ -277,7 +277,7 @@ void render_document(Exchange& x, const store::StaffSession& s, review::Reviewer
     std::string reject_reason;
     for (auto& c : checks)
         if (!c.from_pipeline) {
-            const std::string text = batch::reason_text_sv(c.code);
+            const std::string text = core::reason_text_sv(c.code);
             const std::string first = text.substr(0, text.find(". ") == std::string::npos ? text.size() : text.find(". ") + 1);
             if (reject_reason.find(first) == std::string::npos) reject_reason += (reject_reason.empty() ? "" : " ") + first;
         }
@@ -288,7 +288,7 @@ void render_document(Exchange& x, const store::StaffSession& s, review::Reviewer
     if (v.signature_crop) d.set("signature", "/review/" + std::to_string(v.document_id) + "/image/signature");
     d.set("ink", decimal_sv(v.ink_percent) + " %");
     for (auto* c : per_field["signature"])
-        if (!c->from_pipeline) d.set("signature_failed", batch::reason_text_sv(c->code));
+        if (!c->from_pipeline) d.set("signature_failed", core::reason_text_sv(c->code));
     if (v.page_image) d.set("page_image", "/review/" + std::to_string(v.document_id) + "/image/page");
     // Marks nothing explains, outlined over the page image (positions in % of the page).
     if (!v.unexplained.empty()) {
@@ -481,7 +481,7 @@ void handle_review_post(Exchange& x, store::Id id) {
                 std::string out;
                 for (auto& c : r.error().checks) {
                     if (c.from_pipeline || (blocking_only && !c.blocking)) continue;
-                    out += " " + review::field_label_sv(c.field) + ": " + batch::reason_text_sv(c.code);
+                    out += " " + review::field_label_sv(c.field) + ": " + core::reason_text_sv(c.code);
                 }
                 return out;
             };

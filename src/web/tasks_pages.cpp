@@ -13,10 +13,10 @@
 //   GET /review/tasks/original/{sha256}  the original file as it was archived or
 //                                     set aside (the path comes from the store, never
 //                                     from the URL)
-// Times are Europe/Stockholm (batch::stockholm_time); the store keeps UTC.
-#include "batch/reason_texts.hpp"
-#include "batch/report_journal.hpp"
-#include "batch/summary.hpp"
+// Times are Europe/Stockholm (core::stockholm_time); the store keeps UTC.
+#include "core/reason_texts.hpp"
+#include "report/report_journal.hpp"
+#include "report/summary.hpp"
 #include "digital/secrets.hpp"
 #include "store/document_history.hpp"
 #include "store/document_repo.hpp"
@@ -70,12 +70,12 @@ std::string reviewer_name(Exchange& x, const std::string& actor) {
 
 std::string run_kind_sv(const std::string& kind) { return kind == "watch" ? "Bevakning" : "Batch"; }
 
-Data run_row(const batch::Summary& s, const std::string& report_name, bool final) {
+Data run_row(const report::Summary& s, const std::string& report_name, bool final) {
     auto count = [&](const char* k) { return std::to_string(s.outcomes.count(k) ? s.outcomes.at(k) : 0); };
     Data r;
     r.set("kind", run_kind_sv(s.kind));
-    r.set("started", batch::stockholm_time(s.started_at));
-    r.set("finished", batch::stockholm_time(s.finished_at));
+    r.set("started", core::stockholm_time(s.started_at));
+    r.set("finished", core::stockholm_time(s.finished_at));
     r.set("running", !final);
     r.set("files", std::to_string(s.files));
     for (const char* k : {"accepted", "review", "rejected", "duplicate"}) r.set(k, count(k));
@@ -128,7 +128,7 @@ void handle_tasks_page(Exchange& x) {
     std::string outcome, day;
     if (auto it = x.query.find("outcome"); it != x.query.end() && outcome_label(it->second)) outcome = it->second;
     if (auto it = x.query.find("day"); it != x.query.end() && !it->second.empty()) {
-        if (auto b = batch::stockholm_day_bounds(it->second)) {
+        if (auto b = core::stockholm_day_bounds(it->second)) {
             day = it->second;
             filter.from_utc = b->first;
             filter.to_utc = b->second;
@@ -138,7 +138,7 @@ void handle_tasks_page(Exchange& x) {
     }
     if (!outcome.empty()) filter.outcome = outcome;
     const auto now = x.app.clock.now();
-    const std::string today = batch::stockholm_date(now), yesterday = batch::stockholm_date(now - std::chrono::hours(24));
+    const std::string today = core::stockholm_date(now), yesterday = core::stockholm_date(now - std::chrono::hours(24));
     auto href = [](const std::string& o, const std::string& dy) {
         std::string q;
         if (!o.empty()) q += "outcome=" + o;
@@ -187,7 +187,7 @@ void handle_tasks_page(Exchange& x) {
     Data list{Data::type::list};
     for (auto& r : rows) {
         Data row;
-        row.set("when", batch::stockholm_time(r.at));
+        row.set("when", core::stockholm_time(r.at));
         row.set("file", r.file_name);
         if (r.page && *r.page > 1) row.set("page", std::to_string(*r.page));  // a stack's later page
         if (is_sha256(r.sha256)) row.set("original_href", "/review/tasks/original/" + r.sha256);
@@ -200,7 +200,7 @@ void handle_tasks_page(Exchange& x) {
         if (r.review_state && r.outcome == "review" && *r.review_state != "open") {
             std::string decided = *r.review_state == "approved" ? "godkänd" : "underkänd";
             if (r.reviewed_by) decided += " av " + reviewer_name(x, *r.reviewed_by);
-            if (r.reviewed_at) decided += " " + batch::stockholm_time(*r.reviewed_at);
+            if (r.reviewed_at) decided += " " + core::stockholm_time(*r.reviewed_at);
             row.set("decided", "Granskad: " + decided);
         } else if (r.review_state && *r.review_state == "open") {
             row.set("waiting", true);
@@ -208,7 +208,7 @@ void handle_tasks_page(Exchange& x) {
         Data reasons{Data::type::list};
         for (auto& c : r.reasons) {
             Data rr;
-            rr.set("text", batch::reason_text_sv(c));
+            rr.set("text", core::reason_text_sv(c));
             reasons.push_back(rr);
         }
         row.set("reasons", reasons);
@@ -235,12 +235,12 @@ void handle_tasks_page(Exchange& x) {
     // The latest runs: a run in progress (journal) first, then the newest reports.
     const auto reports = reports_dir(x.app);
     Data runs{Data::type::list};
-    std::optional<batch::Summary> latest;
-    if (auto run = batch::latest_run(reports); run && !run->final) {
+    std::optional<report::Summary> latest;
+    if (auto run = report::latest_run(reports); run && !run->final) {
         runs.push_back(run_row(run->summary, "", false));
         latest = run->summary;
     }
-    for (auto& [path, summary] : batch::recent_reports(reports, k_runs_shown)) {
+    for (auto& [path, summary] : report::recent_reports(reports, k_runs_shown)) {
         runs.push_back(run_row(summary, path.filename().string(), true));
         if (!latest) latest = summary;
     }
@@ -264,12 +264,12 @@ void handle_tasks_page(Exchange& x) {
             Data r;
             r.set("file", k.file);
             r.set("note", k.note);
-            r.set("retry", batch::retry_text_sv(k));
+            r.set("retry", report::retry_text_sv(k));
             waiting.push_back(r);
         }
     d.set("inbox_waiting", waiting);
     d.set("has_inbox_waiting", !waiting.is_empty_list());
-    if (latest) d.set("skipped_when", batch::stockholm_time(latest->finished_at));
+    if (latest) d.set("skipped_when", core::stockholm_time(latest->finished_at));
     x.send_html(200, x.app.pages.render("tasks", d, staff_layout(*s, "Uppgifter")));
 }
 
@@ -277,11 +277,11 @@ void handle_tasks_report(Exchange& x) {
     auto s = require_staff(x);
     if (!s) return;
     const auto reports = reports_dir(x.app);
-    std::optional<batch::Summary> summary;
+    std::optional<report::Summary> summary;
     if (auto it = x.query.find("run"); it != x.query.end() && !it->second.empty()) {
         // Only a report of the listing, by its bare name.
         if (plausible_report_name(it->second))
-            for (auto& [path, sm] : batch::recent_reports(reports, 1000))
+            for (auto& [path, sm] : report::recent_reports(reports, 1000))
                 if (path.filename().string() == it->second) {
                     summary = sm;
                     break;
@@ -289,17 +289,17 @@ void handle_tasks_report(Exchange& x) {
         if (!summary)
             return send_message_page(x, 404, "Rapporten finns inte",
                                      "Det finns ingen sådan rapport. Gå tillbaka till uppgifterna och välj en körning.");
-    } else if (auto run = batch::latest_run(reports)) {
+    } else if (auto run = report::latest_run(reports)) {
         summary = run->summary;
     }
     if (!summary)
         return send_message_page(x, 404, "Ingen rapport ännu",
                                  "Ingen batch eller bevakning har körts än. Rapporten skrivs när den första körningen är klar.");
-    batch::ReportContext ctx = batch::report_context_from_store(x.db(), *summary);
+    report::ReportContext ctx = report::report_context_from_store(x.db(), *summary);
     ctx.links = true;
     ctx.link_root = "";
     ctx.page = true;
-    std::string html = batch::render_report_html(*summary, reports, x.app.options.share_dir / "templates", ctx);
+    std::string html = report::render_report_html(*summary, reports, x.app.options.share_dir / "templates", ctx);
     if (html.empty())
         return send_message_page(x, 500, "Rapportmallen saknas",
                                  "Mallen templates/report/report.html.mustache saknas i installationen. Kontakta drift.");

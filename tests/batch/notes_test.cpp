@@ -3,9 +3,9 @@
 #define BOOST_TEST_MODULE notes
 #include <boost/test/unit_test.hpp>
 
-#include "batch/reason_texts.hpp"
+#include "core/reason_texts.hpp"
 
-using batch::file_note_sv;
+using core::file_note_sv;
 
 namespace {
 bool has(const std::string& s, const char* what) { return s.find(what) != std::string::npos; }
@@ -41,5 +41,5 @@ BOOST_AUTO_TEST_CASE(a_password_is_named) {
     auto n = file_note_sv("unreadable", "the PDF needs a password to open (encrypted with a user password)");
     BOOST_TEST(has(n, "lösenord"));
     // Any other reason: the plain text of its code.
-    BOOST_TEST(file_note_sv("unsigned", "") == batch::reason_text_sv("unsigned"));
+    BOOST_TEST(file_note_sv("unsigned", "") == core::reason_text_sv("unsigned"));
 }

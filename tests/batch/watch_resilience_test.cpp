@@ -5,7 +5,7 @@
 #define BOOST_TEST_MODULE watch_resilience
 #include <boost/test/unit_test.hpp>
 
-#include "batch/report_journal.hpp"
+#include "report/report_journal.hpp"
 #include "store/connection.hpp"
 #include "test_support.hpp"
 
@@ -118,7 +118,7 @@ std::vector<fs::path> reports_of(const fs::path& home, const std::string& kind) 
 // Files recorded in the run's report journal so far (its lines after the first).
 size_t journaled_files(const fs::path& home) {
     size_t lines = 0;
-    for (auto& j : batch::find_journals(home / "reports")) {
+    for (auto& j : report::find_journals(home / "reports")) {
         std::ifstream in(j);
         std::string line;
         while (std::getline(in, line)) lines += line.find("\"files\":1,") != std::string::npos;
@@ -231,7 +231,7 @@ BOOST_AUTO_TEST_CASE(a_journal_torn_by_a_kill_keeps_its_whole_lines_and_is_conti
     test_support::TempDir dir;
     const std::string start = "2026-11-27T08:00:00Z";
     auto line = [](const std::string& file, const char* outcome) {
-        batch::Summary l;
+        report::Summary l;
         l.files = 1;
         l.documents = 1;
         l.outcomes[outcome] = 1;
@@ -241,7 +241,7 @@ BOOST_AUTO_TEST_CASE(a_journal_torn_by_a_kill_keeps_its_whole_lines_and_is_conti
     };
     fs::path path;
     {
-        batch::ReportJournal j(dir.path(), "watch", start);
+        report::ReportJournal j(dir.path(), "watch", start);
         path = j.path();
         BOOST_TEST(j.add(line("a.txt", "rejected"), "2026-11-27T08:01:00Z").empty());
         BOOST_TEST(j.add(line("b.jpg", "review"), "2026-11-27T08:02:00Z").empty());
@@ -249,11 +249,11 @@ BOOST_AUTO_TEST_CASE(a_journal_torn_by_a_kill_keeps_its_whole_lines_and_is_conti
     // Killed in the middle of the third line.
     std::ofstream(path, std::ios::app) << R"({"kind":"watch","started_at":"2026-11-27T08:00:00Z","files":1,"docu)";
     {
-        batch::ReportJournal again(dir.path(), "watch", "2026-11-27T09:00:00Z");  // same day: continued
+        report::ReportJournal again(dir.path(), "watch", "2026-11-27T09:00:00Z");  // same day: continued
         BOOST_TEST(again.path() == path);
         BOOST_TEST(again.add(line("c.pdf", "rejected"), "2026-11-27T09:01:00Z").empty());
     }
-    auto s = batch::replay_journal(path);
+    auto s = report::replay_journal(path);
     BOOST_TEST_REQUIRE(s.has_value());
     BOOST_TEST(s->kind == "watch");
     BOOST_TEST(s->started_at == start);
@@ -264,10 +264,10 @@ BOOST_AUTO_TEST_CASE(a_journal_torn_by_a_kill_keeps_its_whole_lines_and_is_conti
     BOOST_TEST_REQUIRE(s->rejected.size() == 2u);
     BOOST_TEST(s->rejected[1].file == "c.pdf");
     // The report is written from it, and the journal is gone.
-    auto r = batch::write_report_from_journal(path, "", dir.path(), test_support::source_dir() / "templates");
+    auto r = report::write_report_from_journal(path, "", dir.path(), test_support::source_dir() / "templates");
     BOOST_TEST(r.files == 3);
     BOOST_TEST(!fs::exists(path));
-    BOOST_TEST(batch::find_journals(dir.path()).empty());
+    BOOST_TEST(report::find_journals(dir.path()).empty());
     BOOST_TEST(count_files(dir.path(), ".json") == 1u);
 }
 

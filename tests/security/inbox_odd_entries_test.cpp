@@ -6,7 +6,7 @@
 // section in the summary and the morning report (names escaped there).
 #include <boost/test/unit_test.hpp>
 
-#include "batch/summary.hpp"
+#include "report/summary.hpp"
 #include "intake/files.hpp"
 #include "test_support.hpp"
 
@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(the_batch_reports_odd_entries_and_leaves_them_alone) {
 
 BOOST_AUTO_TEST_CASE(the_summary_and_the_report_list_what_was_left_in_the_inbox_escaped) {
     test_support::TempDir dir;
-    batch::Summary s;
+    report::Summary s;
     s.started_at = "2026-11-27T02:00:00Z";
     s.finished_at = "2026-11-27T02:00:05Z";
     s.add_skipped({"<img src=x onerror=alert(1)>.pdf", "link", "En länk (genväg), ingen fil."});
@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(the_summary_and_the_report_list_what_was_left_in_the_inbox_
     s.print(printed);
     BOOST_TEST(printed.str().find("left in the inbox: mars (folder: En mapp.)") != std::string::npos, printed.str());
 
-    auto json_path = batch::write_report(s, dir.path(), test_support::source_dir() / "templates");
+    auto json_path = report::write_report(s, dir.path(), test_support::source_dir() / "templates");
     const std::string json = read_file(json_path);
     BOOST_TEST(json.find("\"skipped\"") != std::string::npos);
     BOOST_TEST(json.find("\"kind\": \"folder\"") != std::string::npos, json);
@@ -121,10 +121,10 @@ BOOST_AUTO_TEST_CASE(the_summary_and_the_report_list_what_was_left_in_the_inbox_
     BOOST_TEST(html.find("&lt;img src=x onerror=alert(1)&gt;.pdf") != std::string::npos);
 
     // Nothing left behind: no section at all.
-    batch::Summary empty;
+    report::Summary empty;
     empty.started_at = empty.finished_at = "2026-11-27T02:00:00Z";
     fs::create_directories(dir.path() / "b");
-    auto p2 = batch::write_report(empty, dir.path() / "b", test_support::source_dir() / "templates");
+    auto p2 = report::write_report(empty, dir.path() / "b", test_support::source_dir() / "templates");
     BOOST_TEST(read_file(fs::path(p2).replace_extension(".html")).find("Lämnades kvar i inkorgen") == std::string::npos);
 }
 

@@ -1,7 +1,7 @@
 #define BOOST_TEST_MODULE tasks
 #include <boost/test/unit_test.hpp>
 
-#include "batch/report_journal.hpp"
+#include "report/report_journal.hpp"
 #include "review_fixture.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(morning_report_page) {
     BOOST_TEST(r.has("href=\"/review/" + open_document() + "\""));
     BOOST_TEST(r.has("href=\"/review/tasks\""));
     // Its start time in local time.
-    auto latest = batch::latest_run(home / "reports");
+    auto latest = report::latest_run(home / "reports");
     BOOST_TEST_REQUIRE(latest.has_value());
     BOOST_TEST(r.has("Körningen startade " + local_by_tzdata(latest->summary.started_at)));
     // A named report of the listing; anything else 404.

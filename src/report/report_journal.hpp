@@ -20,7 +20,7 @@
 // (the pipeline lock).
 #pragma once
 
-#include "batch/summary.hpp"
+#include "report/summary.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
 
@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-namespace batch {
+namespace report {
 
 class ReportJournal {
 public:
@@ -91,4 +91,4 @@ struct LatestRun {
 // nullopt when reports_dir holds neither (or the newer journal cannot be read).
 std::optional<LatestRun> latest_run(const std::filesystem::path& reports_dir);
 
-}  // namespace batch
+}  // namespace report

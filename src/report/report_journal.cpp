@@ -1,4 +1,4 @@
-#include "batch/report_journal.hpp"
+#include "report/report_journal.hpp"
 
 #include "store/document_history.hpp"
 
@@ -13,7 +13,7 @@
 #include <sstream>
 #include <system_error>
 
-namespace batch {
+namespace report {
 
 namespace fs = std::filesystem;
 
@@ -216,4 +216,4 @@ Summary write_report_from_journal(const fs::path& journal, const std::string& fi
     return *s;
 }
 
-}  // namespace batch
+}  // namespace report

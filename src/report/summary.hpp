@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace batch {
+namespace report {
 
 struct ReviewItem {
     std::int64_t document_id = 0;
@@ -137,4 +137,4 @@ std::vector<std::pair<std::filesystem::path, Summary>> recent_reports(const std:
 // The newest report JSON in reports_dir, if any.
 std::optional<std::filesystem::path> latest_report(const std::filesystem::path& reports_dir);
 
-}  // namespace batch
+}  // namespace report

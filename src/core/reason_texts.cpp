@@ -1,10 +1,10 @@
-#include "batch/reason_texts.hpp"
+#include "core/reason_texts.hpp"
 
 #include <map>
 #include <regex>
 #include <string>
 
-namespace batch {
+namespace core {
 
 std::string reason_text_sv(std::string_view code) {
     static const std::map<std::string_view, std::string> k_texts{
@@ -93,4 +93,4 @@ std::string file_note_sv(std::string_view code, std::string_view detail) {
     return reason_text_sv(code);
 }
 
-}  // namespace batch
+}  // namespace core

@@ -1,6 +1,6 @@
-#include "batch/summary.hpp"
+#include "report/summary.hpp"
 
-#include "batch/reason_texts.hpp"
+#include "core/reason_texts.hpp"
 #include "intake/files.hpp"
 
 #include <kainjow/mustache.hpp>
@@ -18,7 +18,7 @@
 #include <ostream>
 #include <sstream>
 
-namespace batch {
+namespace report {
 
 
 bool Summary::add_skipped(SkippedItem item) {
@@ -280,7 +280,7 @@ std::string fmt(double v, int decimals) {
 
 std::string join_reasons_sv(const std::vector<std::string>& codes) {
     std::string out;
-    for (auto& c : codes) out += (out.empty() ? "" : " ") + reason_text_sv(c);
+    for (auto& c : codes) out += (out.empty() ? "" : " ") + core::reason_text_sv(c);
     return out;
 }
 
@@ -333,7 +333,7 @@ std::string render_report_html(const Summary& s, const std::filesystem::path& re
     for (auto& [code, n] : s.reasons) {
         data r;
         r.set("code", code);
-        r.set("text", reason_text_sv(code));
+        r.set("text", core::reason_text_sv(code));
         r.set("count", std::to_string(n));
         reasons.push_back(r);
     }
@@ -508,4 +508,4 @@ std::filesystem::path write_report(const Summary& s, const std::filesystem::path
     return path;
 }
 
-}  // namespace batch
+}  // namespace report

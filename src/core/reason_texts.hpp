@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace batch {
+namespace core {
 
 std::string reason_text_sv(std::string_view code);
 
@@ -15,4 +15,4 @@ std::string reason_text_sv(std::string_view code);
 // truth and what to do — a PDF is never told it is not a PDF.
 std::string file_note_sv(std::string_view code, std::string_view detail);
 
-}  // namespace batch
+}  // namespace core
