@@ -12,13 +12,19 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <cstdio>
+
 namespace test_support {
 
 TempDir::TempDir() {
     std::random_device rd;
     auto base = std::filesystem::temp_directory_path();
     for (;;) {
-        m_path = base / ("linkage-test-" + std::to_string(rd()));
+        // Hex, at most 8 characters: a run of 10 decimal digits could look like
+        // a personal identity number, which the logger masks (a flaky path match).
+        char name[32];
+        std::snprintf(name, sizeof name, "linkage-test-%08x", rd());
+        m_path = base / name;
         if (std::filesystem::create_directory(m_path)) break;
     }
 }
