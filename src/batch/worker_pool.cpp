@@ -1,6 +1,7 @@
 #include "batch/worker_pool.hpp"
 
 #include "batch/analysis_json.hpp"
+#include "core/error.hpp"
 #include "core/outcome.hpp"
 
 #include <fcntl.h>
@@ -82,14 +83,14 @@ private:
     void spawn(Worker& w) {
         int in[2], out[2];
         if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0)
-            throw std::runtime_error(std::string("cannot create a pipe for an analysis worker: ") + std::strerror(errno));
+            throw core::InternalError(std::string("cannot create a pipe for an analysis worker: ") + std::strerror(errno));
         // Prepared before fork: the child may only call async-signal-safe functions.
         std::vector<char*> argv;
         for (auto& a : m_spec.command) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
         std::vector<char*> envp = worker_environment();
         pid_t pid = fork();
-        if (pid < 0) throw std::runtime_error(std::string("cannot start an analysis worker: ") + std::strerror(errno));
+        if (pid < 0) throw core::InternalError(std::string("cannot start an analysis worker: ") + std::strerror(errno));
         if (pid == 0) {
             // A worker must not outlive its batch (kill -9 of the batch included).
             prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -147,9 +148,9 @@ private:
                     0, std::chrono::duration_cast<std::chrono::milliseconds>(left).count())));
             }
         }
-        if (fds.empty()) throw std::runtime_error("no analysis worker is running");
+        if (fds.empty()) throw core::InternalError("no analysis worker is running");
         int n = poll(fds.data(), fds.size(), timeout_ms);
-        if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("poll failed: ") + std::strerror(errno));
+        if (n < 0 && errno != EINTR) throw core::InternalError(std::string("poll failed: ") + std::strerror(errno));
         for (size_t i = 0; i < fds.size(); ++i) {
             Worker& w = *who[i];
             if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_from(w);
@@ -157,7 +158,7 @@ private:
                 died(w, "it took longer than " + std::to_string(m_spec.time_limit.count()) + " s");
             // A worker that never says ready (stopped, stuck loading its models) is replaced too.
             if (w.pid > 0 && !w.ready && Clock::now() - w.started > m_spec.time_limit) {
-                if (++m_failed_starts > 3) throw std::runtime_error("analysis workers do not start (see the messages above)");
+                if (++m_failed_starts > 3) throw core::InstallError("analysis workers do not start (see the messages above)");
                 stop(w, true);
                 spawn(w);
             }
@@ -175,7 +176,7 @@ private:
                 // killer, an operator, a crash while loading) is replaced, a few times in a row.
                 const int status = stop(w, false);
                 if (!WIFSIGNALED(status) || ++m_failed_starts > 3)
-                    throw std::runtime_error("an analysis worker could not start (see the message above)");
+                    throw core::InstallError("an analysis worker could not start (see the message above)");
                 spawn(w);
                 return;
             }
